@@ -1,0 +1,25 @@
+"""Entry point: builds the page list for this session's role, nothing else."""
+
+import streamlit as st
+
+from ui.auth import facilitator_username
+
+is_facilitator = facilitator_username() is not None
+st.set_page_config(
+    page_title="Arbejdsmiljøpakken",
+    page_icon=":material/diversity_3:",
+    layout="wide" if is_facilitator else "centered",
+)
+
+join = st.Page("pages/join.py", title="Deltag", icon=":material/smartphone:", default=True)
+login = st.Page("pages/login.py", title="Facilitator", icon=":material/login:", url_path="facilitator")
+if is_facilitator:
+    pages = [
+        st.Page("pages/workshops.py", title="Workshops", icon=":material/event:", url_path="workshops"),
+        st.Page("pages/screen.py", title="Storskærm", icon=":material/cast:", url_path="screen"),
+        login,
+        join,
+    ]
+    st.navigation(pages, position="hidden").run()
+else:
+    st.navigation([join, login], position="hidden").run()

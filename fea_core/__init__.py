@@ -1,0 +1,1 @@
+"""The domain of the Arbejdsmiljøpakken workshop app: pure Python, never Streamlit."""

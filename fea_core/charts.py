@@ -1,0 +1,289 @@
+"""Altair charts for the shared screen and the exports: the competence radar and the 2x2 matrices.
+
+Pure functions from aggregated frames to Altair specs; no Streamlit here. Participant text is
+only ever a data value (tooltip field), never part of a mark definition or an expression.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from fea_core.method import Factor, Matrix
+
+# Blue and red first, as in the seed's figure 1; then further distinct, colour-blind-safe hues.
+GROUP_COLORS = ("#1f5fbf", "#d62839", "#2a9d55", "#8a4fbf", "#e07b00", "#0f8b8d", "#6b6b6b")
+FONT = "Liberation Sans"
+INK, MUTED, GRID = "#1f2937", "#6b7280", "#d6dbe1"
+ITEM_COLOR, CHOSEN_COLOR = "#1e3a8a", "#e07b00"
+QUADRANT_STYLE = {  # fill, label colour
+    "top_right": ("#d9f2e1", "#1b6b3a"),
+    "top_left": ("#fdf6d3", "#7a5c00"),
+    "bottom_right": ("#fdf6d3", "#7a5c00"),
+    "bottom_left": ("#eceef1", "#4b5563"),
+}
+# Tooltip titles are the product's own words (Danish, the default language).
+TIP = {"factor": "Faktor", "group": "Gruppe", "mean": "Gennemsnit", "std": "Spredning",
+       "n": "Svar", "dont_know": "Ved ikke", "number": "Nr.", "text": "Tekst"}
+
+
+def _fmt(value) -> str:
+    """Format a statistic to one decimal; a missing value (no answers, n < 2) shows as a dash."""
+    return "–" if value is None or pd.isna(value) else f"{value:.1f}"
+
+
+def _wrap(label: str, width: int = 12) -> str:
+    """Break a long label at spaces so it fits beside the circle; short labels stay one line."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _axes(domain) -> dict:
+    """Encode x/y on fixed scales with no axes or grid, shared by every layer."""
+    return {
+        "x": alt.X("x:Q", scale=alt.Scale(domain=list(domain[0]), nice=False, zero=False), axis=None),
+        "y": alt.Y("y:Q", scale=alt.Scale(domain=list(domain[1]), nice=False, zero=False), axis=None),
+    }
+
+
+def _finish(chart: alt.LayerChart, width: int, height: int, font_size: int) -> alt.LayerChart:
+    return (
+        chart.properties(width=width, height=height)
+        .configure(font=FONT)  # first: configure() replaces the whole config object
+        .configure_view(strokeWidth=0)
+        .configure_legend(labelFontSize=font_size, symbolSize=font_size * 14, title=None, labelColor=INK)
+    )
+
+
+def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
+                group_colors: Sequence[str] | None = None, size: int = 520,
+                font_size: int = 16) -> alt.LayerChart:
+    """Draw the competence profile as figure 1: low at the centre, high at the rim, one polygon per group."""
+    k = len(factors)
+    angle = {f.key: 2 * math.pi * i / k for i, f in enumerate(factors)}
+    pos = lambda r, a: (r * math.sin(a), r * math.cos(a))  # noqa: E731 - top, clockwise
+
+    # Labels sit just outside the rim; scale the circle down until the widest one fits the canvas.
+    half, r_label = size / 2 - 6, scale_max * 1.08
+    labels = []
+    for f in factors:
+        x, y = pos(r_label, angle[f.key])
+        side = "center" if abs(x) < 1e-6 * scale_max else ("left" if x > 0 else "right")
+        text = f.label if side == "center" else _wrap(f.label)
+        labels.append({"factor": f.key, "label": f.label, "text": text, "x": x, "y": y, "align": side,
+                       "baseline": "middle" if side != "center" else ("bottom" if y > 0 else "top")})
+    px_per_unit = half / r_label
+    for lab in labels:
+        lines = lab["text"].split("\n")
+        lab["w"], lab["h"] = 0.58 * font_size * max(map(len, lines)), 1.2 * font_size * len(lines)
+        if lab["align"] == "center":
+            px_per_unit = min(px_per_unit, (half - lab["h"]) / abs(lab["y"]))
+        else:
+            px_per_unit = min(px_per_unit, (half - lab["w"]) / abs(lab["x"]))
+            if abs(lab["y"]) > 1e-9:
+                px_per_unit = min(px_per_unit, (half - lab["h"] / 2) / abs(lab["y"]))
+    # Pixels from the centre down to the lowest label: the legend goes right under it.
+    below = max([scale_max * px_per_unit] + [-lab["y"] * px_per_unit + lab["h"] * (
+        1 if lab["baseline"] == "top" else 0.5 if lab["baseline"] == "middle" else 0) for lab in labels])
+    d = size / 2 / px_per_unit
+    enc = _axes(((-d, d), (-d, d)))
+
+    ring_rows = [{"ring": ring, "i": j, **dict(zip("xy", pos(ring, 2 * math.pi * j / 96)))}
+                 for ring in range(1, scale_max + 1) for j in range(97)]
+    inner = [r for r in ring_rows if r["ring"] < scale_max]
+    rings = alt.Chart(pd.DataFrame(inner), name="rings").mark_line(
+        color=GRID, strokeWidth=1.2).encode(detail="ring:N", order="i:Q", **enc)
+    rim = alt.Chart(pd.DataFrame([r for r in ring_rows if r["ring"] == scale_max]), name="rim").mark_line(
+        color="#9aa3ad", strokeWidth=2, fill="#f7f9fb").encode(order="i:Q", **enc)
+    spokes = alt.Chart(pd.DataFrame(
+        [{"x": 0.0, "y": 0.0, **dict(zip(("x2", "y2"), pos(scale_max, angle[f.key])))} for f in factors]
+    ), name="spokes").mark_rule(color=GRID, strokeWidth=1.2).encode(x2="x2:Q", y2="y2:Q", **enc)
+    # Ring numbers go between the first two spokes, where no data point can cover them.
+    between = math.pi / k if k else 0.0
+    numbers = alt.Chart(pd.DataFrame(
+        [{"value": str(r), **dict(zip("xy", pos(r, between)))} for r in range(1, scale_max + 1)]
+    ), name="ring_numbers").mark_text(fontSize=max(10, round(font_size * 0.7)), color=MUTED).encode(
+        text="value:N", **enc)
+    label_layers = [
+        alt.Chart(pd.DataFrame([lab for lab in labels if (lab["align"], lab["baseline"]) == key]),
+                  name=f"labels_{key[0]}_{key[1]}")
+        .mark_text(fontSize=font_size, fontWeight="bold", color=INK, align=key[0], baseline=key[1],
+                   lineBreak="\n", lineHeight=font_size * 1.2)
+        .encode(text="text:N", **enc)
+        for key in dict.fromkeys((lab["align"], lab["baseline"]) for lab in labels)
+    ]
+    layers = [rim, rings, spokes, *label_layers]
+
+    data = profile[profile["factor"].isin(angle)] if len(profile) else profile
+    groups = list(dict.fromkeys(data["group"])) if len(data) else []
+    if groups:
+        colors = list(group_colors or GROUP_COLORS)
+        colors = [colors[i % len(colors)] for i in range(len(groups))]
+        # Centre the legend under the circle; its width is estimated the same way as the labels'.
+        legend_w = sum(0.55 * font_size * len(str(g)) + 2.4 * font_size for g in groups)
+        legend = alt.Legend(orient="none", direction="horizontal", legendX=max(0.0, (size - legend_w) / 2),
+                            legendY=size / 2 + below + font_size) if len(groups) > 1 else None
+        color = alt.Color("group:N", scale=alt.Scale(domain=groups, range=colors), legend=legend)
+        fill = alt.Fill("group:N", scale=alt.Scale(domain=groups, range=colors), legend=None)
+        order = {f.key: i for i, f in enumerate(factors)}
+        rows, polygon, rules = [], [], []
+        for gi, (group, g) in enumerate(data.groupby("group", sort=False)):
+            g = g.assign(pos_=g["factor"].map(order)).sort_values("pos_")
+            shift = (gi - (len(groups) - 1) / 2) * 0.09 * scale_max / 5  # side by side spread rules
+            for r in g.itertuples():
+                if pd.isna(r.mean):
+                    continue
+                a = angle[r.factor]
+                x, y = pos(float(r.mean), a)
+                rows.append({"group": group, "factor": r.factor, "label": r.label, "order": r.pos_,
+                             "x": x, "y": y, "mean": _fmt(r.mean), "std": _fmt(r.std),
+                             "n": int(r.n), "dont_know": int(r.dont_know)})
+                if not pd.isna(r.std):
+                    lo, hi = (min(max(v, 0.0), scale_max) for v in (r.mean - r.std, r.mean + r.std))
+                    ox, oy = shift * math.cos(a), -shift * math.sin(a)
+                    (x1, y1), (x2, y2) = pos(lo, a), pos(hi, a)
+                    rules.append({"group": group, "x": x1 + ox, "y": y1 + oy, "x2": x2 + ox, "y2": y2 + oy})
+            group_rows = [p for p in rows if p["group"] == group]
+            if group_rows:  # close the shape by repeating the first point
+                polygon += group_rows + [{**group_rows[0], "order": k}]
+        tooltip = [alt.Tooltip("label:N", title=TIP["factor"])]
+        if len(groups) > 1:
+            tooltip.append(alt.Tooltip("group:N", title=TIP["group"]))
+        tooltip += [alt.Tooltip(f"{c}:{t}", title=TIP[c]) for c, t in
+                    (("mean", "N"), ("std", "N"), ("n", "Q"), ("dont_know", "Q"))]
+        if polygon:
+            layers.append(alt.Chart(pd.DataFrame(polygon), name="profiles").mark_line(
+                strokeWidth=3, fillOpacity=0.12, strokeJoin="round").encode(
+                color=color, fill=fill, detail="group:N", order="order:Q", **enc))
+        if rules:
+            layers.append(alt.Chart(pd.DataFrame(rules), name="spread").mark_rule(
+                strokeWidth=5, strokeCap="round", opacity=0.45).encode(
+                x2="x2:Q", y2="y2:Q", color=color, **enc))
+        if rows:
+            layers.append(alt.Chart(pd.DataFrame(rows), name="points").mark_circle(
+                size=font_size * 9, opacity=1, stroke="white", strokeWidth=1.5).encode(
+                color=color, tooltip=tooltip, **enc))
+    layers.append(numbers)  # on top, so a profile never hides the ring values
+    return _finish(alt.layer(*layers), size, size, font_size)
+
+
+def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.DataFrame | None = None,
+                   chosen_id: int | None = None, low: int = 1, high: int = 5, width: int = 640,
+                   height: int = 520, font_size: int = 15) -> alt.LayerChart:
+    """Draw a Problemløser matrix with each item at its mean placement and its spread as error bars."""
+    pad, mid = 0.5, (low + high) / 2
+    lo, hi = low - pad, high + pad
+    enc = _axes(((lo, hi), (lo, hi)))
+    # A reversed axis (Ressourceforbrug) is drawn by mirroring x, so "top right" is always on screen.
+    sx = (lambda v: low + high - v) if matrix.x.reversed else (lambda v: v)
+    ux, uy = (hi - lo) / width, (hi - lo) / height  # data units per pixel, for offsets outside the plot
+
+    quads = {"top_right": (mid, hi, mid, hi), "top_left": (lo, mid, mid, hi),
+             "bottom_right": (mid, hi, lo, mid), "bottom_left": (lo, mid, lo, mid)}
+    rects = pd.DataFrame([{"quadrant": q, "x": x1, "x2": x2, "y": y1, "y2": y2}
+                          for q, (x1, x2, y1, y2) in quads.items()])
+    background = alt.Chart(rects, name="quadrants").mark_rect(stroke="white", strokeWidth=2).encode(
+        x2="x2:Q", y2="y2:Q",
+        fill=alt.Fill("quadrant:N", scale=alt.Scale(domain=list(QUADRANT_STYLE),
+                      range=[s[0] for s in QUADRANT_STYLE.values()]), legend=None), **enc)
+    inset_x, inset_y = 12 * ux, 10 * uy
+    qlabels = [
+        alt.Chart(pd.DataFrame([{"label": matrix.quadrants[q],
+                                 "x": hi - inset_x if q.endswith("right") else lo + inset_x,
+                                 "y": hi - inset_y if q.startswith("top") else lo + inset_y}]),
+                  name=f"label_{q}")
+        .mark_text(fontSize=font_size, fontWeight="bold", color=color,
+                   align="right" if q.endswith("right") else "left",
+                   baseline="top" if q.startswith("top") else "bottom")
+        .encode(text="label:N", **enc)
+        for q, (_, color) in QUADRANT_STYLE.items() if q in matrix.quadrants
+    ]
+    midlines = alt.Chart(pd.DataFrame([{"x": mid, "y": lo, "x2": mid, "y2": hi},
+                                       {"x": lo, "y": mid, "x2": hi, "y2": mid}]), name="midlines") \
+        .mark_rule(color="#8b95a1", strokeDash=[6, 5], strokeWidth=1.5).encode(x2="x2:Q", y2="y2:Q", **enc)
+
+    # Axis titles with their end words, outside the plot; the x ends follow the drawn direction.
+    left, right = (matrix.x.high, matrix.x.low) if matrix.x.reversed else (matrix.x.low, matrix.x.high)
+    gap = 8 * uy
+    end_style = dict(fontSize=font_size, color=MUTED, fontWeight="bold")
+    title_style = dict(fontSize=font_size + 1, color=INK, fontWeight="bold")
+    axis_text = [
+        ("x_title", matrix.x.label, mid, lo - gap, dict(baseline="top", **title_style)),
+        ("x_low_end", left, lo, lo - gap, dict(align="left", baseline="top", **end_style)),
+        ("x_high_end", right, hi, lo - gap, dict(align="right", baseline="top", **end_style)),
+        ("y_low_end", matrix.y.low, lo - 8 * ux, lo, dict(align="right", baseline="bottom", **end_style)),
+        ("y_high_end", matrix.y.high, lo - 8 * ux, hi, dict(align="right", baseline="top", **end_style)),
+    ]
+    end_px = 0.62 * font_size * max(len(matrix.y.low), len(matrix.y.high))
+    axis_text.append(("y_title", matrix.y.label, lo - (end_px + 16) * ux, mid,
+                      dict(angle=270, baseline="bottom", **title_style)))
+    axis_layers = [alt.Chart(pd.DataFrame([{"label": t, "x": x, "y": y}]), name=name)
+                   .mark_text(**style).encode(text="label:N", **enc)
+                   for name, t, x, y, style in axis_text]
+    layers = [background, midlines, *qlabels, *axis_layers]
+
+    chosen = lambda item_id: chosen_id is not None and int(item_id) == int(chosen_id)  # noqa: E731
+    color = alt.Color("chosen:N", scale=alt.Scale(domain=[False, True], range=[ITEM_COLOR, CHOSEN_COLOR]),
+                      legend=None)
+    if individual is not None and len(individual):
+        dots, seen = [], {}
+        for r in individual.itertuples():
+            # Golden-angle spiral per identical placement: deterministic, and no dot hides another.
+            key = (r.item_id, r.x, r.y)
+            j = seen[key] = seen.get(key, -1) + 1
+            rad, a = 0.06 * math.sqrt(j), j * 2.39996
+            dots.append({"x": sx(float(r.x)) + rad * math.cos(a), "y": float(r.y) + rad * math.sin(a),
+                         "chosen": chosen(r.item_id)})
+        layers.append(alt.Chart(pd.DataFrame(dots), name="individual").mark_circle(
+            size=40, opacity=0.3).encode(color=color, **enc))
+
+    if len(positions):
+        clip = lambda v: min(max(v, low), high)  # noqa: E731
+        rows, bars = [], []
+        for r in positions.itertuples():
+            x, y = sx(float(r.x_mean)), float(r.y_mean)
+            rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": x, "y": y,
+                         "x_mean": _fmt(r.x_mean), "y_mean": _fmt(r.y_mean), "x_std": _fmt(r.x_std),
+                         "y_std": _fmt(r.y_std), "n": int(r.n), "chosen": chosen(r.item_id)})
+            c, cx, cy = chosen(r.item_id), 7 * ux, 7 * uy  # caps: 14 px end ticks
+            if not pd.isna(r.x_std):
+                x1, x2 = clip(x - r.x_std), clip(x + r.x_std)
+                bars += [{"x": x1, "x2": x2, "y": y, "y2": y, "chosen": c},
+                         *({"x": e, "x2": e, "y": y - cy, "y2": y + cy, "chosen": c} for e in (x1, x2))]
+            if not pd.isna(r.y_std):
+                y1, y2 = clip(y - r.y_std), clip(y + r.y_std)
+                bars += [{"x": x, "x2": x, "y": y1, "y2": y2, "chosen": c},
+                         *({"x": x - cx, "x2": x + cx, "y": e, "y2": e, "chosen": c} for e in (y1, y2))]
+        items = pd.DataFrame(rows)
+        tooltip = [alt.Tooltip("number:N", title=TIP["number"]), alt.Tooltip("text:N", title=TIP["text"]),
+                   alt.Tooltip("x_mean:N", title=f"{matrix.x.label}, {TIP['mean'].lower()}"),
+                   alt.Tooltip("x_std:N", title=f"{matrix.x.label}, {TIP['std'].lower()}"),
+                   alt.Tooltip("y_mean:N", title=f"{matrix.y.label}, {TIP['mean'].lower()}"),
+                   alt.Tooltip("y_std:N", title=f"{matrix.y.label}, {TIP['std'].lower()}"),
+                   alt.Tooltip("n:Q", title=TIP["n"])]
+        if bars:
+            layers.append(alt.Chart(pd.DataFrame(bars), name="spread").mark_rule(
+                strokeWidth=3, strokeCap="round", opacity=0.5).encode(x2="x2:Q", y2="y2:Q", color=color, **enc))
+        radius = font_size * 48
+        layers.append(alt.Chart(items, name="items").mark_circle(opacity=1).encode(
+            color=color, size=alt.condition("datum.chosen", alt.value(radius * 1.5), alt.value(radius)),
+            stroke=alt.condition("datum.chosen", alt.value(INK), alt.value("white")),
+            strokeWidth=alt.condition("datum.chosen", alt.value(4), alt.value(2)), tooltip=tooltip, **enc))
+        layers.append(alt.Chart(items, name="numbers").mark_text(
+            color="white", fontWeight="bold", fontSize=font_size, baseline="middle").encode(
+            text="number:N", tooltip=tooltip, **enc))
+    return _finish(alt.layer(*layers), width, height, font_size)
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG bytes offline, for the Word and PDF exports."""
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)

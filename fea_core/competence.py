@@ -1,0 +1,95 @@
+"""The competence round: each phone rates the six factors from 1 (low) to 5 (high) or "Ved ikke"."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import delete, select
+
+from fea_core import schema
+from fea_core.errors import InvalidRating, MissingAnswers, NotThisActivity, RoundClosed
+from fea_core.method import load_method
+from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
+from fea_core.storage import Store, utcnow
+from fea_core.workshops import get_workshop
+
+_R = schema.ratings
+_P = schema.participants
+DONT_KNOW = None  # stored as NULL: answered, but kept out of the mean
+
+
+def factor_keys() -> tuple[str, ...]:
+    """Return the six factor keys in the model's order."""
+    return tuple(f.key for f in load_method().factors)
+
+
+def validate_answers(answers: dict[str, int | None]) -> dict[str, int | None]:
+    """Return the answers checked: every factor answered, each 1-5 or None for "Ved ikke"."""
+    keys = factor_keys()
+    unknown = set(answers) - set(keys)
+    if unknown:
+        raise InvalidRating(factors=sorted(unknown))
+    missing = [k for k in keys if k not in answers]
+    if missing:
+        raise MissingAnswers(factors=missing)
+    for key, value in answers.items():
+        if value is DONT_KNOW:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
+            raise InvalidRating(factors=[key])
+    return {k: answers[k] for k in keys}
+
+
+def submit_ratings(store: Store, participant: Participant, answers: dict[str, int | None]) -> None:
+    """Save (or replace) the participant's six ratings while the round is open."""
+    checked = validate_answers(answers)
+    workshop = get_workshop(store, participant.workshop_id)
+    if workshop.activity != ACTIVITY_COMPETENCE:
+        raise NotThisActivity(activity=workshop.activity)
+    if not workshop.activity_open or workshop.is_ended:
+        raise RoundClosed()
+    now = utcnow()
+    with store.write(workshop.id) as conn:
+        # Re-check inside the write lock: the facilitator may have closed it meanwhile.
+        still_open = conn.execute(
+            select(schema.workshops.c.activity_open).where(schema.workshops.c.id == workshop.id)
+        ).scalar_one()
+        if not still_open:
+            raise RoundClosed()
+        # Replace, never add: a double submit or a second tab cannot count twice.
+        conn.execute(delete(_R).where(_R.c.participant_id == participant.id))
+        conn.execute(
+            _R.insert(),
+            [
+                {
+                    "participant_id": participant.id,
+                    "workshop_id": workshop.id,
+                    "factor": key,
+                    "value": value,
+                    "updated_at": now,
+                }
+                for key, value in checked.items()
+            ],
+        )
+
+
+def my_ratings(store: Store, participant: Participant) -> dict[str, int | None]:
+    """Return the participant's saved ratings by factor key (empty when none)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_R.c.factor, _R.c.value).where(_R.c.participant_id == participant.id)
+        )
+        return {r.factor: r.value for r in rows}
+
+
+def rating_rows(store: Store, workshop_id: int) -> pd.DataFrame:
+    """Return the workshop's ratings as rows: participant_id, role, factor, value (NaN = Ved ikke)."""
+    query = (
+        select(_R.c.participant_id, _P.c.role, _R.c.factor, _R.c.value)
+        .join(_P, _P.c.id == _R.c.participant_id)
+        .where(_R.c.workshop_id == workshop_id)
+    )
+    with store.read() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["participant_id", "role", "factor", "value"])
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    return frame

@@ -1,0 +1,49 @@
+"""Domain errors. Each carries a code that the UI turns into a message in the user's language."""
+
+from __future__ import annotations
+
+
+class FeaError(Exception):
+    """A request the domain refuses; nothing was saved by it."""
+
+    code = "error"
+
+    def __init__(self, **params):
+        super().__init__(f"{self.code}: {params}" if params else self.code)
+        self.params = params
+
+
+class UnknownJoinCode(FeaError):
+    code = "unknown_join_code"
+
+
+class WorkshopEnded(FeaError):
+    code = "workshop_ended"
+
+
+class UnknownParticipant(FeaError):
+    code = "unknown_participant"
+
+
+class RoundClosed(FeaError):
+    code = "round_closed"
+
+
+class NotThisActivity(FeaError):
+    code = "not_this_activity"
+
+
+class MissingAnswers(FeaError):
+    code = "missing_answers"
+
+
+class InvalidRating(FeaError):
+    code = "invalid_rating"
+
+
+class InvalidText(FeaError):
+    code = "invalid_text"
+
+
+class InvalidRole(FeaError):
+    code = "invalid_role"

@@ -1,0 +1,64 @@
+"""Anonymous participants: joining with a code, and coming back with a random token."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select, update
+
+from fea_core import schema
+from fea_core.errors import InvalidRole, UnknownJoinCode, UnknownParticipant, WorkshopEnded
+from fea_core.method import load_method
+from fea_core.model import Participant, Workshop
+from fea_core.storage import Store, utcnow
+from fea_core.workshops import find_by_code
+
+_P = schema.participants
+TOKEN_BYTES = 24  # 192 random bits: unguessable, and short enough for a URL
+
+
+def _row_to_participant(row) -> Participant:
+    return Participant(id=row.id, workshop_id=row.workshop_id, token=row.token, role=row.role)
+
+
+def join(store: Store, code: str) -> tuple[Workshop, Participant]:
+    """Join the workshop with this code as a new anonymous participant."""
+    workshop = find_by_code(store, code)
+    if workshop is None:
+        raise UnknownJoinCode(code=code)
+    if workshop.is_ended:
+        raise WorkshopEnded(code=workshop.code)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with store.write(workshop.id) as conn:
+        new_id = conn.execute(
+            _P.insert().values(workshop_id=workshop.id, token=token, joined_at=utcnow())
+        ).inserted_primary_key[0]
+    return workshop, Participant(id=new_id, workshop_id=workshop.id, token=token, role=None)
+
+
+def resume(store: Store, token: str) -> Participant:
+    """Return the participant with this token, or raise UnknownParticipant."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 64:
+        raise UnknownParticipant()
+    with store.read() as conn:
+        row = conn.execute(select(_P).where(_P.c.token == token)).first()
+    if row is None:
+        raise UnknownParticipant()
+    return _row_to_participant(row)
+
+
+def set_role(store: Store, participant: Participant, role: str | None) -> Participant:
+    """Record the participant's group (or None), used only for anonymous breakdowns."""
+    if role is not None and role not in {r.key for r in load_method().roles}:
+        raise InvalidRole(role=role)
+    with store.write(participant.workshop_id) as conn:
+        conn.execute(update(_P).where(_P.c.id == participant.id).values(role=role))
+    return Participant(participant.id, participant.workshop_id, participant.token, role)
+
+
+def count_participants(store: Store, workshop_id: int) -> int:
+    """Return how many phones have joined the workshop."""
+    with store.read() as conn:
+        return conn.execute(
+            select(func.count()).select_from(_P).where(_P.c.workshop_id == workshop_id)
+        ).scalar_one()

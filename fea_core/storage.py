@@ -1,0 +1,154 @@
+"""The store: one SQLAlchemy Core code path for SQLite (embedded default) and PostgreSQL.
+
+Services receive a ``Store``. Reads use ``store.read()``; writes use
+``store.write(workshop_id)``, which bumps the workshop's revision in the same
+transaction so any process (or replica) can tell that something changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy.pool import StaticPool
+
+from fea_core import schema
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def _initial(conn: Connection) -> None:
+    for table in (
+        schema.settings,
+        schema.facilitators,
+        schema.workshops,
+        schema.participants,
+        schema.ratings,
+    ):
+        table.create(conn, checkfirst=True)
+
+
+# Named, ordered migrations. Append only; never edit one that has shipped.
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("001_initial", _initial),
+]
+
+
+class Store:
+    """A database plus the transaction discipline every service relies on."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """Yield a connection for reads (a consistent snapshot per statement)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self, workshop_id: int | None = None, *, stage: bool = False) -> Iterator[Connection]:
+        """Yield a connection in one transaction; bump the workshop's revision at the end.
+
+        :param stage: also bump the stage counter: what the phones show has changed.
+        """
+        conn = self.engine.connect()
+        if self.is_sqlite:
+            # Take the write lock up front: a deferred transaction that upgrades to a
+            # writer fails with "database is locked" instead of waiting on busy_timeout.
+            conn = conn.execution_options(sqlite_immediate=True)
+        try:
+            with conn.begin():
+                yield conn
+                if workshop_id is not None:
+                    values = {"revision": schema.workshops.c.revision + 1}
+                    if stage:
+                        values["stage"] = schema.workshops.c.stage + 1
+                    conn.execute(
+                        update(schema.workshops)
+                        .where(schema.workshops.c.id == workshop_id)
+                        .values(**values)
+                    )
+        finally:
+            conn.close()
+
+    def applied_migrations(self) -> list[str]:
+        """Return the names of the migrations applied to this database, in order."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(schema.schema_migrations.c.name).order_by(schema.schema_migrations.c.name)
+            )
+            return [r.name for r in rows]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks; return their names."""
+        with self.write() as conn:
+            schema.schema_migrations.create(conn, checkfirst=True)
+        done = set(self.applied_migrations())
+        applied = []
+        for name, step in MIGRATIONS:
+            if name in done:
+                continue
+            with self.write() as conn:
+                step(conn)
+                conn.execute(
+                    schema.schema_migrations.insert().values(name=name, applied_at=utcnow())
+                )
+            applied.append(name)
+        return applied
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_stores: dict[str, Store] = {}
+_stores_lock = threading.Lock()
+
+
+def open_store(url: str) -> Store:
+    """Return the migrated store for a database URL, one per URL and process."""
+    with _stores_lock:
+        store = _stores.get(url)
+        if store is None:
+            store = _stores[url] = _create_store(url)
+        return store
+
+
+def _create_store(url: str) -> Store:
+    if url.startswith("sqlite"):
+        kwargs = {"connect_args": {"check_same_thread": False}}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    store = Store(engine)
+    store.migrate()
+    return store

@@ -1,0 +1,28 @@
+"""Cleaning of free text typed by participants and facilitators."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from fea_core.errors import InvalidText
+
+# Control characters (C0, DEL, C1) except tab and newline, plus bidi overrides that can
+# make a text read differently on the shared screen than it was typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: object, *, max_length: int, multiline: bool = False) -> str:
+    """Return the text stripped of control characters and outer whitespace, or raise InvalidText."""
+    if not isinstance(value, str):
+        raise InvalidText(reason="not_text", limit=max_length)
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    if not multiline:
+        text = " ".join(text.split())
+    text = text.strip()
+    if not text:
+        raise InvalidText(reason="empty", limit=max_length)
+    if len(text) > max_length:
+        raise InvalidText(reason="too_long", limit=max_length, length=len(text))
+    return text

@@ -1,0 +1,170 @@
+"""Workshops: creating them, finding them by join code, and steering what the room does."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import func, select, update
+
+from fea_core import schema
+from fea_core.errors import InvalidText
+from fea_core.method import LANGUAGES
+from fea_core.model import ACTIVITIES, ACTIVITY_WELCOME, Workshop
+from fea_core.storage import Store, utcnow
+from fea_core.text import clean_text
+
+# No 0/O, 1/I/L: a code read aloud or from a projector must not be ambiguous.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+NAME_MAX = 120
+THEME_MAX = 200
+
+_W = schema.workshops
+
+
+def normalize_code(text: str) -> str:
+    """Return a typed join code in canonical form (upper case, no spaces or dashes)."""
+    return "".join(ch for ch in str(text).upper() if ch.isalnum())[:32]
+
+
+def new_join_code() -> str:
+    """Return a random join code over the unambiguous alphabet."""
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def _row_to_workshop(row) -> Workshop:
+    return Workshop(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        department=row.department,
+        held_on=date.fromisoformat(row.held_on),
+        theme=row.theme,
+        language=row.language,
+        owner=row.owner,
+        created_at=row.created_at,
+        ended_at=row.ended_at,
+        activity=row.activity,
+        activity_open=bool(row.activity_open),
+        results_visible=bool(row.results_visible),
+        revision=row.revision,
+        stage=row.stage,
+    )
+
+
+def create_workshop(
+    store: Store,
+    *,
+    name: str,
+    department: str,
+    held_on: date,
+    theme: str,
+    language: str,
+    owner: str,
+) -> Workshop:
+    """Create a workshop with a fresh join code; it starts at the welcome screen."""
+    values = {
+        "name": clean_text(name, max_length=NAME_MAX),
+        "department": clean_text(department, max_length=NAME_MAX),
+        "theme": clean_text(theme, max_length=THEME_MAX),
+    }
+    if not isinstance(held_on, date):
+        raise InvalidText(reason="not_a_date", limit=10)
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    for _ in range(20):
+        code = new_join_code()
+        with store.write() as conn:
+            taken = conn.execute(select(_W.c.id).where(_W.c.code == code)).first()
+            if taken:
+                continue
+            new_id = conn.execute(
+                _W.insert().values(
+                    code=code,
+                    held_on=held_on.isoformat(),
+                    language=language,
+                    owner=owner,
+                    created_at=utcnow(),
+                    activity=ACTIVITY_WELCOME,
+                    activity_open=True,
+                    results_visible=False,
+                    revision=0,
+                    stage=0,
+                    **values,
+                )
+            ).inserted_primary_key[0]
+        return get_workshop(store, new_id)
+    raise RuntimeError("could not find a free join code")
+
+
+def get_workshop(store: Store, workshop_id: int) -> Workshop | None:
+    """Return the workshop with this id, or None."""
+    with store.read() as conn:
+        row = conn.execute(select(_W).where(_W.c.id == workshop_id)).first()
+    return _row_to_workshop(row) if row else None
+
+
+def find_by_code(store: Store, code: str) -> Workshop | None:
+    """Return the workshop with this join code (as typed), or None."""
+    with store.read() as conn:
+        row = conn.execute(select(_W).where(_W.c.code == normalize_code(code))).first()
+    return _row_to_workshop(row) if row else None
+
+
+def list_workshops(store: Store, owner: str) -> list[Workshop]:
+    """Return the owner's workshops, newest first."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_W).where(_W.c.owner == owner).order_by(_W.c.held_on.desc(), _W.c.id.desc())
+        )
+        return [_row_to_workshop(r) for r in rows]
+
+
+def live_counters(store: Store, code: str) -> tuple[int, int] | None:
+    """Return (stage, revision) for a join code: the cheap question every phone polls."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(_W.c.stage, _W.c.revision).where(_W.c.code == normalize_code(code))
+        ).first()
+    return (row.stage, row.revision) if row else None
+
+
+def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> Workshop:
+    with store.write(workshop_id, stage=stage) as conn:
+        conn.execute(update(_W).where(_W.c.id == workshop_id).values(**values))
+    return get_workshop(store, workshop_id)
+
+
+def set_activity(store: Store, workshop_id: int, activity: str) -> Workshop:
+    """Make an activity the one every phone shows; it opens for answers, results hidden."""
+    if activity not in ACTIVITIES:
+        raise ValueError(f"unknown activity {activity!r}")
+    return _steer(store, workshop_id, activity=activity, activity_open=True, results_visible=False)
+
+
+def set_activity_open(store: Store, workshop_id: int, is_open: bool) -> Workshop:
+    """Open or close the current activity for answers; closing keeps every saved answer."""
+    return _steer(store, workshop_id, activity_open=bool(is_open))
+
+
+def set_results_visible(store: Store, workshop_id: int, visible: bool) -> Workshop:
+    """Reveal or hide the aggregated results on the shared screen."""
+    # Phones do not show results, so they need not rerun for this.
+    return _steer(store, workshop_id, stage=False, results_visible=bool(visible))
+
+
+def end_workshop(store: Store, workshop_id: int) -> Workshop:
+    """End the workshop: its join code takes no one new."""
+    return _steer(store, workshop_id, ended_at=utcnow(), activity_open=False)
+
+
+def reopen_workshop(store: Store, workshop_id: int) -> Workshop:
+    """Undo ending a workshop."""
+    return _steer(store, workshop_id, ended_at=None)
+
+
+def count_workshops(store: Store) -> int:
+    """Return how many workshops the database holds."""
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(_W)).scalar_one()

@@ -1,0 +1,67 @@
+"""Facilitator: create a workshop and open the shared screen of one."""
+
+from datetime import date
+
+import streamlit as st
+
+from fea_core import participation, workshops
+from fea_core.errors import FeaError
+from fea_core.method import LANGUAGES
+from fea_core.plain import escape_markdown
+from ui import style
+from ui.auth import logout_button, require_facilitator
+from ui.context import language, language_switch, method, store, t
+from ui.errors import show_error
+
+username = require_facilitator()
+style.screen()
+with st.sidebar:
+    language_switch(key="ws_lang")
+    logout_button()
+
+st.title(t("workshops.title"))
+left, right = st.columns([2, 3], gap="large")
+
+with left:
+    st.subheader(t("workshops.new"))
+    themes = list(method().talk_themes)
+    with st.form("new_workshop", clear_on_submit=False):
+        name = st.text_input(t("workshops.name"), max_chars=workshops.NAME_MAX, placeholder=t("workshops.name_placeholder"))
+        department = st.text_input(t("workshops.department"), max_chars=workshops.NAME_MAX)
+        held_on = st.date_input(t("workshops.date"), value=date.today(), format="DD.MM.YYYY")
+        theme_choice = st.selectbox(t("workshops.theme"), themes + [t("workshops.theme_other")])
+        theme_free = st.text_input(t("workshops.theme_free"), max_chars=workshops.THEME_MAX)
+        lang = st.selectbox(
+            t("workshops.language"),
+            list(LANGUAGES),
+            index=list(LANGUAGES).index(language()),
+            format_func={"da": "Dansk", "en": "English"}.get,
+        )
+        created = st.form_submit_button(t("workshops.create"), type="primary", use_container_width=True)
+    if created:
+        theme = theme_free if theme_choice not in themes else theme_choice
+        try:
+            new = workshops.create_workshop(
+                store(), name=name, department=department, held_on=held_on, theme=theme, language=lang, owner=username
+            )
+        except FeaError as error:
+            show_error(error)
+        else:
+            st.switch_page("pages/screen.py", query_params={"w": new.code})
+
+with right:
+    st.subheader(t("workshops.mine"))
+    mine = workshops.list_workshops(store(), username)
+    if not mine:
+        st.info(t("workshops.none"), icon=":material/event_available:")
+    for w in mine:
+        with st.container(border=True, key=f"ws_{w.code}"):
+            cols = st.columns([4, 2], vertical_alignment="center")
+            cols[0].markdown(f"**{escape_markdown(w.name)}**  \n{escape_markdown(w.department)} · {w.held_on:%d.%m.%Y}")
+            cols[0].caption(
+                t("workshops.summary", code=w.code, joined=participation.count_participants(store(), w.id))
+                + (f" · {t('workshops.ended')}" if w.is_ended else "")
+            )
+            cols[1].page_link(
+                "pages/screen.py", label=t("workshops.open_screen"), icon=":material/cast:", query_params={"w": w.code}
+            )

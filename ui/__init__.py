@@ -1,0 +1,4 @@
+"""Streamlit glue shared by the pages: language, store, login, live updates, styling.
+
+The only package besides pages/ that imports streamlit; it holds no domain logic.
+"""

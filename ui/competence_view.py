@@ -1,0 +1,80 @@
+"""The competence round on the shared screen: radar, numbers and talking points."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
+from fea_core.charts import radar_chart
+from fea_core.competence import rating_rows
+from fea_core.method import load_method
+from fea_core.model import Workshop
+from fea_core.i18n import translate
+from ui.context import language, store, t
+
+
+def format_number(value: float, lang: str) -> str:
+    """Return a number with one decimal, with a decimal comma in Danish."""
+    if pd.isna(value):
+        return "–"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSummary, dict]:
+    """Return the summary and the radar spec at one revision: computed once per change, shared by all viewers."""
+    m = load_method(lang)
+    summary = competence_summary(
+        rating_rows(store(), workshop_id),
+        m.factors,
+        all_label=translate(lang, "competence.all"),
+        role_labels={r.key: r.label for r in m.roles},
+    )
+    return summary, radar_chart(summary.profile, m.factors).to_dict()
+
+
+def competence_panel(workshop: Workshop, joined: int) -> None:
+    """Render the live competence view for the shared screen."""
+    lang = language()
+    m = load_method(lang)
+    summary, radar = summary_at(workshop.id, workshop.revision, lang)
+    state = t("competence.open") if workshop.activity_open else t("competence.closed")
+    st.markdown(f"### {m.competence_model}")
+    st.caption(f"{state} · {t('competence.answered', n=summary.respondents, joined=joined)}")
+
+    if not workshop.results_visible:
+        st.progress(min(summary.respondents / joined, 1.0) if joined else 0.0)
+        st.info(t("competence.hidden"), icon=":material/visibility_off:")
+        return
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.vega_lite_chart(radar, use_container_width=False, key="radar")
+        st.caption(m.competence_caption)
+    with right:
+        if summary.talking_points:
+            overall = summary.profile[summary.profile["group_key"] == ALL_GROUP].set_index("factor")
+            points = ", ".join(
+                f"{m.factor(k).label} ({format_number(overall.loc[k, 'std'], lang)})" for k in summary.talking_points
+            )
+            st.warning(t("competence.talking_points", factors=points), icon=":material/forum:")
+        table = summary.profile[summary.profile["group_key"] == ALL_GROUP]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("competence.factor"): table["label"],
+                    t("competence.mean"): [format_number(v, lang) for v in table["mean"]],
+                    t("competence.spread"): [format_number(v, lang) for v in table["std"]],
+                    t("competence.n"): table["n"],
+                    t("competence.dont_know"): table["dont_know"],
+                }
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
+        if summary.hidden_groups:
+            st.caption(
+                t("competence.hidden_groups", groups=", ".join(m.role(k).label for k in summary.hidden_groups))
+            )

@@ -1,0 +1,63 @@
+"""The per-session context every page needs: the store and the language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fea_core.config import database_url
+from fea_core.i18n import translate
+from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, Method, load_method
+from fea_core.storage import Store, open_store
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+def store() -> Store:
+    """Return the process-wide store for the configured database."""
+    return _store(database_url())
+
+
+def language() -> str:
+    """Return the session's language: ?lang=, else the session's choice, else Danish."""
+    from_url = st.query_params.get("lang")
+    if from_url in LANGUAGES:
+        st.session_state["lang"] = from_url
+    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """Switch the session's language and keep it in the URL so a reload keeps it."""
+    if lang in LANGUAGES:
+        st.session_state["lang"] = lang
+        st.query_params["lang"] = lang
+
+
+def t(key: str, **params) -> str:
+    """Return a UI string in the session's language."""
+    return translate(language(), key, **params)
+
+
+def method() -> Method:
+    """Return the method content in the session's language."""
+    return load_method(language())
+
+
+def language_switch(key: str = "lang_switch") -> None:
+    """Render a small Dansk/English switch."""
+    current = language()
+    labels = {"da": "Dansk", "en": "English"}
+    choice = st.segmented_control(
+        t("common.language"),
+        options=list(LANGUAGES),
+        format_func=labels.get,
+        default=current,
+        key=key,
+        label_visibility="collapsed",
+    )
+    if choice and choice != current:
+        set_language(choice)
+        st.rerun()

@@ -1,0 +1,34 @@
+"""Page styling: large touch targets on phones, a clean projector view for the room."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_PHONE_CSS = """
+<style>
+/* Thumb-sized choices: the rating scale is the main thing a phone does. */
+div[data-testid="stButtonGroup"] button { min-height: 3rem; font-size: 1.05rem; }
+div[data-testid="stFormSubmitButton"] button { min-height: 3.2rem; font-size: 1.1rem; }
+.block-container { padding-top: 1.2rem; max-width: 34rem; }
+</style>
+"""
+
+_SCREEN_CSS = """
+<style>
+.block-container { padding-top: 1.5rem; }
+.fea-code { font-size: 5.5rem; font-weight: 800; letter-spacing: .35rem; line-height: 1.1;
+            font-family: ui-monospace, Menlo, Consolas, monospace; color: #1f5fa8; }
+.fea-big { font-size: 1.6rem; }
+div[data-testid="stMetricValue"] { font-size: 3rem; }
+</style>
+"""
+
+
+def phone() -> None:
+    """Style a participant page for a phone."""
+    st.html(_PHONE_CSS)
+
+
+def screen() -> None:
+    """Style a facilitator page for a shared screen."""
+    st.html(_SCREEN_CSS)
