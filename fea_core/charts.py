@@ -7,7 +7,7 @@ only ever a data value (tooltip field), never part of a mark definition or an ex
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -26,7 +26,7 @@ QUADRANT_STYLE = {  # fill, label colour
     "bottom_right": ("#fdf6d3", "#7a5c00"),
     "bottom_left": ("#eceef1", "#4b5563"),
 }
-# Tooltip titles are the product's own words (Danish, the default language).
+# Tooltip titles are the product's own words in Danish; pass `titles` to show another language.
 TIP = {"factor": "Faktor", "group": "Gruppe", "mean": "Gennemsnit", "std": "Spredning",
        "n": "Svar", "dont_know": "Ved ikke", "number": "Nr.", "text": "Tekst"}
 
@@ -36,7 +36,7 @@ def _fmt(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.1f}"
 
 
-def _wrap(label: str, width: int = 12) -> str:
+def _wrap(label: str, width: int = 13) -> str:
     """Break a long label at spaces so it fits beside the circle; short labels stay one line."""
     lines: list[str] = []
     for word in label.split():
@@ -65,10 +65,10 @@ def _finish(chart: alt.LayerChart, width: int, height: int, font_size: int) -> a
 
 
 def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
-                group_colors: Sequence[str] | None = None, size: int = 520,
-                font_size: int = 16) -> alt.LayerChart:
+                group_colors: Sequence[str] | None = None, size: int = 520, font_size: int = 16,
+                titles: Mapping[str, str] | None = None) -> alt.LayerChart:
     """Draw the competence profile as figure 1: low at the centre, high at the rim, one polygon per group."""
-    k = len(factors)
+    k, tip = len(factors), {**TIP, **(titles or {})}
     angle = {f.key: 2 * math.pi * i / k for i, f in enumerate(factors)}
     pos = lambda r, a: (r * math.sin(a), r * math.cos(a))  # noqa: E731 - top, clockwise
 
@@ -155,10 +155,10 @@ def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: 
             group_rows = [p for p in rows if p["group"] == group]
             if group_rows:  # close the shape by repeating the first point
                 polygon += group_rows + [{**group_rows[0], "order": k}]
-        tooltip = [alt.Tooltip("label:N", title=TIP["factor"])]
+        tooltip = [alt.Tooltip("label:N", title=tip["factor"])]
         if len(groups) > 1:
-            tooltip.append(alt.Tooltip("group:N", title=TIP["group"]))
-        tooltip += [alt.Tooltip(f"{c}:{t}", title=TIP[c]) for c, t in
+            tooltip.append(alt.Tooltip("group:N", title=tip["group"]))
+        tooltip += [alt.Tooltip(f"{c}:{t}", title=tip[c]) for c, t in
                     (("mean", "N"), ("std", "N"), ("n", "Q"), ("dont_know", "Q"))]
         if polygon:
             layers.append(alt.Chart(pd.DataFrame(polygon), name="profiles").mark_line(
@@ -178,9 +178,10 @@ def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: 
 
 def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.DataFrame | None = None,
                    chosen_id: int | None = None, low: int = 1, high: int = 5, width: int = 640,
-                   height: int = 520, font_size: int = 15) -> alt.LayerChart:
+                   height: int = 520, font_size: int = 15,
+                   titles: Mapping[str, str] | None = None) -> alt.LayerChart:
     """Draw a Problemløser matrix with each item at its mean placement and its spread as error bars."""
-    pad, mid = 0.5, (low + high) / 2
+    pad, mid, tip = 0.5, (low + high) / 2, {**TIP, **(titles or {})}
     lo, hi = low - pad, high + pad
     enc = _axes(((lo, hi), (lo, hi)))
     # A reversed axis (Ressourceforbrug) is drawn by mirroring x, so "top right" is always on screen.
@@ -264,12 +265,12 @@ def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Da
                 bars += [{"x": x, "x2": x, "y": y1, "y2": y2, "chosen": c},
                          *({"x": x - cx, "x2": x + cx, "y": e, "y2": e, "chosen": c} for e in (y1, y2))]
         items = pd.DataFrame(rows)
-        tooltip = [alt.Tooltip("number:N", title=TIP["number"]), alt.Tooltip("text:N", title=TIP["text"]),
-                   alt.Tooltip("x_mean:N", title=f"{matrix.x.label}, {TIP['mean'].lower()}"),
-                   alt.Tooltip("x_std:N", title=f"{matrix.x.label}, {TIP['std'].lower()}"),
-                   alt.Tooltip("y_mean:N", title=f"{matrix.y.label}, {TIP['mean'].lower()}"),
-                   alt.Tooltip("y_std:N", title=f"{matrix.y.label}, {TIP['std'].lower()}"),
-                   alt.Tooltip("n:Q", title=TIP["n"])]
+        tooltip = [alt.Tooltip("number:N", title=tip["number"]), alt.Tooltip("text:N", title=tip["text"]),
+                   alt.Tooltip("x_mean:N", title=f"{matrix.x.label}, {tip['mean'].lower()}"),
+                   alt.Tooltip("x_std:N", title=f"{matrix.x.label}, {tip['std'].lower()}"),
+                   alt.Tooltip("y_mean:N", title=f"{matrix.y.label}, {tip['mean'].lower()}"),
+                   alt.Tooltip("y_std:N", title=f"{matrix.y.label}, {tip['std'].lower()}"),
+                   alt.Tooltip("n:Q", title=tip["n"])]
         if bars:
             layers.append(alt.Chart(pd.DataFrame(bars), name="spread").mark_rule(
                 strokeWidth=3, strokeCap="round", opacity=0.5).encode(x2="x2:Q", y2="y2:Q", color=color, **enc))
