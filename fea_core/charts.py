@@ -273,7 +273,8 @@ def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Da
                    alt.Tooltip("n:Q", title=tip["n"])]
         if bars:
             layers.append(alt.Chart(pd.DataFrame(bars), name="spread").mark_rule(
-                strokeWidth=3, strokeCap="round", opacity=0.5).encode(x2="x2:Q", y2="y2:Q", color=color, **enc))
+                strokeWidth=3, strokeCap="round", opacity=0.5).encode(
+                x2="x2:Q", y2="y2:Q", color=color, **enc))
         radius = font_size * 48
         layers.append(alt.Chart(items, name="items").mark_circle(opacity=1).encode(
             color=color, size=alt.condition("datum.chosen", alt.value(radius * 1.5), alt.value(radius)),

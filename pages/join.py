@@ -7,7 +7,7 @@ from fea_core.errors import FeaError, UnknownParticipant
 from fea_core.plain import escape_markdown
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN
 from ui import live, style
-from ui.context import language_switch, method, store, t
+from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 
 DONT_KNOW = "dk"
@@ -15,12 +15,14 @@ style.phone()
 
 
 def join_form() -> None:
-    st.title(t("join.title"))
+    st.title(t("join.title"), anchor=False)
     code_in_url = workshops.normalize_code(st.query_params.get("code", ""))
     known = workshops.find_by_code(store(), code_in_url) if code_in_url else None
+    if known:
+        prefer_language(known.language)
     with st.form("join", border=False):
         if known:
-            st.subheader(escape_markdown(known.name))
+            st.subheader(escape_markdown(known.name), anchor=False)
         code = st.text_input(t("join.code_label"), value=code_in_url, max_chars=12, placeholder="ABC123")
         st.caption(t("join.anonymous"))
         submitted = st.form_submit_button(t("join.button"), type="primary", use_container_width=True)
@@ -53,7 +55,7 @@ def role_picker(participant) -> None:
 
 def competence_form(workshop, participant) -> None:
     m = method()
-    st.subheader(m.competence_model)
+    st.subheader(m.competence_model, anchor=False)
     st.caption(t("rate.scale_help", low=RATING_MIN, high=RATING_MAX))
     saved = competence.my_ratings(store(), participant)
     options = list(range(RATING_MIN, RATING_MAX + 1)) + [DONT_KNOW]
@@ -80,8 +82,6 @@ def competence_form(workshop, participant) -> None:
         submitted = st.form_submit_button(
             t("rate.update" if saved else "rate.submit"), type="primary", use_container_width=True
         )
-    if saved and not submitted:
-        st.success(t("rate.saved"), icon=":material/check_circle:")
     if submitted:
         chosen = {k: (None if v == DONT_KNOW else v) for k, v in answers.items() if v is not None}
         try:
@@ -89,8 +89,13 @@ def competence_form(workshop, participant) -> None:
         except FeaError as error:
             show_error(error)
             return
+        # Rerun so the form shows what is now saved; the thanks survives the rerun.
+        st.session_state["just_saved"] = True
+        st.rerun()
+    if st.session_state.pop("just_saved", False):
         st.success(t("rate.thanks"), icon=":material/check_circle:")
-        st.toast(t("rate.thanks"))
+    elif saved:
+        st.success(t("rate.saved"), icon=":material/check_circle:")
 
 
 token = st.query_params.get("p")
@@ -102,24 +107,24 @@ if token:
         show_error(error)
         del st.query_params["p"]
 
-top = st.columns([3, 2], vertical_alignment="center")
-with top[1]:
-    language_switch()
-
 if participant is None:
     join_form()
+    st.divider()
+    language_switch()
     st.page_link("pages/login.py", label=t("join.facilitator_link"), icon=":material/login:")
     st.stop()
 
 workshop = workshops.get_workshop(store(), participant.workshop_id)
+prefer_language(workshop.language)
 live.watch(workshop.code, "stage", workshop.stage, key="live_stage")
-with top[0]:
-    st.caption(t("join.code_caption", code=workshop.code))
-st.subheader(escape_markdown(workshop.name))
+st.caption(t("join.code_caption", code=workshop.code))
+st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)
 
 if workshop.activity == ACTIVITY_COMPETENCE:
     competence_form(workshop, participant)
 else:
-    st.subheader(t("join.welcome_title"))
+    st.subheader(t("join.welcome_title"), anchor=False)
     st.info(t("join.wait"), icon=":material/hourglass_top:")
+st.divider()
+language_switch()

@@ -162,7 +162,8 @@ def test_a_long_label_beside_the_circle_is_broken_onto_two_lines_but_keeps_its_v
 
 
 def test_tooltip_titles_can_be_given_in_another_language():
-    spec = radar_chart(profile({"Alle": [3] * 6}), FACTORS, titles={"factor": "Factor", "dont_know": "Don't know"})
+    english = {"factor": "Factor", "dont_know": "Don't know"}
+    spec = radar_chart(profile({"Alle": [3] * 6}), FACTORS, titles=english)
     titles = [t["title"] for t in layers(spec.to_dict(), "points")[0]["encoding"]["tooltip"]]
     assert titles[0] == "Factor" and titles[-1] == "Don't know" and titles[1] == "Gennemsnit"
 
@@ -229,7 +230,8 @@ def test_the_axis_end_words_sit_at_the_drawn_ends(matrix, left, right):
 
 
 def test_hostile_participant_text_appears_only_as_a_data_value():
-    spec = quadrant_chart(positions((1, HOSTILE[0], 4, 4, 1, 1), (2, HOSTILE[1], 2, 2, 1, 1)), PROBLEM).to_dict()
+    items = positions((1, HOSTILE[0], 4, 4, 1, 1), (2, HOSTILE[1], 2, 2, 1, 1))
+    spec = quadrant_chart(items, PROBLEM).to_dict()
     outside_data = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     assert not any(text in outside_data for text in HOSTILE)
     assert "alert" not in outside_data and "calc" not in outside_data
@@ -286,7 +288,8 @@ def test_the_matrix_tooltip_shows_number_text_means_spreads_and_n():
     tooltip = [t["field"] for t in layers(spec, "items")[0]["encoding"]["tooltip"]]
     assert tooltip == ["number", "text", "x_mean", "x_std", "y_mean", "y_std", "n"]
     (item,) = rows(spec, "items")
-    assert (item["number"], item["x_mean"], item["x_std"], item["y_std"], item["n"]) == ("7", "3.2", "1.0", "–", 6)
+    shown = (item["number"], item["x_mean"], item["x_std"], item["y_std"], item["n"])
+    assert shown == ("7", "3.2", "1.0", "–", 6)
 
 
 def test_an_empty_matrix_draws_only_the_matrix():

@@ -49,7 +49,7 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
         st.info(t("competence.hidden"), icon=":material/visibility_off:")
         return
 
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         st.vega_lite_chart(radar, use_container_width=False, key="radar")
         st.caption(m.competence_caption)

@@ -29,6 +29,12 @@ def language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def prefer_language(lang: str) -> None:
+    """Use the workshop's language unless this session already chose one."""
+    if "lang" not in st.session_state and "lang" not in st.query_params and lang in LANGUAGES:
+        st.session_state["lang"] = lang
+
+
 def set_language(lang: str) -> None:
     """Switch the session's language and keep it in the URL so a reload keeps it."""
     if lang in LANGUAGES:

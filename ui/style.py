@@ -10,6 +10,8 @@ _PHONE_CSS = """
 div[data-testid="stButtonGroup"] button { min-height: 3rem; font-size: 1.05rem; }
 div[data-testid="stFormSubmitButton"] button { min-height: 3.2rem; font-size: 1.1rem; }
 .block-container { padding-top: 1.2rem; max-width: 34rem; }
+h1 { font-size: 1.9rem !important; }
+h3 { font-size: 1.35rem !important; overflow-wrap: anywhere; hyphens: auto; }
 </style>
 """
 

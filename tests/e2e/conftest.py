@@ -1,0 +1,123 @@
+"""Real-browser tests: `streamlit run serve.py` on a free port against a temporary database,
+driven by Playwright in Debian's Chromium (`playwright install` cannot download browsers here)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("FEA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FACILITATOR = ("anna", "Anna Facilitator", "hemmeligt-kodeord-42")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+SCREENSHOTS = REPO / "docs" / "screenshots"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_health(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+class AppServer:
+    """A running app: its base URL and the data folder of its database."""
+
+    def __init__(self, base: str, data_dir: Path, env: dict):
+        self.base = base
+        self.data_dir = data_dir
+        self.env = env
+
+
+def start_server(data_dir: Path, port: int, extra_env: dict | None = None) -> tuple[subprocess.Popen, AppServer]:
+    env = dict(os.environ)
+    env.pop("FEA_DATABASE_URL", None)  # the temporary SQLite file, unless a test names a database
+    env.update({"FEA_DATA_DIR": str(data_dir), **(extra_env or {})})
+    log = open(data_dir / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, process)
+    return process, AppServer(base, data_dir, env)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("app")
+    env = {**os.environ, "FEA_DATA_DIR": str(data_dir), "FEA_NEW_PASSWORD": FACILITATOR[2]}
+    env.pop("FEA_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "fea_core.accounts", "create", FACILITATOR[0], "--name", FACILITATOR[1]],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    process, server = start_server(data_dir, free_port())
+    yield server
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def wait_for_app(page, timeout: float = 20_000) -> None:
+    """Wait until the Streamlit script run this page triggered has finished."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+    page.wait_for_timeout(300)
+
+
+def warm_up(browser, base: str) -> None:
+    """Load the app once: Streamlit's first session after start may show a spurious
+    'Page not found' for a non-default page (streamlit/streamlit#9992)."""
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(base + "/")
+    wait_for_app(page)
+    context.close()

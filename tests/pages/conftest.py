@@ -1,0 +1,162 @@
+"""Fixtures for the AppTest page tests: a fresh database per test and a session builder.
+
+Every test gets its own SQLite file (FEA_DATABASE_URL points at it), a store opened on it,
+and ``app(...)``, which builds an AppTest of the real entry point with an optional
+logged-in facilitator and query parameters.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import bcrypt
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # a bare `pytest` from anywhere must import fea_core and ui
+    sys.path.insert(0, str(REPO))
+
+from fea_core import accounts, participation, workshops  # noqa: E402
+from fea_core.storage import open_store  # noqa: E402
+
+APP = REPO / "app.py"
+FACILITATOR = "anna"
+FACILITATOR_NAME = "Anna Andersen"
+PASSWORD = "korrekt-hest-batteri"
+FACTOR_KEYS = ("innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer")
+FACTOR_LABELS_DA = ("Innovation", "Åbenhed", "Teknikker og viden", "Motivation", "Systematik", "Tid og ressourcer")
+
+# Elements whose value is text the user reads.
+_TEXT_TYPES = (
+    "title", "header", "subheader", "markdown", "caption", "text", "code",
+    "info", "warning", "error", "success", "exception", "toast",
+)
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    """Point the app at a fresh SQLite file and forget every cache from earlier tests."""
+    url = f"sqlite:///{tmp_path}/t.sqlite3"
+    monkeypatch.setenv("FEA_DATABASE_URL", url)
+    monkeypatch.delenv("FEA_PUBLIC_URL", raising=False)
+    # Caches are process-wide; summaries are keyed by (workshop id, revision), which repeat
+    # from one fresh database to the next.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    # Cheap hashes keep the suite fast; the login still checks a real bcrypt hash.
+    real_gensalt = bcrypt.gensalt
+    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": real_gensalt(4, prefix))
+    return url
+
+
+@pytest.fixture
+def store(db_url):
+    """Return the store the app will use."""
+    return open_store(db_url)
+
+
+@pytest.fixture
+def facilitator(store) -> str:
+    """Create the facilitator account and return its username."""
+    accounts.create_facilitator(store, FACILITATOR, FACILITATOR_NAME, PASSWORD)
+    return FACILITATOR
+
+
+@pytest.fixture
+def make_workshop(store, facilitator):
+    """Return a function that creates a workshop (owned by the facilitator unless told)."""
+
+    def make(name: str = "Temadag i Lager Nord", *, owner: str = facilitator, language: str = "da", **extra):
+        values = {"department": "Lager Nord", "held_on": date(2025, 3, 14), "theme": "Social kapital"}
+        values.update(extra)
+        return workshops.create_workshop(store, name=name, language=language, owner=owner, **values)
+
+    return make
+
+
+@pytest.fixture
+def join(store):
+    """Return a function that joins a workshop as a new phone and returns the participant."""
+
+    def do_join(workshop):
+        return participation.join(store, workshop.code)[1]
+
+    return do_join
+
+
+@pytest.fixture
+def app(db_url):
+    """Return a builder of AppTests of app.py (the real entry point).
+
+    :param user: log this facilitator in (the session state streamlit-authenticator leaves).
+    :param query: query parameters of the URL the session opens.
+    """
+
+    def build(*, user: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=30)
+        if user:
+            # What a real login leaves in the session: Authenticate() (built on the login page,
+            # which every real session passes through first) adds these keys, login() sets them.
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = user
+            at.session_state["name"] = FACILITATOR_NAME
+            at.session_state["email"] = None
+            at.session_state["roles"] = None
+            at.session_state["logout"] = None
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at
+
+    return build
+
+
+class View:
+    """Reading what a run rendered; handed to tests as the ``view`` fixture.
+
+    (A fixture rather than ``from conftest import``: another conftest.py elsewhere in the
+    tree would make that import ambiguous.)
+    """
+
+    FACILITATOR = FACILITATOR
+    PASSWORD = PASSWORD
+    FACTOR_KEYS = FACTOR_KEYS
+    FACTOR_LABELS_DA = FACTOR_LABELS_DA
+
+    @staticmethod
+    def text(at: AppTest) -> str:
+        """Return every readable text the last run rendered (main area and sidebar), one per line."""
+        texts = []
+        for element in list(at.main) + list(at.sidebar):
+            if element.type == "exception":
+                texts.append(element.message)
+            elif element.type in _TEXT_TYPES and isinstance(getattr(element, "value", None), str):
+                texts.append(element.value)
+        return "\n".join(texts)
+
+    @staticmethod
+    def types(at: AppTest) -> list[str]:
+        """Return the types of every element the last run rendered."""
+        return [e.type for e in list(at.main) + list(at.sidebar)]
+
+    @staticmethod
+    def button(at: AppTest, label: str):
+        """Return the one button (main or sidebar, forms included) with this label."""
+        found = [b for b in at.button if b.label == label]
+        assert len(found) == 1, f"expected one button {label!r}, got {[b.label for b in at.button]}"
+        return found[0]
+
+    @staticmethod
+    def ok(at: AppTest) -> AppTest:
+        """Fail with the app's own message if the last run raised; return the AppTest."""
+        assert not at.exception, "\n".join(e.message for e in at.exception)
+        return at
+
+
+@pytest.fixture
+def view() -> type[View]:
+    """Return the helpers that read a run's output."""
+    return View

@@ -1,0 +1,263 @@
+"""The participant's phone (pages/join.py): joining, coming back, and the competence round."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fea_core import competence, participation, workshops
+from fea_core.model import ACTIVITY_COMPETENCE
+
+RATINGS = {
+    "innovation": 4,
+    "aabenhed": 2,
+    "teknikker_og_viden": "dk",
+    "motivation": 5,
+    "systematik": 1,
+    "tid_og_ressourcer": 3,
+}
+SAVED = {k: (None if v == "dk" else v) for k, v in RATINGS.items()}
+
+
+@pytest.fixture
+def competence_round(store, make_workshop):
+    """Return a workshop whose phones show the competence round (open)."""
+    workshop = make_workshop("Temadag i Lager Nord")
+    return workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+
+
+def phone(app, view, participant):
+    """Open the join page as the phone that holds this participant's token."""
+    return view.ok(app(query={"p": participant.token}).run())
+
+
+def rating_controls(at):
+    return [at.segmented_control(key=f"rate_{key}") for key in RATINGS]
+
+
+def test_with_no_token_the_join_form_is_shown(app, view):
+    at = view.ok(app().run())
+
+    assert at.title[0].value == "Deltag i workshoppen"
+    assert [t.label for t in at.text_input] == ["Kode fra storskærmen"]
+    assert view.button(at, "Deltag").proto.is_form_submitter
+    assert "Du er anonym" in view.text(at)
+
+
+def test_a_wrong_code_is_refused_in_danish(app, view, store, make_workshop):
+    workshop = make_workshop()
+    at = view.ok(app().run())
+
+    at.text_input[0].input("ZZZZZZ")
+    view.ok(view.button(at, "Deltag").click().run())
+
+    assert [e.value for e in at.error] == ["Koden findes ikke. Tjek koden på storskærmen og prøv igen."]
+    assert "p" not in at.query_params
+    assert participation.count_participants(store, workshop.id) == 0
+
+
+def test_the_right_code_typed_in_lower_case_with_a_space_joins(app, view, store, make_workshop):
+    workshop = make_workshop("Temadag i Lager Nord")
+    typed = f"{workshop.code[:3].lower()} {workshop.code[3:].lower()}"
+    at = view.ok(app().run())
+
+    at.text_input[0].input(typed)
+    view.ok(view.button(at, "Deltag").click().run())
+
+    assert at.query_params["code"] == workshop.code
+    token = at.query_params["p"]
+    assert participation.resume(store, token).workshop_id == workshop.id
+    assert participation.count_participants(store, workshop.id) == 1
+    text = view.text(at)
+    assert "Velkommen!" in text
+    assert "Du er med. Skærmen skifter af sig selv" in text
+    assert f"Kode {workshop.code}" in text
+    assert not at.text_input  # the join form is gone
+
+
+def test_the_code_in_the_url_is_filled_in_and_the_workshop_named(app, view, make_workshop):
+    workshop = make_workshop("Temadag i Lager Nord")
+    at = view.ok(app(query={"code": workshop.code.lower()}).run())
+
+    assert at.text_input[0].value == workshop.code
+    assert [s.value for s in at.subheader] == ["Temadag i Lager Nord"]
+
+
+def test_with_lang_en_the_texts_are_english(app, view, make_workshop):
+    make_workshop(language="da")
+    at = view.ok(app(query={"lang": "en"}).run())
+
+    assert at.title[0].value == "Join the workshop"
+    assert at.text_input[0].label == "Code from the shared screen"
+    assert view.button(at, "Join")
+    at.text_input[0].input("ZZZZZZ")
+    view.ok(view.button(at, "Join").click().run())
+    assert at.error[0].value.startswith("That code does not exist.")
+
+
+def test_an_english_workshop_speaks_english_to_its_phones(app, view, join, make_workshop):
+    participant = join(make_workshop(language="en"))
+
+    at = phone(app, view, participant)
+
+    assert "Welcome!" in view.text(at)
+
+
+@pytest.mark.parametrize("token", ["stale-token-that-was-never-issued", "x"])
+def test_an_unknown_token_is_explained_and_the_join_form_shown(app, view, make_workshop, token):
+    make_workshop()
+    at = view.ok(app(query={"p": token}).run())
+
+    assert [e.value for e in at.error] == [
+        "Vi kunne ikke genkende din deltagelse. Deltag igen med koden fra storskærmen."
+    ]
+    assert at.title[0].value == "Deltag i workshoppen"
+    assert [t.label for t in at.text_input] == ["Kode fra storskærmen"]
+    assert "p" not in at.query_params
+
+
+def test_a_returning_phone_is_recognised_by_its_token(app, view, join, make_workshop):
+    participant = join(make_workshop("Temadag i Lager Nord"))
+
+    at = phone(app, view, participant)
+
+    assert not at.error
+    assert "Velkommen!" in view.text(at)
+    assert [s.value for s in at.subheader][0] == "Temadag i Lager Nord"
+
+
+def test_the_competence_round_shows_the_six_factors_verbatim(app, view, join, competence_round):
+    at = phone(app, view, join(competence_round))
+
+    assert [c.label for c in rating_controls(at)] == list(view.FACTOR_LABELS_DA)
+    assert all(c.options == ["1", "2", "3", "4", "5", "Ved ikke"] for c in rating_controls(at))
+    assert all(c.value is None for c in rating_controls(at))
+    assert "Arbejdsmiljøkompetencemodellen" in [s.value for s in at.subheader]
+    assert view.button(at, "Send mine svar")
+
+
+def test_submitting_with_nothing_chosen_names_what_is_missing_and_saves_nothing(
+    app, view, store, join, competence_round
+):
+    participant = join(competence_round)
+    at = phone(app, view, participant)
+
+    view.ok(view.button(at, "Send mine svar").click().run())
+
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith("Du mangler at svare på")
+    for label in view.FACTOR_LABELS_DA:
+        assert label in message
+    assert competence.my_ratings(store, participant) == {}
+    assert "Tak! Dine svar er gemt." not in view.text(at)
+
+
+def test_submitting_with_one_factor_left_out_names_only_that_factor(app, view, store, join, competence_round):
+    participant = join(competence_round)
+    at = phone(app, view, participant)
+    for key, value in RATINGS.items():
+        if key != "systematik":
+            at.segmented_control(key=f"rate_{key}").set_value(value)
+
+    view.ok(view.button(at, "Send mine svar").click().run())
+
+    assert [e.value for e in at.error] == [
+        "Du mangler at svare på: Systematik. Vælg 'Ved ikke', hvis du ikke kan vurdere det."
+    ]
+    assert competence.my_ratings(store, participant) == {}
+
+
+def test_choosing_all_six_and_submitting_saves_six_ratings(app, view, store, join, competence_round):
+    participant = join(competence_round)
+    at = phone(app, view, participant)
+    for key, value in RATINGS.items():
+        at.segmented_control(key=f"rate_{key}").set_value(value)
+
+    view.ok(view.button(at, "Send mine svar").click().run())
+
+    assert not at.error
+    assert competence.my_ratings(store, participant) == SAVED
+    assert [s.value for s in at.success] == ["Tak! Dine svar er gemt."]
+
+
+def test_a_reloaded_phone_shows_its_saved_answers_selected(app, view, store, join, competence_round):
+    participant = join(competence_round)
+    competence.submit_ratings(store, participant, SAVED)
+
+    at = phone(app, view, participant)
+
+    assert {key: at.segmented_control(key=f"rate_{key}").value for key in RATINGS} == RATINGS
+    assert at.segmented_control(key="rate_teknikker_og_viden").formatted_values == ["Ved ikke"]
+    assert view.button(at, "Opdatér mine svar")
+    assert "Dine svar er gemt. Du kan ændre dem" in view.text(at)
+
+
+def test_a_changed_answer_replaces_the_saved_one(app, view, store, join, competence_round):
+    participant = join(competence_round)
+    competence.submit_ratings(store, participant, SAVED)
+    at = phone(app, view, participant)
+
+    at.segmented_control(key="rate_innovation").set_value(1)
+    view.ok(view.button(at, "Opdatér mine svar").click().run())
+
+    assert competence.my_ratings(store, participant) == {**SAVED, "innovation": 1}
+
+
+def test_a_closed_round_shows_runden_er_lukket_and_the_saved_values(app, view, store, join, competence_round):
+    participant = join(competence_round)
+    competence.submit_ratings(store, participant, SAVED)
+    workshops.set_activity_open(store, competence_round.id, False)
+
+    at = phone(app, view, participant)
+
+    assert [i.value for i in at.info] == ["Runden er lukket. Dine gemte svar er bevaret."]
+    assert [t.value for t in at.text] == [
+        "Innovation: 4",
+        "Åbenhed: 2",
+        "Teknikker og viden: Ved ikke",
+        "Motivation: 5",
+        "Systematik: 1",
+        "Tid og ressourcer: 3",
+    ]
+    assert not [c for c in at.segmented_control if c.key and c.key.startswith("rate_")]
+    assert not [b for b in at.button if b.label in ("Send mine svar", "Opdatér mine svar")]
+
+
+def test_a_round_closed_while_the_phone_was_answering_keeps_nothing_new(
+    app, view, store, join, competence_round
+):
+    participant = join(competence_round)
+    at = phone(app, view, participant)
+    for key, value in RATINGS.items():
+        at.segmented_control(key=f"rate_{key}").set_value(value)
+    workshops.set_activity_open(store, competence_round.id, False)
+
+    view.ok(view.button(at, "Send mine svar").click().run())
+
+    assert competence.my_ratings(store, participant) == {}
+    assert "Runden er lukket" in view.text(at)
+    assert "Tak! Dine svar er gemt." not in view.text(at)
+
+
+def test_a_workshop_name_with_markdown_and_html_is_shown_escaped(app, view, join, make_workshop):
+    name = "**x** <b>y</b> [l](javascript:alert(1))"
+    participant = join(make_workshop(name))
+
+    at = phone(app, view, participant)
+
+    shown = [s.value for s in at.subheader if "x" in s.value and "y" in s.value]
+    assert len(shown) == 1
+    source = shown[0]
+    assert source == r"\*\*x\*\* \<b\>y\<\/b\> \[l\]\(javascript\:alert\(1\)\)"
+    # No unescaped Markdown or HTML syntax is left for the renderer to act on.
+    assert not re.search(r"(?<!\\)[*<>\[\]()]", source)
+
+
+def test_the_join_form_escapes_the_name_of_the_workshop_in_the_url(app, view, make_workshop):
+    workshop = make_workshop("**x** <b>y</b> [l](javascript:alert(1))")
+
+    at = view.ok(app(query={"code": workshop.code}).run())
+
+    assert [s.value for s in at.subheader] == [r"\*\*x\*\* \<b\>y\<\/b\> \[l\]\(javascript\:alert\(1\)\)"]

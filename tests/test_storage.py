@@ -1,0 +1,327 @@
+"""Tests of fea_core.storage: migrations, SQLite settings, revision bumps, and concurrent writers."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import bcrypt
+import pytest
+from sqlalchemy import func, select
+
+from fea_core import competence, participation, schema, storage
+from fea_core.accounts import authenticator_credentials, cookie_key
+from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
+from fea_core.workshops import create_workshop, find_by_code, get_workshop
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEMA_001 = FIXTURES / "schema_001.sqlite3"
+MIGRATION_NAMES = [name for name, _ in MIGRATIONS]
+
+
+def counters(store, workshop_id: int) -> tuple[int, int]:
+    """Return (revision, stage) of a workshop, read straight from the table."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(schema.workshops.c.revision, schema.workshops.c.stage).where(schema.workshops.c.id == workshop_id)
+        ).one()
+    return row.revision, row.stage
+
+
+def count_rows(store, table) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def pragma(store, name: str):
+    with store.read() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+# --- migrations --------------------------------------------------------------------------------
+
+
+def test_a_new_database_records_every_migration_by_name_in_order(fresh_store):
+    assert fresh_store.applied_migrations() == MIGRATION_NAMES
+
+
+def test_migration_names_sort_in_the_order_they_are_applied():
+    # applied_migrations() orders by name, so the names themselves must carry the order.
+    assert MIGRATION_NAMES == sorted(MIGRATION_NAMES)
+    assert len(set(MIGRATION_NAMES)) == len(MIGRATION_NAMES)
+
+
+def test_migrating_twice_applies_nothing_the_second_time(fresh_store):
+    assert fresh_store.migrate() == []
+    assert fresh_store.migrate() == []
+    assert count_rows(fresh_store, schema.schema_migrations) == len(MIGRATIONS)
+    assert fresh_store.applied_migrations() == MIGRATION_NAMES
+
+
+def test_migrating_again_keeps_the_data(fresh_store, workshop):
+    fresh_store.migrate()
+    assert get_workshop(fresh_store, workshop.id) == workshop
+
+
+def test_opening_the_same_url_twice_returns_the_same_store(store_url, fresh_store):
+    assert open_store(store_url) is fresh_store
+
+
+def _columns(path: Path) -> dict[str, list[str]]:
+    """Return the column names of every table in a SQLite file."""
+    con = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        return {t: [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    finally:
+        con.close()
+
+
+def _dump(path: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Return every table's rows, sorted; with ``columns``, only those tables and columns.
+
+    Reading only the old columns lets a later migration add columns without failing this check.
+    """
+    columns = _columns(path) if columns is None else columns
+    con = sqlite3.connect(path)
+    try:
+        dump = {}
+        for table, cols in columns.items():
+            col_list = ", ".join(f'"{c}"' for c in cols)
+            dump[table] = sorted(con.execute(f'SELECT {col_list} FROM "{table}"').fetchall(), key=repr)
+        return dump
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def upgraded(tmp_path):
+    """A copy of the schema 001 fixture, opened (and so migrated) by the current code.
+
+    Yields (store, rows before opening, the columns they were read from, path of the copy).
+    """
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(SCHEMA_001, path)
+    before_columns = _columns(path)
+    before = _dump(path, before_columns)
+    store = open_store(f"sqlite:///{path}")
+    yield store, before, before_columns, path
+    store.engine.dispose()
+
+
+def test_the_schema_001_fixture_holds_data_to_upgrade():
+    rows = _dump(SCHEMA_001)
+    assert [r[0] for r in rows["schema_migrations"]] == ["001_initial"]
+    assert len(rows["workshops"]) == 2
+    assert len(rows["participants"]) == 5
+    assert len(rows["ratings"]) == 18
+    assert len(rows["facilitators"]) == 1
+    assert len(rows["settings"]) == 1
+
+
+def test_a_schema_001_database_is_upgraded_in_place_without_losing_a_row(upgraded):
+    store, before, before_columns, path = upgraded
+    assert store.applied_migrations() == MIGRATION_NAMES
+    store.engine.dispose()  # read the file as the next process would
+    after = _dump(path, before_columns)
+    for table, rows in before.items():
+        if table == "schema_migrations":
+            assert set(rows) <= set(after[table]), "an old migration record was lost"
+        else:
+            assert after[table] == rows, f"rows of {table} changed"
+
+
+def test_an_upgraded_database_records_every_migration_once(upgraded):
+    store, *_ = upgraded
+    assert store.migrate() == []
+    assert count_rows(store, schema.schema_migrations) == len(MIGRATIONS)
+
+
+def test_an_upgraded_database_switches_to_wal(upgraded):
+    store, *_ = upgraded
+    assert pragma(store, "journal_mode") == "wal"
+
+
+def test_the_services_read_an_upgraded_database(upgraded):
+    store, *_ = upgraded
+    live = find_by_code(store, "kq7-m3p")
+    assert live.name == "Temadag om psykisk arbejdsmiljø"
+    assert live.held_on.isoformat() == "2025-03-14"
+    assert (live.activity, live.activity_open, live.results_visible) == ("competence", True, True)
+    assert (live.revision, live.stage) == (17, 4)
+    assert not live.is_ended
+    assert find_by_code(store, "ZX8R2W").is_ended
+    assert participation.resume(store, "tok-leder-aaaaaaaaaaaaaaaaaaaaaaaaaa").role == "leder"
+    assert participation.count_participants(store, live.id) == 4
+    rows = competence.rating_rows(store, live.id)
+    assert len(rows) == 18
+    assert rows["value"].isna().sum() == 3
+    hashed = authenticator_credentials(store)["usernames"]["anne"]["password"]
+    assert bcrypt.checkpw(b"correct horse battery", hashed.encode("ascii"))
+    assert cookie_key(store) == "fixture-cookie-key-0123456789abcdef"
+
+
+def test_an_upgraded_database_takes_new_answers(upgraded):
+    store, *_ = upgraded
+    participant = participation.resume(store, "tok-amr-dddddddddddddddddddddddddddddd")
+    competence.submit_ratings(store, participant, dict.fromkeys(competence.factor_keys(), 4))
+    assert counters(store, participant.workshop_id) == (18, 4)
+    assert len(competence.rating_rows(store, participant.workshop_id)) == 24
+
+
+# --- SQLite settings ---------------------------------------------------------------------------
+
+
+def test_sqlite_runs_in_wal_mode(fresh_store):
+    assert pragma(fresh_store, "journal_mode") == "wal"
+
+
+def test_sqlite_waits_for_the_writer_instead_of_failing(fresh_store):
+    assert pragma(fresh_store, "busy_timeout") == SQLITE_BUSY_TIMEOUT_MS
+    assert SQLITE_BUSY_TIMEOUT_MS >= 1000
+
+
+def test_sqlite_enforces_foreign_keys(fresh_store):
+    assert pragma(fresh_store, "foreign_keys") == 1
+
+
+def test_every_new_connection_gets_the_settings(fresh_store):
+    fresh_store.engine.dispose()
+    with fresh_store.engine.connect() as a, fresh_store.engine.connect() as b:
+        for conn in (a, b):
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+# --- revision and stage ------------------------------------------------------------------------
+
+
+def test_a_new_workshop_starts_at_revision_and_stage_zero(fresh_store, workshop):
+    assert counters(fresh_store, workshop.id) == (0, 0)
+    assert (workshop.revision, workshop.stage) == (0, 0)
+
+
+def test_every_write_bumps_the_revision_by_exactly_one(fresh_store, workshop):
+    for expected in (1, 2, 3):
+        with fresh_store.write(workshop.id):
+            pass
+        assert counters(fresh_store, workshop.id) == (expected, 0)
+
+
+def test_a_write_that_changes_rows_still_bumps_the_revision_once(fresh_store, workshop):
+    with fresh_store.write(workshop.id) as conn:
+        for n in range(3):
+            conn.execute(
+                schema.participants.insert().values(
+                    workshop_id=workshop.id, token=f"token-number-{n:020d}", joined_at=storage.utcnow()
+                )
+            )
+    assert counters(fresh_store, workshop.id) == (1, 0)
+
+
+def test_a_staged_write_bumps_stage_and_revision_by_one_each(fresh_store, workshop):
+    with fresh_store.write(workshop.id, stage=True):
+        pass
+    assert counters(fresh_store, workshop.id) == (1, 1)
+    with fresh_store.write(workshop.id):
+        pass
+    assert counters(fresh_store, workshop.id) == (2, 1)
+
+
+def test_a_write_without_a_workshop_bumps_no_revision(fresh_store, workshop):
+    with fresh_store.write() as conn:
+        conn.execute(schema.settings.insert().values(key="k", value="v"))
+    assert counters(fresh_store, workshop.id) == (0, 0)
+    assert count_rows(fresh_store, schema.settings) == 1
+
+
+def test_a_write_leaves_other_workshops_alone(fresh_store, workshop):
+    other = create_workshop(
+        fresh_store, name="Anden", department="Køkkenet", held_on=workshop.held_on,
+        theme="Tema", language="da", owner="anne",
+    )
+    with fresh_store.write(workshop.id, stage=True):
+        pass
+    assert counters(fresh_store, workshop.id) == (1, 1)
+    assert counters(fresh_store, other.id) == (0, 0)
+
+
+def test_a_failing_write_rolls_back_and_bumps_nothing(fresh_store, workshop):
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom):
+        with fresh_store.write(workshop.id, stage=True) as conn:
+            conn.execute(
+                schema.participants.insert().values(
+                    workshop_id=workshop.id, token="t" * 32, joined_at=storage.utcnow()
+                )
+            )
+            raise Boom()
+    assert counters(fresh_store, workshop.id) == (0, 0)
+    assert count_rows(fresh_store, schema.participants) == 0
+
+
+def test_a_write_that_breaks_a_constraint_rolls_back_and_bumps_nothing(fresh_store, workshop):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with fresh_store.write(workshop.id) as conn:
+            conn.execute(schema.settings.insert().values(key="a", value="1"))
+            conn.execute(schema.settings.insert().values(key="a", value="2"))
+    assert counters(fresh_store, workshop.id) == (0, 0)
+    assert count_rows(fresh_store, schema.settings) == 0
+
+
+def test_a_reader_does_not_see_a_write_before_it_commits(fresh_store, workshop):
+    with fresh_store.write(workshop.id) as conn:
+        conn.execute(
+            schema.participants.insert().values(workshop_id=workshop.id, token="u" * 32, joined_at=storage.utcnow())
+        )
+        assert count_rows(fresh_store, schema.participants) == 0
+        assert counters(fresh_store, workshop.id) == (0, 0)
+    assert count_rows(fresh_store, schema.participants) == 1
+    assert counters(fresh_store, workshop.id) == (1, 0)
+
+
+# --- many phones at once -----------------------------------------------------------------------
+
+PHONES = 50
+
+
+def test_fifty_phones_joining_and_rating_at_once_lose_nothing(fresh_store, competence_workshop):
+    start = threading.Barrier(PHONES)
+    errors: list[BaseException] = []
+    factors = competence.factor_keys()
+
+    def phone(n: int) -> None:
+        try:
+            start.wait(timeout=30)
+            _, participant = participation.join(fresh_store, competence_workshop.code)
+            answers = {key: (n + i) % 5 + 1 for i, key in enumerate(factors)}
+            competence.submit_ratings(fresh_store, participant, answers)
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(PHONES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a phone hung"
+    assert errors == [], [repr(e) for e in errors[:5]]
+    assert not any("database is locked" in repr(e) for e in errors)
+
+    rows = competence.rating_rows(fresh_store, competence_workshop.id)
+    assert len(rows) == PHONES * len(factors)
+    assert rows["participant_id"].nunique() == PHONES
+    assert rows.groupby("participant_id").size().eq(len(factors)).all()
+    assert participation.count_participants(fresh_store, competence_workshop.id) == PHONES
+    # No bump was lost either: one per join and one per submit, on top of opening the round.
+    revision, stage = counters(fresh_store, competence_workshop.id)
+    assert revision == competence_workshop.revision + 2 * PHONES
+    assert stage == competence_workshop.stage
