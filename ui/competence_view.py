@@ -23,8 +23,11 @@ def format_number(value: float, lang: str) -> str:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSummary, dict]:
-    """Return the summary and the radar spec at one revision: computed once per change, shared by all viewers."""
+def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSummary, dict, dict | None]:
+    """Return the summary and the radar specs (whole room, by group) at one revision.
+
+    Cached by revision: computed once per change per process, shared by every viewer.
+    """
     m = load_method(lang)
     summary = competence_summary(
         rating_rows(store(), workshop_id),
@@ -32,14 +35,25 @@ def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSu
         all_label=translate(lang, "competence.all"),
         role_labels={r.key: r.label for r in m.roles},
     )
-    return summary, radar_chart(summary.profile, m.factors).to_dict()
+    titles = {
+        "factor": translate(lang, "competence.factor"),
+        "group": translate(lang, "competence.group"),
+        "mean": translate(lang, "competence.mean"),
+        "std": translate(lang, "competence.spread"),
+        "n": translate(lang, "competence.n"),
+        "dont_know": translate(lang, "competence.dont_know"),
+    }
+    overall = summary.profile[summary.profile["group_key"] == ALL_GROUP]
+    groups = summary.profile[summary.profile["group_key"] != ALL_GROUP]
+    by_group = radar_chart(groups, m.factors, titles=titles).to_dict() if len(groups) else None
+    return summary, radar_chart(overall, m.factors, titles=titles).to_dict(), by_group
 
 
 def competence_panel(workshop: Workshop, joined: int) -> None:
     """Render the live competence view for the shared screen."""
     lang = language()
     m = load_method(lang)
-    summary, radar = summary_at(workshop.id, workshop.revision, lang)
+    summary, radar_all, radar_groups = summary_at(workshop.id, workshop.revision, lang)
     state = t("competence.open") if workshop.activity_open else t("competence.closed")
     st.markdown(f"### {m.competence_model}")
     st.caption(f"{state} · {t('competence.answered', n=summary.respondents, joined=joined)}")
@@ -51,7 +65,19 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
 
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.vega_lite_chart(radar, use_container_width=False, key="radar")
+        view = st.segmented_control(
+            t("competence.view"),
+            options=["all", "groups"],
+            format_func=lambda v: t(f"competence.view_{v}"),
+            default="all",
+            key="radar_view",
+            label_visibility="collapsed",
+        )
+        if view == "groups" and radar_groups is None:
+            st.info(t("competence.no_groups"), icon=":material/group_off:")
+        else:
+            spec = radar_groups if view == "groups" else radar_all
+            st.vega_lite_chart(spec, use_container_width=False, theme=None, key="radar")
         st.caption(m.competence_caption)
     with right:
         if summary.talking_points:

@@ -121,3 +121,32 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     phones[2].get_by_text("Runden er lukket. Dine gemte svar er bevaret.").wait_for(timeout=LIVE_SECONDS * 1000)
     assert phones[2].get_by_text("Innovation: 3").count() == 1
     phones[2].screenshot(path=str(ARTIFACTS / "phone-closed.png"), full_page=True)
+
+
+def test_the_demo_workshop_shows_leaders_and_employees_as_two_profiles(app_server, browser):
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    subprocess.run(
+        [sys.executable, "-m", "fea_core.demo", "--owner", FACILITATOR[0]], cwd=REPO, env=app_server.env, check=True
+    )
+    warm_up(browser, app_server.base)
+    page = browser.new_context(**DESKTOP).new_page()
+    page.goto(app_server.base + "/facilitator")
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
+    page.get_by_label("Adgangskode").fill(FACILITATOR[2])
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_text("(demo)").first.wait_for(timeout=20_000)
+    page.locator("[class*='st-key-ws_']", has_text="(demo)").get_by_text("Åbn storskærm").click()
+    page.get_by_text("25 af 25 har svaret").wait_for(timeout=20_000)
+    page.get_by_role("radio", name="Opdelt på grupper").click()
+    wait_for_app(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']")
+    chart.get_by_text("Leder", exact=True).wait_for(timeout=10_000)
+    assert chart.get_by_text("Medarbejder", exact=True).count() == 1
+    assert chart.get_by_text("AMR", exact=True).count() == 0, "2 AMR answers must not form a profile"
+    page.get_by_text("grupper med under 3 svar ikke: AMR").wait_for(timeout=5_000)
+    page.screenshot(path=str(SCREENSHOTS / "shared-screen-groups.png"))

@@ -1,0 +1,100 @@
+"""The facilitator's login (pages/login.py, at /facilitator)."""
+
+from __future__ import annotations
+
+from fea_core import accounts
+
+
+def open_login(app, view, **kwargs):
+    at = view.ok(app(**kwargs).run())
+    return view.ok(at.switch_page("pages/login.py").run())
+
+
+def test_with_no_accounts_the_first_run_instructions_are_shown_and_no_login_form(app, view, store):
+    assert not accounts.has_facilitators(store)
+
+    at = open_login(app, view)
+
+    assert at.title[0].value == "Facilitator"
+    assert [w.value for w in at.warning] == [
+        "Der er endnu ingen facilitator-konto. Opret den første på serveren med kommandoen herunder "
+        "(der er ingen standard-adgangskode)."
+    ]
+    assert [c.value for c in at.code] == ['python -m fea_core.accounts create USERNAME --name "Navn Efternavn"']
+    assert not at.text_input
+    assert not at.button
+
+
+def test_with_an_account_the_login_form_is_shown(app, view, facilitator):
+    at = open_login(app, view)
+
+    assert not at.warning
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert at.text_input[1].proto.type == at.text_input[1].proto.PASSWORD
+    assert view.button(at, "Log ind").proto.is_form_submitter
+    assert "Deltager? Gå til deltagelse" in [link.label for link in at.get("page_link")]
+
+
+def test_the_login_page_speaks_english_with_lang_en(app, view, facilitator):
+    at = open_login(app, view, query={"lang": "en"})
+
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert view.button(at, "Log in")
+
+
+def test_a_wrong_password_is_refused(app, view, facilitator):
+    at = open_login(app, view)
+
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input("not-the-password")
+    view.ok(view.button(at, "Log ind").click().run())
+
+    assert [e.value for e in at.error] == ["Forkert brugernavn eller adgangskode."]
+    assert at.session_state["authentication_status"] is False
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+
+
+def test_the_right_password_logs_in_and_goes_on_to_the_workshops_page(app, view, facilitator):
+    at = open_login(app, view)
+
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input(view.PASSWORD)
+    view.ok(view.button(at, "Log ind").click().run())
+
+    assert at.session_state["authentication_status"] is True
+    assert at.session_state["username"] == facilitator
+    assert at.title[0].value == "Workshops"
+    assert "Ny workshop" in [s.value for s in at.subheader]
+
+
+def test_a_logged_in_session_is_sent_on_to_the_workshops_page(app, view, facilitator):
+    at = open_login(app, view, user=facilitator)
+
+    assert at.title[0].value == "Workshops"
+    assert "Brugernavn" not in [t.label for t in at.text_input]
+
+
+def test_a_logged_in_session_with_a_workshop_in_the_url_is_sent_back_to_its_screen(
+    app, view, facilitator, make_workshop
+):
+    workshop = make_workshop("Temadag i Lager Nord")
+
+    at = open_login(app, view, user=facilitator, query={"w": workshop.code})
+
+    assert "## Temadag i Lager Nord" in [m.value for m in at.markdown]
+    assert at.query_params["w"] == workshop.code
+
+
+def test_logging_out_ends_the_facilitator_session(app, view, facilitator):
+    at = open_login(app, view)
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input(view.PASSWORD)
+    view.ok(view.button(at, "Log ind").click().run())
+    assert at.title[0].value == "Workshops"
+
+    at.sidebar.button(key="logout").click().run()
+
+    view.ok(at)
+    assert at.session_state["authentication_status"] is None
+    assert at.session_state["username"] is None
+    assert "Workshops" not in [t.value for t in at.title]
