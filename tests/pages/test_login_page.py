@@ -90,6 +90,8 @@ def test_logging_out_ends_the_facilitator_session(app, view, facilitator):
     at.text_input[0].input(facilitator)
     at.text_input[1].input(view.PASSWORD)
     view.ok(view.button(at, "Log ind").click().run())
+    # The browser is now at /workshops (AppTest would otherwise keep asking for /facilitator).
+    view.ok(at.switch_page("pages/workshops.py").run())
     assert at.title[0].value == "Workshops"
 
     at.sidebar.button(key="logout").click().run()
