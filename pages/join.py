@@ -6,7 +6,7 @@ from fea_core import competence, participation, workshops
 from fea_core.errors import FeaError, UnknownParticipant
 from fea_core.plain import escape_markdown
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN
-from ui import live, style
+from ui import identity, live, style
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 
@@ -99,6 +99,11 @@ def competence_form(workshop, participant) -> None:
 
 
 token = st.query_params.get("p")
+if not token:
+    # The same phone opening the join link again comes back as the same participant.
+    token = identity.recall(workshops.normalize_code(st.query_params.get("code", "")))
+    if token:
+        st.query_params["p"] = token
 participant = None
 if token:
     try:
@@ -117,6 +122,7 @@ if participant is None:
 workshop = workshops.get_workshop(store(), participant.workshop_id)
 prefer_language(workshop.language)
 live.watch(workshop.code, "stage", workshop.stage, key="live_stage")
+identity.remember(workshop.code, participant.token)
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)

@@ -150,3 +150,24 @@ def test_the_demo_workshop_shows_leaders_and_employees_as_two_profiles(app_serve
     assert chart.get_by_text("AMR", exact=True).count() == 0, "2 AMR answers must not form a profile"
     page.get_by_text("grupper med under 3 svar ikke: AMR").wait_for(timeout=5_000)
     page.screenshot(path=str(SCREENSHOTS / "shared-screen-groups.png"))
+
+
+def test_a_phone_that_opens_the_join_link_again_is_the_same_participant(app_server, browser):
+    warm_up(browser, app_server.base)
+    facilitator = browser.new_context(**DESKTOP).new_page()
+    code = login_and_create_workshop(facilitator, app_server.base, "Anden tab")
+    context = browser.new_context(**PHONE)
+    first = context.new_page()
+    first.goto(f"{app_server.base}/?code={code}")
+    wait_for_app(first)
+    first.get_by_role("button", name="Deltag").click()
+    first.get_by_text("Velkommen!").wait_for(timeout=15_000)
+    token = first.url.split("p=")[1].split("&")[0]
+
+    # A second tab on the same phone, opened from the plain join link (no token in it).
+    second = context.new_page()
+    second.goto(f"{app_server.base}/?code={code}")
+    second.get_by_text("Velkommen!").wait_for(timeout=15_000)
+    assert f"p={token}" in second.url
+    facilitator.locator("[data-testid='stMetricValue']", has_text="1").wait_for(timeout=5_000)
+    assert facilitator.locator("[data-testid='stMetricValue']").first.inner_text().strip() == "1"

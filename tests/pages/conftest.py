@@ -15,6 +15,7 @@ import bcrypt
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # a bare `pytest` from anywhere must import fea_core and ui
@@ -35,6 +36,13 @@ _TEXT_TYPES = (
     "title", "header", "subheader", "markdown", "caption", "text", "code",
     "info", "warning", "error", "success", "exception", "toast",
 )
+
+
+@pytest.fixture(autouse=True)
+def readable_errors():
+    """Show the app's exceptions in full: .streamlit/config.toml redacts them for production."""
+    with patch_config_options({"client.showErrorDetails": "full"}):
+        yield
 
 
 @pytest.fixture
@@ -152,7 +160,7 @@ class View:
     @staticmethod
     def ok(at: AppTest) -> AppTest:
         """Fail with the app's own message if the last run raised; return the AppTest."""
-        assert not at.exception, "\n".join(e.message for e in at.exception)
+        assert not at.exception, "\n".join(e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception)
         return at
 
 

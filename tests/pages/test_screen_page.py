@@ -1,0 +1,203 @@
+"""The shared screen and the facilitator's controls in its sidebar (pages/screen.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fea_core import accounts, competence, workshops
+from fea_core.model import ACTIVITY_COMPETENCE
+
+NOT_FOUND = "Workshoppen findes ikke, eller den er ikke din."
+
+
+def open_screen(app, view, user, code):
+    at = view.ok(app(user=user, query={"w": code}).run())
+    return view.ok(at.switch_page("pages/screen.py").run())
+
+
+def click(at, view, label):
+    return view.ok(view.button(at, label).click().run())
+
+
+def sidebar_labels(at):
+    return [b.label for b in at.sidebar.button]
+
+
+def charts(at):
+    return at.get("vega_lite_chart")
+
+
+@pytest.fixture
+def in_competence(store, make_workshop):
+    """Return a workshop in the competence round, with three phones that have answered."""
+    workshop = make_workshop("Temadag i Lager Nord")
+    workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+    from fea_core import participation
+
+    for values in ((4, 2, None, 5, 1, 3), (5, 3, 2, 4, 1, 2), (3, 3, 3, None, 2, 2)):
+        _, participant = participation.join(store, workshop.code)
+        competence.submit_ratings(store, participant, dict(zip(competence.factor_keys(), values)))
+    return workshops.get_workshop(store, workshop.id)
+
+
+def test_an_unknown_workshop_code_is_not_found(app, view, facilitator, make_workshop):
+    make_workshop("Temadag i Lager Nord")
+
+    at = open_screen(app, view, facilitator, "NOSUCH")
+
+    assert [e.value for e in at.error] == [NOT_FOUND]
+    assert "Temadag i Lager Nord" not in view.text(at)
+    assert not at.sidebar.radio
+
+
+def test_another_facilitators_workshop_is_not_found(app, view, store, facilitator, make_workshop):
+    accounts.create_facilitator(store, "bent", "Bent Berg", "en-anden-adgangskode")
+    other = make_workshop("Bents temadag", owner="bent")
+
+    at = open_screen(app, view, facilitator, other.code)
+
+    assert [e.value for e in at.error] == [NOT_FOUND]
+    text = view.text(at)
+    assert "Bents temadag" not in text
+    assert other.code not in text
+    assert not at.sidebar.radio and not at.sidebar.button
+    assert workshops.get_workshop(store, other.id) == other  # nothing changed
+
+
+def test_the_welcome_activity_shows_the_join_code_and_url(app, view, facilitator, make_workshop, join):
+    workshop = make_workshop("Temadag i Lager Nord")
+    join(workshop)
+    join(workshop)
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    markdown = [m.value for m in at.markdown]
+    assert "## Temadag i Lager Nord" in markdown
+    assert any(workshop.code in m and "fea-code" in m for m in markdown)
+    assert f"### http://localhost:8501/?code={workshop.code}" in markdown
+    assert [(m.label, m.value) for m in at.metric] == [("Deltagere", "2")]
+    assert len(at.get("image")) == 1  # the QR code
+    assert at.caption[0].value == "Lager Nord · 14.03.2025 · Social kapital"
+    assert at.sidebar.radio(key="activity").value == "welcome"
+
+
+def test_the_join_url_uses_fea_public_url_when_set(app, view, facilitator, make_workshop, monkeypatch):
+    monkeypatch.setenv("FEA_PUBLIC_URL", "https://workshop.example.dk/")
+    workshop = make_workshop()
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert f"### https://workshop.example.dk/?code={workshop.code}" in [m.value for m in at.markdown]
+
+
+def test_choosing_the_competence_activity_changes_the_workshop_and_bumps_its_stage(
+    app, view, store, facilitator, make_workshop
+):
+    workshop = make_workshop()
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    view.ok(at.sidebar.radio(key="activity").set_value(ACTIVITY_COMPETENCE).run())
+
+    now = workshops.get_workshop(store, workshop.id)
+    assert now.activity == ACTIVITY_COMPETENCE
+    assert now.stage == workshop.stage + 1
+    assert now.activity_open and not now.results_visible
+    assert sidebar_labels(at)[:2] == ["Luk runden", "Vis resultater"]
+    assert "### Arbejdsmiljøkompetencemodellen" in [m.value for m in at.markdown]
+
+
+def test_a_rerun_without_a_change_does_not_bump_the_stage(app, view, store, facilitator, in_competence):
+    at = open_screen(app, view, facilitator, in_competence.code)
+    view.ok(at.run())
+
+    assert workshops.get_workshop(store, in_competence.id).stage == in_competence.stage
+
+
+def test_closing_and_reopening_the_round_changes_activity_open(app, view, store, facilitator, in_competence):
+    at = open_screen(app, view, facilitator, in_competence.code)
+
+    click(at, view, "Luk runden")
+    assert workshops.get_workshop(store, in_competence.id).activity_open is False
+    assert "Genåbn runden" in sidebar_labels(at)
+    assert "Runden er lukket" in view.text(at)
+
+    click(at, view, "Genåbn runden")
+    assert workshops.get_workshop(store, in_competence.id).activity_open is True
+    assert "Luk runden" in sidebar_labels(at)
+    assert "Runden er åben" in view.text(at)
+
+
+def test_with_results_hidden_no_radar_is_rendered(app, view, facilitator, in_competence):
+    at = open_screen(app, view, facilitator, in_competence.code)
+
+    assert not in_competence.results_visible
+    assert not charts(at)
+    assert not at.dataframe
+    assert "Resultaterne er skjult, mens I svarer." in view.text(at)
+    assert "3 af 3 har svaret" in view.text(at)
+
+
+def test_show_results_renders_the_radar_and_the_factor_table(app, view, store, facilitator, in_competence):
+    at = open_screen(app, view, facilitator, in_competence.code)
+
+    click(at, view, "Vis resultater")
+
+    assert workshops.get_workshop(store, in_competence.id).results_visible is True
+    assert len(charts(at)) == 1
+    [table] = at.dataframe
+    assert list(table.value["Faktor"]) == list(view.FACTOR_LABELS_DA)
+    assert list(table.value.columns) == ["Faktor", "Gennemsnit", "Spredning", "Svar", "Ved ikke"]
+    assert list(table.value["Gennemsnit"])[0] == "4,0"  # innovation: (4+5+3)/3, decimal comma
+    assert list(table.value["Ved ikke"]) == [0, 0, 1, 1, 0, 0]
+    assert "Skjul resultater" in sidebar_labels(at)
+
+
+def test_hide_results_takes_the_radar_away_again(app, view, store, facilitator, in_competence):
+    workshops.set_results_visible(store, in_competence.id, True)
+    at = open_screen(app, view, facilitator, in_competence.code)
+    assert len(charts(at)) == 1
+
+    click(at, view, "Skjul resultater")
+
+    assert workshops.get_workshop(store, in_competence.id).results_visible is False
+    assert not charts(at)
+    assert not at.dataframe
+    assert "Vis resultater" in sidebar_labels(at)
+
+
+def test_new_ratings_show_up_on_the_next_run(app, view, store, facilitator, in_competence, join):
+    workshops.set_results_visible(store, in_competence.id, True)
+    at = open_screen(app, view, facilitator, in_competence.code)
+    assert "3 af 3 har svaret" in view.text(at)
+
+    participant = join(in_competence)
+    competence.submit_ratings(store, participant, dict.fromkeys(competence.factor_keys(), 1))
+    view.ok(at.run())
+
+    assert "4 af 4 har svaret" in view.text(at)
+    assert list(at.dataframe[0].value["Svar"])[0] == 4
+
+
+def test_ending_the_workshop_closes_it_and_offers_to_reopen(app, view, store, facilitator, make_workshop):
+    workshop = make_workshop()
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    click(at, view, "Afslut workshoppen")
+
+    ended = workshops.get_workshop(store, workshop.id)
+    assert ended.is_ended and not ended.activity_open
+    assert "Genåbn workshoppen" in sidebar_labels(at)
+    assert "Workshoppen er afsluttet: koden tager ikke imod nye deltagere." in view.text(at)
+
+    click(at, view, "Genåbn workshoppen")
+
+    assert not workshops.get_workshop(store, workshop.id).is_ended
+    assert "Afslut workshoppen" in sidebar_labels(at)
+
+
+def test_a_workshop_name_with_markdown_is_shown_escaped(app, view, facilitator, make_workshop):
+    workshop = make_workshop("**x** <b>y</b> [l](javascript:alert(1))")
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert r"## \*\*x\*\* \<b\>y\<\/b\> \[l\]\(javascript\:alert\(1\)\)" in [m.value for m in at.markdown]
