@@ -26,6 +26,9 @@ class CompetenceSummary:
     respondents: int
     hidden_groups: tuple[str, ...]
     talking_points: tuple[str, ...]
+    # True when every group profile was withheld because the room minus the shown groups
+    # would leave 1-2 people whose answers could be worked out by subtraction.
+    breakdown_withheld: bool = False
 
 
 def _factor_stats(rows: pd.DataFrame, factors: Sequence[Factor]) -> pd.DataFrame:
@@ -58,7 +61,9 @@ def competence_summary(
 
     The whole room is always the first group. A role gets its own profile only when at
     least ``min_group_size`` participants of that role answered, and within it a factor's
-    mean is shown only when at least that many gave a number.
+    mean is shown only when at least that many gave a number. If the people outside the
+    shown groups number 1 or 2, no group is shown at all: the room's mean minus the
+    groups' means would reveal their answers.
     """
     frames = []
     overall = _factor_stats(rows, factors)
@@ -82,6 +87,11 @@ def competence_summary(
         stats.insert(0, "group_key", role_key)
         frames.append(stats)
 
+    shown_respondents = sum(int(respondents_by_role[f["group_key"].iloc[0]]) for f in frames[1:])
+    remainder = int(rows["participant_id"].nunique()) - shown_respondents
+    withheld = len(frames) > 1 and 0 < remainder < min_group_size
+    if withheld:
+        frames = frames[:1]
     profile = pd.concat(frames, ignore_index=True)[PROFILE_COLUMNS]
     disagreement = overall[(overall["n"] >= min_group_size) & (overall["std"] >= DISAGREEMENT_STD)]
     talking = disagreement.sort_values("std", ascending=False, kind="stable")["factor"]
@@ -90,4 +100,5 @@ def competence_summary(
         respondents=int(rows["participant_id"].nunique()),
         hidden_groups=tuple(hidden),
         talking_points=tuple(talking.head(max_talking_points)),
+        breakdown_withheld=withheld,
     )

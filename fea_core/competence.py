@@ -6,11 +6,11 @@ import pandas as pd
 from sqlalchemy import delete, select
 
 from fea_core import schema
-from fea_core.errors import InvalidRating, MissingAnswers, NotThisActivity, RoundClosed
+from fea_core.errors import InvalidRating, MissingAnswers
 from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
 from fea_core.storage import Store, utcnow
-from fea_core.workshops import get_workshop
+from fea_core.workshops import require_open_activity
 
 _R = schema.ratings
 _P = schema.participants
@@ -42,19 +42,10 @@ def validate_answers(answers: dict[str, int | None]) -> dict[str, int | None]:
 def submit_ratings(store: Store, participant: Participant, answers: dict[str, int | None]) -> None:
     """Save (or replace) the participant's six ratings while the round is open."""
     checked = validate_answers(answers)
-    workshop = get_workshop(store, participant.workshop_id)
-    if workshop.activity != ACTIVITY_COMPETENCE:
-        raise NotThisActivity(activity=workshop.activity)
-    if not workshop.activity_open or workshop.is_ended:
-        raise RoundClosed()
+    workshop_id = participant.workshop_id
     now = utcnow()
-    with store.write(workshop.id) as conn:
-        # Re-check inside the write lock: the facilitator may have closed it meanwhile.
-        still_open = conn.execute(
-            select(schema.workshops.c.activity_open).where(schema.workshops.c.id == workshop.id)
-        ).scalar_one()
-        if not still_open:
-            raise RoundClosed()
+    with store.write(workshop_id) as conn:
+        require_open_activity(conn, workshop_id, ACTIVITY_COMPETENCE)
         # Replace, never add: a double submit or a second tab cannot count twice.
         conn.execute(delete(_R).where(_R.c.participant_id == participant.id))
         conn.execute(
@@ -62,7 +53,7 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
             [
                 {
                     "participant_id": participant.id,
-                    "workshop_id": workshop.id,
+                    "workshop_id": workshop_id,
                     "factor": key,
                     "value": value,
                     "updated_at": now,

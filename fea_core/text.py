@@ -16,8 +16,10 @@ def clean_text(value: object, *, max_length: int, multiline: bool = False) -> st
     """Return the text stripped of control characters and outer whitespace, or raise InvalidText."""
     if not isinstance(value, str):
         raise InvalidText(reason="not_text", limit=max_length)
-    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    # Strip first, normalise after: a control character between a letter and its
+    # combining mark would otherwise block the composition.
+    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from fea_core import schema
-from fea_core.errors import InvalidText
+from fea_core.errors import InvalidText, NotThisActivity, RoundClosed
 from fea_core.method import LANGUAGES
 from fea_core.model import ACTIVITIES, ACTIVITY_WELCOME, Workshop
 from fea_core.storage import Store, utcnow
@@ -128,6 +128,22 @@ def live_counters(store: Store, code: str) -> tuple[int, int] | None:
             select(_W.c.stage, _W.c.revision).where(_W.c.code == normalize_code(code))
         ).first()
     return (row.stage, row.revision) if row else None
+
+
+def require_open_activity(conn: Connection, workshop_id: int, activities: str | tuple[str, ...]) -> None:
+    """Raise unless the workshop is now doing one of these activities and takes answers.
+
+    Call it inside the write transaction that saves the answer, so a facilitator who
+    moved on or closed the round a moment earlier is always respected.
+    """
+    wanted = (activities,) if isinstance(activities, str) else activities
+    row = conn.execute(
+        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id)
+    ).one()
+    if row.activity not in wanted:
+        raise NotThisActivity(activity=row.activity)
+    if not row.activity_open or row.ended_at is not None:
+        raise RoundClosed()
 
 
 def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> Workshop:

@@ -125,10 +125,10 @@ def test_a_phone_that_answered_only_ved_ikke_still_counts_as_a_respondent():
 # --- anonymity -----------------------------------------------------------------------------------
 
 
-def _roles_room(leaders: int, employees: int) -> pd.DataFrame:
+def _roles_room(leaders: int, employees: int, unassigned: int = 0) -> pd.DataFrame:
     answers = {}
     pid = 0
-    for role, count, value in (("leder", leaders, 4), ("medarbejder", employees, 2)):
+    for role, count, value in (("leder", leaders, 4), ("medarbejder", employees, 2), (None, unassigned, 3)):
         for _ in range(count):
             pid += 1
             answers[pid] = (role, dict.fromkeys(KEYS, value))
@@ -136,7 +136,9 @@ def _roles_room(leaders: int, employees: int) -> pd.DataFrame:
 
 
 def test_a_role_with_two_respondents_is_hidden_and_listed():
-    summary = summarise(_roles_room(leaders=3, employees=2))
+    # One unassigned phone besides the two employees: 3 outside the shown group, so the
+    # leaders' profile cannot be subtracted down to identifiable answers.
+    summary = summarise(_roles_room(leaders=3, employees=2, unassigned=1))
     assert summary.hidden_groups == ("medarbejder",)
     assert list(summary.profile["group_key"].unique()) == [ALL_GROUP, "leder"]
 
@@ -202,7 +204,7 @@ def test_within_a_shown_role_a_factor_with_fewer_than_three_numbers_has_no_mean(
 
 
 def test_the_min_group_size_can_be_raised():
-    summary = summarise(_roles_room(leaders=4, employees=5), min_group_size=5)
+    summary = summarise(_roles_room(leaders=4, employees=5, unassigned=1), min_group_size=5)
     assert summary.hidden_groups == ("leder",)
     assert list(summary.profile["group_key"].unique()) == [ALL_GROUP, "medarbejder"]
 
@@ -346,3 +348,26 @@ def test_ten_thousand_rows_summarise_without_error():
         assert close(whole.loc[key, "mean"], statistics.fmean(numbers))
         assert math.isclose(whole.loc[key, "std"], statistics.stdev(numbers), rel_tol=1e-9)
     assert set(summary.profile["group_key"]) == {ALL_GROUP, *ROLE_LABELS}
+
+
+def test_groups_are_withheld_when_the_rest_of_the_room_could_be_worked_out_by_subtraction():
+    from fea_core.aggregate import competence_summary
+    from fea_core.method import Factor
+
+    factors = [Factor("a", "A")]
+    # Three leaders and one employee: room mean minus the leaders' mean reveals the employee.
+    rows = pd.DataFrame(
+        [(1, "leder", "a", 4.0), (2, "leder", "a", 5.0), (3, "leder", "a", 4.0), (4, "medarbejder", "a", 1.0)],
+        columns=["participant_id", "role", "factor", "value"],
+    )
+    summary = competence_summary(rows, factors, all_label="Alle", role_labels={"leder": "Leder", "medarbejder": "Medarbejder"})
+    assert summary.breakdown_withheld is True
+    assert set(summary.profile["group_key"]) == {"all"}
+
+    # With three employees the remainder is large enough and both groups are shown.
+    more = pd.concat(
+        [rows, pd.DataFrame([(5, "medarbejder", "a", 2.0), (6, "medarbejder", "a", 3.0)], columns=rows.columns)]
+    )
+    summary = competence_summary(more, factors, all_label="Alle", role_labels={"leder": "Leder", "medarbejder": "Medarbejder"})
+    assert summary.breakdown_withheld is False
+    assert set(summary.profile["group_key"]) == {"all", "leder", "medarbejder"}

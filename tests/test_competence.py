@@ -104,34 +104,30 @@ def test_a_reopened_round_takes_changed_answers(room, answers):
     assert my_ratings(room.store, phone) == dict.fromkeys(FACTORS, 5)
 
 
+def _facilitator_acts_mid_submit(monkeypatch, action):
+    # The phone has checked its answers and is about to write; the facilitator acts first.
+    real_validate = competence.validate_answers
+
+    def validate_then_act(answers):
+        checked = real_validate(answers)
+        action()
+        return checked
+
+    monkeypatch.setattr(competence, "validate_answers", validate_then_act)
+
+
 def test_a_round_closed_while_the_phone_was_submitting_saves_nothing(room, answers, monkeypatch):
-    # The phone reads the workshop (open), then the facilitator closes the round before the
-    # phone's write takes the lock: the check inside the write must catch it.
     phone = room.join()
-    real_get_workshop = competence.get_workshop
-
-    def read_then_close(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity_open(store, workshop_id, False)
-        return seen
-
-    monkeypatch.setattr(competence, "get_workshop", read_then_close)
+    _facilitator_acts_mid_submit(monkeypatch, lambda: set_activity_open(room.store, room.workshop.id, False))
     with pytest.raises(RoundClosed):
         submit_ratings(room.store, phone, answers(4))
     assert my_ratings(room.store, phone) == {}
 
 
 def test_a_room_that_moved_on_while_the_phone_was_submitting_saves_nothing(room, answers, monkeypatch):
-    # As above, but the facilitator moves the room on to another activity (which opens it).
+    # Moving on opens the next activity, so "is it open?" alone would let this through.
     phone = room.join()
-    real_get_workshop = competence.get_workshop
-
-    def read_then_move_on(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity(store, workshop_id, ACTIVITY_WELCOME)
-        return seen
-
-    monkeypatch.setattr(competence, "get_workshop", read_then_move_on)
+    _facilitator_acts_mid_submit(monkeypatch, lambda: set_activity(room.store, room.workshop.id, ACTIVITY_WELCOME))
     with pytest.raises(NotThisActivity):
         submit_ratings(room.store, phone, answers(4))
     assert my_ratings(room.store, phone) == {}

@@ -100,7 +100,9 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             hide_index=True,
             use_container_width=True,
         )
-        if summary.hidden_groups:
+        if summary.breakdown_withheld:
+            st.caption(t("competence.breakdown_withheld"))
+        elif summary.hidden_groups:
             st.caption(
                 t("competence.hidden_groups", groups=", ".join(m.role(k).label for k in summary.hidden_groups))
             )
