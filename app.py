@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.auth import facilitator_username
+from ui.auth import facilitator_username, screen_login, workshops_login
 
 is_facilitator = facilitator_username() is not None
 st.set_page_config(
@@ -22,4 +22,9 @@ if is_facilitator:
     ]
     st.navigation(pages, position="hidden").run()
 else:
-    st.navigation([join, login], position="hidden").run()
+    # A participant gets no facilitator page, only the login form at those URLs.
+    gates = [
+        st.Page(screen_login, title="Facilitator", url_path="screen"),
+        st.Page(workshops_login, title="Facilitator", url_path="workshops"),
+    ]
+    st.navigation([join, login, *gates], position="hidden").run()

@@ -47,3 +47,21 @@ class InvalidText(FeaError):
 
 class InvalidRole(FeaError):
     code = "invalid_role"
+
+
+class DuplicateItem(FeaError):
+    """The same text (ignoring case and spacing) is already on the list; params: number, item_id."""
+
+    code = "duplicate_item"
+
+
+class StaleItem(FeaError):
+    """The item was hidden or merged meanwhile, or is not one of this workshop's items of that kind."""
+
+    code = "stale_item"
+
+
+class InvalidPlacement(FeaError):
+    """A matrix position that is not a whole number from 1 to 5 on both axes."""
+
+    code = "invalid_placement"

@@ -8,7 +8,24 @@ from datetime import date, datetime
 # What a phone can be asked to show, in workshop order.
 ACTIVITY_WELCOME = "welcome"
 ACTIVITY_COMPETENCE = "competence"
-ACTIVITIES = (ACTIVITY_WELCOME, ACTIVITY_COMPETENCE)
+ACTIVITY_PROBLEMS = "problems"  # Problemløseren trin 1: phones send problems and things to keep
+ACTIVITY_PROBLEM_MATRIX = "problem_matrix"  # trin 2: phones place the problems
+ACTIVITY_IDEAS = "ideas"  # trin 3: phones send ideas for solutions
+ACTIVITY_SOLUTION_MATRIX = "solution_matrix"  # trin 4: phones place the ideas
+ACTIVITIES = (
+    ACTIVITY_WELCOME,
+    ACTIVITY_COMPETENCE,
+    ACTIVITY_PROBLEMS,
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_IDEAS,
+    ACTIVITY_SOLUTION_MATRIX,
+)
+
+# What an item on Problemløseren's lists is.
+ITEM_PROBLEM = "problem"
+ITEM_IDEA = "idea"
+ITEM_KEEP = "keep"  # something that works well, which the group wants to hold on to
+ITEM_KINDS = (ITEM_PROBLEM, ITEM_IDEA, ITEM_KEEP)
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -48,3 +65,37 @@ class Participant:
     workshop_id: int
     token: str
     role: str | None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A problem, an idea or a thing to keep, as the room sees it ("#3 Travlhed om morgenen").
+
+    ``author_participant_id`` is None when the facilitator typed it. ``merged_into`` is the
+    item it was merged into (its placements count there), or None.
+    """
+
+    id: int
+    workshop_id: int
+    kind: str
+    number: int
+    text: str
+    author_participant_id: int | None
+    hidden: bool
+    merged_into: int | None
+    created_at: datetime
+
+    @property
+    def is_visible(self) -> bool:
+        """Return whether the item shows in the room's list (neither hidden nor merged away)."""
+        return not self.hidden and self.merged_into is None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One phone's position for one item in a 2x2 matrix, each axis 1 (low) to 5 (high)."""
+
+    item_id: int
+    participant_id: int
+    x: int
+    y: int

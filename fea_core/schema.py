@@ -86,3 +86,45 @@ ratings = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("participant_id", "factor"),
 )
+
+# --- Problemløseren, trin 1-4 (migration 002) ---------------------------------------------------
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # "problem", "idea" or "keep" (model.ITEM_KINDS)
+    # The number the room sees ("#3"), per workshop and kind, in creation order; never reused.
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    # NULL: typed by the facilitator. A phone that leaves keeps its items (SET NULL).
+    Column("author_participant_id", Integer, ForeignKey("participants.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("edited_at", DateTime(timezone=True)),
+    Column("hidden", Boolean, nullable=False, default=False),
+    # Set when the facilitator merges this item into another; its placements then count there.
+    Column("merged_into", Integer, ForeignKey("items.id", ondelete="SET NULL"), index=True),
+    UniqueConstraint("workshop_id", "kind", "number"),
+)
+
+placements = Table(
+    "placements",
+    metadata,
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("x", SmallInteger, nullable=False),
+    Column("y", SmallInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("chosen_problem_id", Integer, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("problem_description", Text),
+    Column("chosen_idea_id", Integer, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -36,9 +36,16 @@ def _initial(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _problem_solver(conn: Connection) -> None:
+    # Problemløseren trin 1-4: problems, ideas and things to keep; placements; the choices.
+    for table in (schema.items, schema.placements, schema.decisions):
+        table.create(conn, checkfirst=True)
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
+    ("002_problem_solver", _problem_solver),
 ]
 
 

@@ -5,8 +5,16 @@ import streamlit as st
 from fea_core import competence, participation, workshops
 from fea_core.errors import FeaError, UnknownParticipant
 from fea_core.plain import escape_markdown
-from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN
-from ui import identity, live, style
+from fea_core.model import (
+    ACTIVITY_COMPETENCE,
+    ACTIVITY_IDEAS,
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_PROBLEMS,
+    ACTIVITY_SOLUTION_MATRIX,
+    RATING_MAX,
+    RATING_MIN,
+)
+from ui import identity, live, phone_steps, style
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 
@@ -15,11 +23,11 @@ style.phone()
 
 
 def join_form() -> None:
-    st.title(t("join.title"), anchor=False)
     code_in_url = workshops.normalize_code(st.query_params.get("code", ""))
     known = workshops.find_by_code(store(), code_in_url) if code_in_url else None
     if known:
         prefer_language(known.language)
+    st.title(t("join.title"), anchor=False)
     with st.form("join", border=False):
         if known:
             st.subheader(escape_markdown(known.name), anchor=False)
@@ -53,6 +61,18 @@ def role_picker(participant) -> None:
             st.rerun()
 
 
+def save_competence(participant, factor_keys) -> None:
+    # Runs before the script (on_click), so the page then draws what is saved, in one run.
+    answers = {k: st.session_state.get(f"rate_{k}") for k in factor_keys}
+    chosen = {k: (None if v == DONT_KNOW else v) for k, v in answers.items() if v is not None}
+    try:
+        competence.submit_ratings(store(), participant, chosen)
+    except FeaError as error:
+        st.session_state["rate_error"] = error
+    else:
+        st.session_state["just_saved"] = True
+
+
 def competence_form(workshop, participant) -> None:
     m = method()
     st.subheader(m.competence_model, anchor=False)
@@ -63,36 +83,35 @@ def competence_form(workshop, participant) -> None:
     def label(option):
         return t("rate.dont_know") if option == DONT_KNOW else str(option)
 
+    error = st.session_state.pop("rate_error", None)
+    just_saved = st.session_state.pop("just_saved", False)
     if not workshop.activity_open:
+        if error:
+            show_error(error)
         st.info(t("rate.closed"), icon=":material/lock:")
-        if saved:
-            for f in m.factors:
-                value = saved.get(f.key)
+        for f in m.factors:
+            if f.key in saved:
+                value = saved[f.key]
                 st.text(f"{f.label}: {t('rate.dont_know') if value is None else value}")
         return
 
     with st.form(f"rate_{workshop.stage}", border=False):
-        answers = {}
         for f in m.factors:
             default = saved.get(f.key, "unset")
             default = DONT_KNOW if default is None else (None if default == "unset" else default)
-            answers[f.key] = st.segmented_control(
+            st.segmented_control(
                 f.label, options=options, format_func=label, default=default, key=f"rate_{f.key}", width="stretch"
             )
-        submitted = st.form_submit_button(
-            t("rate.update" if saved else "rate.submit"), type="primary", use_container_width=True
+        st.form_submit_button(
+            t("rate.update" if saved else "rate.submit"),
+            type="primary",
+            use_container_width=True,
+            on_click=save_competence,
+            args=(participant, [f.key for f in m.factors]),
         )
-    if submitted:
-        chosen = {k: (None if v == DONT_KNOW else v) for k, v in answers.items() if v is not None}
-        try:
-            competence.submit_ratings(store(), participant, chosen)
-        except FeaError as error:
-            show_error(error)
-            return
-        # Rerun so the form shows what is now saved; the thanks survives the rerun.
-        st.session_state["just_saved"] = True
-        st.rerun()
-    if st.session_state.pop("just_saved", False):
+    if error:
+        show_error(error)
+    elif just_saved:
         st.success(t("rate.thanks"), icon=":material/check_circle:")
     elif saved:
         st.success(t("rate.saved"), icon=":material/check_circle:")
@@ -127,8 +146,17 @@ st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)
 
+m = method()
 if workshop.activity == ACTIVITY_COMPETENCE:
     competence_form(workshop, participant)
+elif workshop.activity == ACTIVITY_PROBLEMS:
+    phone_steps.item_entry(workshop, participant, ("problem", "keep"), 1)
+elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
+    phone_steps.item_placement(workshop, participant, "problem", m.problem_matrix, 2)
+elif workshop.activity == ACTIVITY_IDEAS:
+    phone_steps.item_entry(workshop, participant, ("idea",), 3)
+elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
+    phone_steps.item_placement(workshop, participant, "idea", m.solution_matrix, 4)
 else:
     st.subheader(t("join.welcome_title"), anchor=False)
     st.info(t("join.wait"), icon=":material/hourglass_top:")

@@ -3,15 +3,25 @@
 import streamlit as st
 
 from fea_core import participation, workshops
-from fea_core.model import ACTIVITIES, ACTIVITY_COMPETENCE
+from fea_core.model import (
+    ACTIVITIES,
+    ACTIVITY_COMPETENCE,
+    ACTIVITY_IDEAS,
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_PROBLEMS,
+    ACTIVITY_SOLUTION_MATRIX,
+    ACTIVITY_WELCOME,
+)
 from fea_core.plain import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
+from ui import problem_solver_view as ps
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
 from ui.join_panel import join_url, qr_png
 
 LIVE_REFRESH_SECONDS = 1.0
+RESULT_ACTIVITIES = (ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX)
 
 username = require_facilitator()
 style.screen()
@@ -25,16 +35,18 @@ wid = workshop.id
 with st.sidebar:
     st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
     st.subheader(t("screen.controls"))
-    activity = st.radio(
+    # The database decides what is active (another tab may have changed it); only a
+    # click on this radio changes it.
+    st.session_state["activity"] = workshop.activity
+    st.radio(
         t("screen.activity"),
         ACTIVITIES,
-        index=ACTIVITIES.index(workshop.activity),
         format_func=lambda a: t(f"activity.{a}"),
         key="activity",
+        on_change=lambda: workshops.set_activity(store(), wid, st.session_state["activity"]),
     )
-    if activity != workshop.activity:
-        workshop = workshops.set_activity(store(), wid, activity)
-    if workshop.activity == ACTIVITY_COMPETENCE:
+    workshop = workshops.get_workshop(store(), wid)
+    if workshop.activity != ACTIVITY_WELCOME:
         if workshop.activity_open:
             if st.button(t("screen.close_round"), icon=":material/lock:", use_container_width=True):
                 workshop = workshops.set_activity_open(store(), wid, False)
@@ -42,6 +54,7 @@ with st.sidebar:
         elif st.button(t("screen.reopen_round"), icon=":material/lock_open:", use_container_width=True):
             workshop = workshops.set_activity_open(store(), wid, True)
             st.rerun()
+    if workshop.activity in RESULT_ACTIVITIES:
         if workshop.results_visible:
             if st.button(t("screen.hide_results"), icon=":material/visibility_off:", use_container_width=True):
                 workshops.set_results_visible(store(), wid, False)
@@ -71,12 +84,33 @@ def live_view() -> None:
     current = workshops.get_workshop(store(), wid)
     joined = participation.count_participants(store(), wid)
     with st.container(key="live_view"):
-        if current.activity == ACTIVITY_COMPETENCE:
+        if current.activity != ACTIVITY_WELCOME:
             strip = st.columns([1, 5, 2], vertical_alignment="center")
             strip[0].image(qr_png(url), width=110)
             strip[1].markdown(t("screen.join_strip", url=url, code=current.code))
             strip[2].metric(t("screen.joined"), joined)
+        if current.activity == ACTIVITY_COMPETENCE:
             competence_panel(current, joined)
+        elif current.activity == ACTIVITY_PROBLEMS:
+            ps.refresh_tools_on_change(wid, TOOL_KINDS[current.activity])
+            ps.step_heading(1)
+            cols = st.columns(2, gap="large")
+            with cols[0]:
+                ps.item_list(current, "problem")
+            with cols[1]:
+                ps.item_list(current, "keep")
+        elif current.activity in (ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX):
+            kind = "problem" if current.activity == ACTIVITY_PROBLEM_MATRIX else "idea"
+            ps.step_heading(2 if kind == "problem" else 4)
+            if current.results_visible:
+                ps.matrix_view(current, kind, ps.matrix_for(kind))
+            else:
+                st.info(t("steps.matrix_hidden"), icon=":material/visibility_off:")
+        elif current.activity == ACTIVITY_IDEAS:
+            ps.refresh_tools_on_change(wid, TOOL_KINDS[current.activity])
+            ps.step_heading(3)
+            ps.chosen_problem_box(current)
+            ps.item_list(current, "idea")
         else:
             cols = st.columns([2, 3], vertical_alignment="center", gap="large")
             cols[0].image(qr_png(url), use_container_width=True)
@@ -90,4 +124,19 @@ def live_view() -> None:
                 st.warning(t("screen.ended"), icon=":material/stop_circle:")
 
 
+# What the tools below will offer; the live fragment reruns the page when it changes.
+TOOL_KINDS = {ACTIVITY_PROBLEMS: ("problem", "keep"), ACTIVITY_IDEAS: ("idea",)}
+if workshop.activity in TOOL_KINDS:
+    st.session_state["tools_signature"] = ps.tools_signature(wid, TOOL_KINDS[workshop.activity])
 live_view()
+
+# Tools sit outside the live fragment: what the facilitator types is not rerun away.
+if workshop.activity == ACTIVITY_PROBLEMS:
+    ps.item_tools(workshop, "problem")
+    ps.item_tools(workshop, "keep")
+elif workshop.activity == ACTIVITY_IDEAS:
+    ps.item_tools(workshop, "idea")
+elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
+    ps.choose_tools(workshop, "problem")
+elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
+    ps.choose_tools(workshop, "idea")

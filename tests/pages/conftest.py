@@ -3,6 +3,16 @@
 Every test gets its own SQLite file (FEA_DATABASE_URL points at it), a store opened on it,
 and ``app(...)``, which builds an AppTest of the real entry point with an optional
 logged-in facilitator and query parameters.
+
+Two AppTest habits (Streamlit 1.67) that the tests rely on:
+- ``at.switch_page(page)`` is sticky: every later ``run()`` asks for that page again, as a
+  reload of its URL would. After a page sends the session on with ``st.switch_page``, call
+  ``at.switch_page`` with the destination before clicking there, or the click is lost.
+- The folder is called ``pages/``, so AppTest (which resets ``PagesManager.uses_pages_directory``
+  every run) runs a page whose file name equals its url_path (screen, workshops) directly,
+  without app.py. By Streamlit's code a freshly started server does the same with its very
+  first request until some run has called st.navigation: one more reason why the
+  facilitator pages check the role themselves.
 """
 
 from __future__ import annotations
@@ -28,7 +38,6 @@ APP = REPO / "app.py"
 FACILITATOR = "anna"
 FACILITATOR_NAME = "Anna Andersen"
 PASSWORD = "korrekt-hest-batteri"
-FACTOR_KEYS = ("innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer")
 FACTOR_LABELS_DA = ("Innovation", "Åbenhed", "Teknikker og viden", "Motivation", "Systematik", "Tid og ressourcer")
 
 # Elements whose value is text the user reads.
@@ -63,8 +72,10 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 @pytest.fixture
 def store(db_url):
-    """Return the store the app will use."""
-    return open_store(db_url)
+    """Return the store the app will use (the same object: open_store keeps one per URL)."""
+    store = open_store(db_url)
+    yield store
+    store.engine.dispose()  # a long run must not hold one open file per test
 
 
 @pytest.fixture
@@ -109,6 +120,8 @@ def app(db_url):
         if user:
             # What a real login leaves in the session: Authenticate() (built on the login page,
             # which every real session passes through first) adds these keys, login() sets them.
+            # Without "logout" the first run of a facilitator page raises, because its logout
+            # button's key collides with that key (see test_logging_out_ends_the_facilitator_session).
             at.session_state["authentication_status"] = True
             at.session_state["username"] = user
             at.session_state["name"] = FACILITATOR_NAME
@@ -129,9 +142,7 @@ class View:
     tree would make that import ambiguous.)
     """
 
-    FACILITATOR = FACILITATOR
     PASSWORD = PASSWORD
-    FACTOR_KEYS = FACTOR_KEYS
     FACTOR_LABELS_DA = FACTOR_LABELS_DA
 
     @staticmethod
@@ -144,11 +155,6 @@ class View:
             elif element.type in _TEXT_TYPES and isinstance(getattr(element, "value", None), str):
                 texts.append(element.value)
         return "\n".join(texts)
-
-    @staticmethod
-    def types(at: AppTest) -> list[str]:
-        """Return the types of every element the last run rendered."""
-        return [e.type for e in list(at.main) + list(at.sidebar)]
 
     @staticmethod
     def button(at: AppTest, label: str):

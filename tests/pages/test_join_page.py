@@ -261,3 +261,39 @@ def test_the_join_form_escapes_the_name_of_the_workshop_in_the_url(app, view, ma
     at = view.ok(app(query={"code": workshop.code}).run())
 
     assert [s.value for s in at.subheader] == [r"\*\*x\*\* \<b\>y\<\/b\> \[l\]\(javascript\:alert\(1\)\)"]
+
+
+def test_the_join_form_speaks_the_language_of_the_workshop_in_the_url(app, view, make_workshop):
+    # The QR code on the shared screen opens /?code=CODE: the whole form must be in the
+    # workshop's language, the title included.
+    workshop = make_workshop(language="en")
+
+    at = view.ok(app(query={"code": workshop.code}).run())
+
+    assert at.text_input[0].label == "Code from the shared screen"
+    assert at.title[0].value == "Join the workshop"
+
+
+def test_an_ended_workshop_takes_no_new_phones(app, view, store, make_workshop):
+    workshop = make_workshop()
+    workshops.end_workshop(store, workshop.id)
+    at = view.ok(app(query={"code": workshop.code}).run())
+
+    view.ok(view.button(at, "Deltag").click().run())
+
+    assert [e.value for e in at.error] == ["Workshoppen er afsluttet og tager ikke imod nye deltagere."]
+    assert "p" not in at.query_params
+    assert participation.count_participants(store, workshop.id) == 0
+
+
+def test_choosing_a_group_saves_the_participants_role(app, view, store, join, make_workshop):
+    participant = join(make_workshop())
+    at = phone(app, view, participant)
+    roles = at.pills(key="role")
+    assert roles.options == ["Leder", "Medarbejder", "AMR", "TR", "Anden"]
+    assert roles.value is None
+
+    view.ok(roles.set_value("amr").run())
+
+    assert participation.resume(store, participant.token).role == "amr"
+    assert at.pills(key="role").value == "amr"

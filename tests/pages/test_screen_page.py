@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fea_core import accounts, competence, workshops
+from fea_core import accounts, competence, participation, workshops
 from fea_core.model import ACTIVITY_COMPETENCE
 
 NOT_FOUND = "Workshoppen findes ikke, eller den er ikke din."
@@ -32,8 +32,6 @@ def in_competence(store, make_workshop):
     """Return a workshop in the competence round, with three phones that have answered."""
     workshop = make_workshop("Temadag i Lager Nord")
     workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
-    from fea_core import participation
-
     for values in ((4, 2, None, 5, 1, 3), (5, 3, 2, 4, 1, 2), (3, 3, 3, None, 2, 2)):
         _, participant = participation.join(store, workshop.code)
         competence.submit_ratings(store, participant, dict(zip(competence.factor_keys(), values)))
@@ -201,3 +199,19 @@ def test_a_workshop_name_with_markdown_is_shown_escaped(app, view, facilitator, 
     at = open_screen(app, view, facilitator, workshop.code)
 
     assert r"## \*\*x\*\* \<b\>y\<\/b\> \[l\]\(javascript\:alert\(1\)\)" in [m.value for m in at.markdown]
+
+
+def test_a_rerun_keeps_an_activity_chosen_in_another_tab(app, view, store, facilitator, make_workshop):
+    # The facilitator steers from a second tab or device; this screen's next full rerun
+    # (any click in its sidebar) must follow the database, not put its old choice back.
+    workshop = make_workshop()
+    at = open_screen(app, view, facilitator, workshop.code)
+    assert at.sidebar.radio(key="activity").value == "welcome"
+    changed = workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+
+    view.ok(at.run())
+
+    now = workshops.get_workshop(store, workshop.id)
+    assert now.activity == ACTIVITY_COMPETENCE
+    assert now.stage == changed.stage  # the phones were not sent back and forth
+    assert at.sidebar.radio(key="activity").value == ACTIVITY_COMPETENCE

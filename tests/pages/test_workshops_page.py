@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fea_core import workshops
+from fea_core import accounts, workshops
 
 
 def open_workshops(app, view, user, **kwargs):
@@ -85,8 +85,6 @@ def test_the_other_theme_uses_the_typed_theme(app, view, store, facilitator):
 
 
 def test_the_list_shows_only_the_logged_in_facilitators_workshops(app, view, store, facilitator, make_workshop):
-    from fea_core import accounts
-
     accounts.create_facilitator(store, "bent", "Bent Berg", "en-anden-adgangskode")
     mine = make_workshop("Annas temadag")
     other = make_workshop("Bos temadag", owner="bent")
@@ -111,3 +109,13 @@ def test_a_workshop_name_with_markdown_is_listed_escaped(app, view, facilitator,
     assert any(
         m.value.startswith(r"**\*\*x\*\* \[l\]\(javascript\:alert\(1\)\)**") for m in at.markdown
     ), [m.value for m in at.markdown]
+
+
+def test_an_ended_workshop_is_marked_in_the_list(app, view, store, facilitator, make_workshop, join):
+    workshop = make_workshop("Annas temadag")
+    join(workshop)
+    workshops.end_workshop(store, workshop.id)
+
+    at = open_workshops(app, view, facilitator)
+
+    assert f"Kode {workshop.code} · 1 deltagere · afsluttet" in view.text(at)

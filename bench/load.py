@@ -1,0 +1,322 @@
+"""Load-test the live workshop with real Streamlit sessions (websocket protocol), not HTTP GETs.
+
+    python bench/load.py --phones 200 --duration 60 --think 2
+    python bench/load.py --compare --phones 100 --duration 30
+    python bench/load.py --idle --phones 200
+
+Each simulated phone resumes a pre-joined participant (``?code=...&p=TOKEN``), then
+loops: pick the six ratings, press the form's submit button, think, repeat. See
+bench/README.md for what is measured and how.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # fea_core, when run as a script
+
+from bench.server import Server, cpu_seconds, rss_mib  # noqa: E402
+from bench.ws_client import LivePoller, Phone, RunResult  # noqa: E402
+
+BENCH_USER = "bench-load"
+LOG_DIR = Path(tempfile.gettempdir()) / "fea-bench-logs"
+
+
+def prepare_workshop(phones: int) -> tuple[int, str, list[str]]:
+    """Create a facilitator, a workshop in the competence round and the phones' participants."""
+    from fea_core import accounts, participation, workshops
+    from fea_core.config import database_url
+    from fea_core.model import ACTIVITY_COMPETENCE
+    from fea_core.storage import open_store
+
+    store = open_store(database_url())
+    try:
+        accounts.create_facilitator(store, BENCH_USER, "Load test", "bench-load-password")
+    except accounts.InvalidAccount:
+        pass  # a second run against the same database reuses the account
+    workshop = workshops.create_workshop(
+        store, name="Load test", department="Bench", held_on=date.today(),
+        theme="Live at scale", language="da", owner=BENCH_USER,
+    )
+    workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+    tokens = [participation.join(store, workshop.code)[1].token for _ in range(phones)]
+    return workshop.id, workshop.code, tokens
+
+
+def phones_with_ratings(workshop_id: int) -> int:
+    """Return how many participants have all six ratings saved in the database."""
+    from fea_core import competence
+    from fea_core.config import database_url
+    from fea_core.storage import open_store
+
+    rows = competence.rating_rows(open_store(database_url()), workshop_id)
+    return int((rows.groupby("participant_id").size() == 6).sum()) if len(rows) else 0
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float, float]:
+    """Return p50, p95, p99 and max in milliseconds (NaN when there are none)."""
+    if not values:
+        return (float("nan"),) * 4
+    if len(values) == 1:
+        return (values[0] * 1000,) * 4
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return q[49] * 1000, q[94] * 1000, q[98] * 1000, max(values) * 1000
+
+
+async def open_phones(urls, code, tokens, args, counters, errors: Counter):
+    """Connect every phone, spread over the ramp, and load its page; return the ones that work."""
+    ramp = args.ramp if args.ramp is not None else max(1.0, len(tokens) / 20)
+
+    async def one(i: int, token: str):
+        await asyncio.sleep(ramp * i / len(tokens))
+        phone = Phone(urls[i % len(urls)], f"code={code}&p={token}", counters=counters,
+                      timeout=args.timeout, rng=random.Random(args.seed * 100_003 + i))
+        try:
+            await phone.connect()
+        except Exception as exc:
+            return phone, RunResult(0.0, 0, [f"connect: {type(exc).__name__}: {exc}"[:120]])
+        return phone, await phone.load()
+
+    started = time.monotonic()
+    opened = await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens)))
+    good, loads = [], []
+    for phone, result in opened:
+        if result.errors or not phone.submit_id:
+            errors.update(f"load: {e}" for e in result.errors or ["rating form missing"])
+            await phone.close()
+        else:
+            good.append(phone)
+            loads.append(result.latency)
+    print(f"  {len(good)}/{len(tokens)} phones loaded in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return good, loads
+
+
+class Window:
+    """Server CPU, script runs and generator CPU between two instants."""
+
+    def __init__(self, pids, counters):
+        self.pids, self.counters = pids, counters
+        self.t0, self.cpu0, self.runs0, self.gen0 = time.monotonic(), cpu_seconds(pids), counters["runs"], _own_cpu()
+
+    def close(self) -> dict:
+        seconds = time.monotonic() - self.t0
+        return {
+            "seconds": seconds,
+            "runs": self.counters["runs"] - self.runs0,
+            "runs_per_s": (self.counters["runs"] - self.runs0) / seconds,
+            "cpu_pct": (cpu := (cpu_seconds(self.pids) - self.cpu0) if self.pids else float("nan")) / seconds * 100,
+            "cpu_ms_per_run": cpu * 1000 / max(1, self.counters["runs"] - self.runs0),
+            "gen_cpu_pct": (_own_cpu() - self.gen0) / seconds * 100,
+        }
+
+
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+async def active_run(urls, pids, code, tokens, args) -> dict:
+    """Ramp the phones up, let them rate and submit for --duration seconds, and measure."""
+    counters, errors = Counter(), Counter()
+    rss_start = rss_mib(pids)
+    phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
+    latencies: list[float] = []
+    finished_at: list[float] = []
+    failed = 0
+    deadline = time.monotonic() + args.duration
+
+    async def loop(phone: Phone, rng: random.Random):
+        nonlocal failed
+        await asyncio.sleep(rng.uniform(0, args.think))  # phones do not all press at once
+        while time.monotonic() < deadline:
+            result = await phone.rate_and_submit()
+            if not result.errors and not result.saved:
+                result.errors.append("no success box after submit")
+            errors.update(result.errors)
+            if result.errors:
+                failed += 1
+                if any(e.startswith(("connection", "timeout")) for e in result.errors):
+                    return  # a dead or stuck session will not recover; count it once
+            else:
+                latencies.append(result.latency)
+                finished_at.append(time.monotonic())
+            pause = args.think * rng.uniform(0.5, 1.5)
+            await asyncio.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+
+    window = Window(pids, counters)
+    tasks = [asyncio.create_task(loop(p, random.Random(args.seed + i))) for i, p in enumerate(phones)]
+    await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+    measured = window.close()
+    window_end = time.monotonic()
+    await asyncio.gather(*tasks)  # in-flight interactions finish: the slow tail stays in the numbers
+    # Throughput counts what finished inside the window; latencies include the stragglers.
+    measured["done_per_s"] = sum(t <= window_end for t in finished_at) / measured["seconds"]
+    rss_end = rss_mib(pids)
+    await asyncio.gather(*(p.close() for p in phones))
+    return {
+        "phones": len(tokens), "loaded": len(phones), "interactions": len(latencies) + failed,
+        "ok": len(latencies), "failed": failed + len(tokens) - len(phones), "errors": errors, "lat": percentiles(latencies), "load": percentiles(loads),
+        "rss_start": rss_start, "rss_end": rss_end, **measured,
+    }
+
+
+async def idle_run(urls, pids, code, tokens, args) -> dict:
+    """Connect the phones, then let them only poll /api/live/<code> for --idle-seconds."""
+    counters, errors = Counter(), Counter()
+    rss_start = rss_mib(pids)
+    phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
+    latencies: list[float] = []
+    failed = 0
+    deadline = time.monotonic() + args.idle_seconds
+
+    async def poll(i: int, rng: random.Random):
+        nonlocal failed
+        poller = LivePoller(urls[i % len(urls)], code, timeout=args.timeout)
+        first = time.monotonic() + rng.uniform(0, args.poll)  # browsers' timers are not in step
+        k = 0
+        while (at := first + k * args.poll) < deadline:
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            sent = time.perf_counter()
+            try:
+                status, _ = await poller.get()
+                if status == 200:
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    failed += 1
+                    errors[f"poll: HTTP {status}"] += 1
+            except Exception as exc:
+                failed += 1
+                errors[f"poll: {type(exc).__name__}"] += 1
+                await poller.close()
+            k += 1
+        await poller.close()
+
+    window = Window(pids, counters)
+    await asyncio.gather(*(poll(i, random.Random(args.seed + i)) for i in range(len(phones))))
+    measured = window.close()
+    rss_end = rss_mib(pids)
+    await asyncio.gather(*(p.close() for p in phones))
+    return {
+        "phones": len(tokens), "loaded": len(phones), "polls": len(latencies) + failed,
+        "failed": failed + len(tokens) - len(phones), "errors": errors,
+        "lat": percentiles(latencies), "load": percentiles(loads),
+        "rss_start": rss_start, "rss_end": rss_end, **measured,
+    }
+
+
+def run_config(mode: str, args, idle: bool = False) -> dict:
+    """Prepare a database, start the server(s) in this mode, run one scenario, stop everything."""
+    with tempfile.TemporaryDirectory(prefix="fea-bench-") as tmp:
+        servers: list[Server] = []
+        if mode != "none":
+            os.environ["FEA_DATA_DIR"] = tmp
+            os.environ.pop("FEA_DATABASE_URL", None)
+        workshop_id, code, tokens = prepare_workshop(args.phones)
+        try:
+            if mode == "none":
+                urls = [args.url]
+            else:
+                servers = [Server(mode, Path(tmp), Path(tmp) / f"server-{i}.log") for i in range(args.processes)]
+                for s in servers:
+                    s.wait_ready()
+                urls = [s.url for s in servers]
+            pids = [s.proc.pid for s in servers]
+            print(f"{mode}: {len(tokens)} phones -> {', '.join(urls)} (workshop {code})", file=sys.stderr)
+            scenario = idle_run if idle else active_run
+            result = asyncio.run(scenario(urls, pids, code, tokens, args))
+            result["config"] = f"{mode} x{len(urls)}" if len(urls) > 1 else mode
+            result["saved_in_db"] = phones_with_ratings(workshop_id)
+            for s in servers:
+                if not s.alive():
+                    result["errors"][f"server exited with {s.proc.returncode}"] += 1
+                    result["failed"] += 1
+                if result["failed"]:
+                    # The phones only see redacted errors (client.showErrorDetails): keep the tracebacks.
+                    print(f"  server log kept: {s.keep_log(LOG_DIR)}", file=sys.stderr)
+        finally:
+            for s in servers:
+                s.stop()
+    return result
+
+
+def print_active(results: list[dict]) -> None:
+    """Print the interaction table."""
+    head = (f"{'config':<10}{'phones':>7}{'loaded':>7}{'inter.':>8}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'p99 ms':>9}{'max ms':>9}{'inter/s':>8}{'runs/s':>8}{'srv CPU%':>9}{'ms/run':>7}{'gen CPU%':>9}"
+            f"{'RSS MiB start->end':>20}{'load p95':>9}{'in DB':>7}")
+    print(head)
+    for r in results:
+        p50, p95, p99, top = r["lat"]
+        print(f"{r['config']:<10}{r['phones']:>7}{r['loaded']:>7}{r['interactions']:>8}{r['failed']:>7}"
+              f"{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}{top:>9.0f}{r['done_per_s']:>8.1f}{r['runs_per_s']:>8.1f}"
+              f"{r['cpu_pct']:>9.0f}{r['cpu_ms_per_run']:>7.1f}{r['gen_cpu_pct']:>9.1f}{r['rss_start']:>10.0f} ->{r['rss_end']:>6.0f}"
+              f"{r['load'][1]:>11.0f}{r['saved_in_db']:>7}")
+    _print_errors(results)
+
+
+def print_idle(results: list[dict]) -> None:
+    """Print the idle-phones table."""
+    print(f"{'config':<10}{'phones':>7}{'loaded':>7}{'window s':>9}{'runs':>6}{'runs/s':>8}{'polls':>7}"
+          f"{'errors':>7}{'poll p50':>9}{'p95':>7}{'p99':>7}{'srv CPU%':>9}{'gen CPU%':>9}{'RSS MiB start->end':>20}")
+    for r in results:
+        p50, p95, p99, _ = r["lat"]
+        print(f"{r['config']:<10}{r['phones']:>7}{r['loaded']:>7}{r['seconds']:>9.1f}{r['runs']:>6}"
+              f"{r['runs_per_s']:>8.2f}{r['polls']:>7}{r['failed']:>7}{p50:>9.1f}{p95:>7.1f}"
+              f"{p99:>7.1f}{r['cpu_pct']:>9.0f}{r['gen_cpu_pct']:>9.1f}{r['rss_start']:>10.0f} ->{r['rss_end']:>6.0f}")
+    _print_errors(results)
+
+
+def _print_errors(results: list[dict]) -> None:
+    for r in results:
+        for text, n in r["errors"].most_common(8):
+            print(f"  {r['config']}: {n} x {text}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run the chosen scenario and print the results table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--phones", type=int, default=200)
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of rating after the ramp")
+    p.add_argument("--think", type=float, default=2.0, help="mean pause between submits, jittered +-50%%")
+    p.add_argument("--ramp", type=float, default=None, help="seconds to connect all phones (phones/20)")
+    p.add_argument("--url", help="an already running server (with --start-server none)")
+    p.add_argument("--start-server", choices=["default", "tuned", "none"], default="tuned")
+    p.add_argument("--processes", type=int, default=1, help="server processes; phones stick round-robin")
+    p.add_argument("--idle", action="store_true", help="measure connected phones that only poll")
+    p.add_argument("--idle-seconds", type=float, default=20.0)
+    p.add_argument("--poll", type=float, default=1.0, help="seconds between /api/live polls per phone")
+    p.add_argument("--compare", action="store_true", help="run default, then tuned, and compare p95")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as failed")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+    if args.start_server == "none" and not args.url:
+        p.error("--start-server none needs --url (and FEA_DATABASE_URL/FEA_DATA_DIR of that server)")
+    if args.url and args.start_server != "none":
+        p.error("--url is for --start-server none")
+    modes = ["default", "tuned"] if args.compare else [args.start_server]
+    load_before = os.getloadavg()
+    results = [run_config(mode, args, idle=args.idle) for mode in modes]
+    load_after = os.getloadavg()
+    print(f"\nthink {args.think} s, duration {args.duration:.0f} s, {args.processes} server process(es), "
+          f"{os.cpu_count()} cores" if not args.idle else f"\nidle {args.idle_seconds:.0f} s, poll every {args.poll} s")
+    # Other work on the machine shares the same cores: say how busy it was.
+    print(f"machine load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    (print_idle if args.idle else print_active)(results)
+    if args.compare and len(results) == 2:
+        ratio = results[0]["lat"][1] / results[1]["lat"][1]
+        print(f"p95 default / tuned = {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

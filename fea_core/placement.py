@@ -1,0 +1,151 @@
+"""Placing items in Problemløseren's 2x2 matrices (trin 2 and 4) from the phones.
+
+Each phone places each item once per matrix, on two axes from 1 (low) to 5 (high), in the raw
+axis values of the method (Ressourceforbrug 5 = Høj, even though the matrix draws Høj on the
+left); a new placement of the same item replaces the earlier one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import delete, select, update
+
+from fea_core import schema
+from fea_core.errors import InvalidPlacement, NotThisActivity, RoundClosed, StaleItem
+from fea_core.items import counted_for
+from fea_core.model import (
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_SOLUTION_MATRIX,
+    ITEM_IDEA,
+    ITEM_KINDS,
+    ITEM_PROBLEM,
+    Participant,
+    Placement,
+)
+from fea_core.storage import Store, utcnow
+from fea_core.workshops import get_workshop
+
+PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
+# Which kind of item each matrix activity places.
+PLACED_DURING = {ACTIVITY_PROBLEM_MATRIX: ITEM_PROBLEM, ACTIVITY_SOLUTION_MATRIX: ITEM_IDEA}
+ROW_COLUMNS = ["item_id", "participant_id", "x", "y"]
+
+_PL = schema.placements
+_I = schema.items
+_W = schema.workshops
+
+
+def validate_position(x: object, y: object) -> tuple[int, int]:
+    """Return (x, y) checked: whole numbers from 1 to 5, else raise InvalidPlacement."""
+    for value in (x, y):
+        if isinstance(value, bool) or not isinstance(value, int) or not PLACEMENT_MIN <= value <= PLACEMENT_MAX:
+            raise InvalidPlacement(x=x, y=y, low=PLACEMENT_MIN, high=PLACEMENT_MAX)
+    return x, y
+
+
+def _kind_placed(activity: str, is_open: bool, is_ended: bool) -> str:
+    kind = PLACED_DURING.get(activity)
+    if kind is None:
+        raise NotThisActivity(activity=activity)
+    if not is_open or is_ended:
+        raise RoundClosed()
+    return kind
+
+
+def _check_now(conn, workshop_id: int) -> str:
+    """Return the kind placed now, read inside the write lock (locked on PostgreSQL too)."""
+    row = conn.execute(
+        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id).with_for_update()
+    ).one()
+    return _kind_placed(row.activity, bool(row.activity_open), row.ended_at is not None)
+
+
+def _item_row(conn, item_id: object, workshop_id: int, kind: str):
+    """Return the item's row if it is one of this workshop's items of this kind, else raise StaleItem."""
+    if isinstance(item_id, bool) or not isinstance(item_id, int):
+        raise StaleItem(item_id=item_id, reason="unknown")
+    row = conn.execute(select(_I).where(_I.c.id == item_id)).first()
+    if row is None or row.workshop_id != workshop_id:
+        raise StaleItem(item_id=item_id, reason="unknown")
+    if row.kind != kind:
+        raise StaleItem(item_id=item_id, reason="other_kind")
+    return row
+
+
+def place_item(store: Store, participant: Participant, item_id: int, x: int, y: int) -> Placement:
+    """Save (or move) the phone's placement of an item while its matrix is open.
+
+    The item must still be on the list (not hidden or merged meanwhile), else StaleItem.
+    """
+    x, y = validate_position(x, y)
+    workshop = get_workshop(store, participant.workshop_id)
+    _kind_placed(workshop.activity, workshop.activity_open, workshop.is_ended)
+    with store.write(workshop.id) as conn:
+        # Re-check inside the write lock: the facilitator may have closed the step, or hidden or
+        # merged the item, since the phone drew its list.
+        kind = _check_now(conn, workshop.id)
+        item = _item_row(conn, item_id, workshop.id, kind)
+        if item.hidden or item.merged_into is not None:
+            raise StaleItem(item_id=item_id, reason="hidden" if item.hidden else "merged")
+        key = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
+        now = utcnow()
+        moved = conn.execute(update(_PL).where(key).values(x=x, y=y, updated_at=now)).rowcount
+        if not moved:
+            conn.execute(
+                _PL.insert().values(
+                    item_id=item_id, participant_id=participant.id, workshop_id=workshop.id, x=x, y=y, updated_at=now
+                )
+            )
+    return Placement(item_id=item_id, participant_id=participant.id, x=x, y=y)
+
+
+def remove_placement(store: Store, participant: Participant, item_id: int) -> None:
+    """Take back the phone's placement of an item (skip it) while its matrix is open."""
+    workshop = get_workshop(store, participant.workshop_id)
+    _kind_placed(workshop.activity, workshop.activity_open, workshop.is_ended)
+    with store.write(workshop.id) as conn:
+        kind = _check_now(conn, workshop.id)
+        _item_row(conn, item_id, workshop.id, kind)
+        conn.execute(delete(_PL).where((_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)))
+
+
+def my_placements(store: Store, participant: Participant, kind: str) -> dict[int, tuple[int, int]]:
+    """Return the phone's own placements of a kind, {item_id: (x, y)}, by the item it placed.
+
+    Placements of items since hidden or merged are included; a page shows those of ``list_items``.
+    """
+    query = (
+        select(_PL.c.item_id, _PL.c.x, _PL.c.y)
+        .join(_I, _I.c.id == _PL.c.item_id)
+        .where(_PL.c.participant_id == participant.id, _I.c.kind == kind)
+    )
+    with store.read() as conn:
+        return {r.item_id: (r.x, r.y) for r in conn.execute(query)}
+
+
+def placement_rows(store: Store, workshop_id: int, kind: str) -> pd.DataFrame:
+    """Return the room's placements of a kind: item_id, participant_id, x, y (floats).
+
+    ``item_id`` is the item each placement counts for, so a merged item carries the placements of
+    all its sources. A phone that placed both a source and its target (or two sources) counts once
+    for the target, at the mean of its placements. Placements of hidden items are left out.
+    """
+    if kind not in ITEM_KINDS:
+        raise ValueError(f"unknown item kind {kind!r}")
+    with store.read() as conn:
+        items = conn.execute(
+            select(_I.c.id, _I.c.hidden, _I.c.merged_into).where(_I.c.workshop_id == workshop_id, _I.c.kind == kind)
+        ).all()
+        rows = conn.execute(
+            select(_PL.c.item_id, _PL.c.participant_id, _PL.c.x, _PL.c.y)
+            .join(_I, _I.c.id == _PL.c.item_id)
+            .where(_PL.c.workshop_id == workshop_id, _I.c.kind == kind)
+        ).all()
+    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    target = counted_for(items)
+    frame["item_id"] = frame["item_id"].map(target)
+    frame = frame.dropna(subset=["item_id"])
+    frame = frame.astype({"item_id": "int64", "participant_id": "int64", "x": "float64", "y": "float64"})
+    # One phone, one voice per item: a source and its target placed by the same phone are averaged.
+    frame = frame.groupby(["item_id", "participant_id"], as_index=False, sort=True)[["x", "y"]].mean()
+    return frame[ROW_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,470 @@
+"""Tests of fea_core.items: Problemløseren's lists of problems, things to keep and ideas (trin 1 and 3)."""
+
+from __future__ import annotations
+
+import pytest
+from problem_solver_fixtures import new_solver
+
+from fea_core import items as items_module
+from fea_core import schema
+from fea_core.errors import DuplicateItem, FeaError, InvalidText, NotThisActivity, RoundClosed, StaleItem
+from fea_core.items import (
+    ITEM_TEXT_MAX,
+    add_item_as_facilitator,
+    edit_item,
+    get_item,
+    hide_item,
+    list_items,
+    merge_items,
+    merge_roots,
+    merged_sources,
+    same_text_key,
+    submit_item,
+    unmerge_item,
+)
+from fea_core.model import (
+    ACTIVITY_COMPETENCE,
+    ACTIVITY_IDEAS,
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_PROBLEMS,
+    ACTIVITY_WELCOME,
+)
+from fea_core.workshops import end_workshop, set_activity, set_activity_open
+
+
+@pytest.fixture
+def solver(tmp_path):
+    s = new_solver(tmp_path)
+    yield s
+    s.store.engine.dispose()
+
+
+def texts(items) -> list[str]:
+    return [i.text for i in items]
+
+
+def numbers(items) -> list[int]:
+    return [i.number for i in items]
+
+
+# --- phones sending items ------------------------------------------------------------------------
+
+
+def test_a_phone_sends_a_problem_while_trin_1_is_open(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    item = submit_item(solver.store, phone, "problem", "  Travlhed   om morgenen \n")
+    assert (item.kind, item.number, item.text) == ("problem", 1, "Travlhed om morgenen")
+    assert item.author_participant_id == phone.id
+    assert item.workshop_id == solver.id
+    assert not item.hidden and item.merged_into is None and item.is_visible
+    assert list_items(solver.store, solver.id, "problem") == [item]
+
+
+def test_problems_and_things_to_keep_are_numbered_separately_in_creation_order(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    p1 = submit_item(solver.store, phone, "problem", "Støj i kontorlandskabet")
+    k1 = submit_item(solver.store, phone, "keep", "God stemning til morgenmødet")
+    p2 = submit_item(solver.store, phone, "problem", "Uklare opgaver")
+    k2 = submit_item(solver.store, phone, "keep", "Fleksible arbejdstider")
+    assert numbers([p1, p2, k1, k2]) == [1, 2, 1, 2]
+    assert list_items(solver.store, solver.id, "problem") == [p1, p2]
+    assert list_items(solver.store, solver.id, "keep") == [k1, k2]
+    assert list_items(solver.store, solver.id, "idea") == []
+
+
+def test_numbers_start_at_one_in_every_workshop(solver):
+    solver.add("problem", "Støj", "Travlhed")
+    other = solver.other_workshop()
+    first = add_item_as_facilitator(other.store, other.id, "problem", "Uklare opgaver")
+    assert first.number == 1
+
+
+def test_a_hidden_items_number_is_never_reused(solver):
+    one, two = solver.add("problem", "Støj", "Travlhed")
+    hide_item(solver.store, two.id)
+    (three,) = solver.add("problem", "Uklare opgaver")
+    assert three.number == 3
+
+
+def test_ideas_are_taken_only_during_trin_3(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    with pytest.raises(NotThisActivity) as raised:
+        submit_item(solver.store, phone, "idea", "Faste mødefri dage")
+    assert raised.value.params["activity"] == ACTIVITY_PROBLEMS
+    solver.step(ACTIVITY_IDEAS)
+    idea = submit_item(solver.store, phone, "idea", "Faste mødefri dage")
+    assert (idea.kind, idea.number) == ("idea", 1)
+
+
+@pytest.mark.parametrize("kind", ["problem", "keep"])
+def test_problems_and_things_to_keep_are_not_taken_during_trin_3(solver, kind):
+    phone = solver.phone()
+    solver.step(ACTIVITY_IDEAS)
+    with pytest.raises(NotThisActivity):
+        submit_item(solver.store, phone, kind, "Støj")
+    assert list_items(solver.store, solver.id, kind) == []
+
+
+@pytest.mark.parametrize("activity", [ACTIVITY_WELCOME, ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX])
+def test_no_items_are_taken_outside_the_two_list_steps(solver, activity):
+    phone = solver.phone()
+    solver.step(activity)
+    before = solver.counters()
+    with pytest.raises(NotThisActivity):
+        submit_item(solver.store, phone, "problem", "Støj")
+    assert solver.count(schema.items) == 0
+    assert solver.counters() == before
+
+
+def test_a_closed_step_rejects_items_and_saves_nothing(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    kept = submit_item(solver.store, phone, "problem", "Støj")
+    solver.close()
+    before = solver.counters()
+    with pytest.raises(RoundClosed):
+        submit_item(solver.store, phone, "problem", "Travlhed")
+    assert list_items(solver.store, solver.id, "problem") == [kept]
+    assert solver.counters() == before
+
+
+def test_an_ended_workshop_rejects_items(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    end_workshop(solver.store, solver.id)
+    with pytest.raises(RoundClosed):
+        submit_item(solver.store, phone, "problem", "Støj")
+
+
+def test_a_step_closed_while_the_phone_was_sending_saves_nothing(solver, monkeypatch):
+    # The phone read the room as open; the facilitator closes before the write takes the lock.
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    real_get_workshop = items_module.get_workshop
+
+    def read_then_close(store, workshop_id):
+        seen = real_get_workshop(store, workshop_id)
+        set_activity_open(store, workshop_id, False)
+        return seen
+
+    monkeypatch.setattr(items_module, "get_workshop", read_then_close)
+    with pytest.raises(RoundClosed):
+        submit_item(solver.store, phone, "problem", "Støj")
+    assert solver.count(schema.items) == 0
+
+
+def test_a_room_that_moved_on_while_the_phone_was_sending_saves_nothing(solver, monkeypatch):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    real_get_workshop = items_module.get_workshop
+
+    def read_then_move_on(store, workshop_id):
+        seen = real_get_workshop(store, workshop_id)
+        set_activity(store, workshop_id, ACTIVITY_PROBLEM_MATRIX)
+        return seen
+
+    monkeypatch.setattr(items_module, "get_workshop", read_then_move_on)
+    with pytest.raises(NotThisActivity):
+        submit_item(solver.store, phone, "problem", "Støj")
+    assert solver.count(schema.items) == 0
+
+
+def test_an_unknown_kind_is_a_programming_error(solver):
+    with pytest.raises(ValueError):
+        add_item_as_facilitator(solver.store, solver.id, "wish", "Støj")
+    with pytest.raises(ValueError):
+        list_items(solver.store, solver.id, "wish")
+
+
+# --- text rules ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\u202e"])
+def test_an_empty_text_is_rejected(solver, text):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    with pytest.raises(InvalidText) as raised:
+        submit_item(solver.store, phone, "problem", text)
+    assert raised.value.params["reason"] == "empty"
+    assert solver.count(schema.items) == 0
+
+
+def test_a_text_over_the_limit_is_rejected_with_the_limit_in_its_params(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    with pytest.raises(InvalidText) as raised:
+        submit_item(solver.store, phone, "problem", "x" * (ITEM_TEXT_MAX + 1))
+    assert raised.value.params == {"reason": "too_long", "limit": ITEM_TEXT_MAX, "length": ITEM_TEXT_MAX + 1}
+    assert solver.count(schema.items) == 0
+
+
+def test_a_text_of_exactly_the_limit_is_taken(solver):
+    (item,) = solver.add("problem", "x" * ITEM_TEXT_MAX)
+    assert len(item.text) == ITEM_TEXT_MAX == 200
+
+
+def test_a_text_that_is_not_a_string_is_rejected(solver):
+    with pytest.raises(InvalidText):
+        add_item_as_facilitator(solver.store, solver.id, "problem", None)
+
+
+def test_the_facilitators_text_is_cleaned_too(solver):
+    (item,) = solver.add("idea", "  Faste\u202e   mødefri\x00 dage ")
+    assert item.text == "Faste mødefri dage"
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("again", ["Travlhed om morgenen", "travlhed om morgenen", "  TRAVLHED   om\tMorgenen "])
+def test_the_same_text_ignoring_case_and_spacing_raises_duplicate_item_with_its_number(solver, again):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    solver.add("problem", "Støj")
+    first = submit_item(solver.store, phone, "problem", "Travlhed om morgenen")
+    before = solver.counters()
+    with pytest.raises(DuplicateItem) as raised:
+        submit_item(solver.store, solver.phone(), "problem", again)
+    assert raised.value.code == "duplicate_item"
+    assert raised.value.params == {"number": 2, "item_id": first.id}
+    assert isinstance(raised.value, FeaError)
+    assert len(list_items(solver.store, solver.id, "problem")) == 2
+    assert solver.counters()[0] == before[0] + 1  # only the second phone's join
+
+
+def test_the_facilitator_gets_duplicate_item_too(solver):
+    (first,) = solver.add("idea", "Faste mødefri dage")
+    with pytest.raises(DuplicateItem) as raised:
+        add_item_as_facilitator(solver.store, solver.id, "idea", "faste MØDEFRI dage")
+    assert raised.value.params["number"] == first.number
+
+
+def test_the_same_text_in_another_kind_or_workshop_is_not_a_duplicate(solver):
+    solver.add("problem", "Morgenmødet")
+    (keep,) = solver.add("keep", "Morgenmødet")
+    other = solver.other_workshop()
+    (there,) = other.add("problem", "Morgenmødet")
+    assert keep.number == 1 and there.number == 1
+
+
+def test_a_text_that_only_differs_in_punctuation_is_not_a_duplicate(solver):
+    solver.add("problem", "Travlhed")
+    (second,) = solver.add("problem", "Travlhed!")
+    assert second.number == 2
+
+
+def test_the_text_of_a_hidden_or_merged_item_may_be_sent_again(solver):
+    hidden, merged, target = solver.add("problem", "Støj", "Travlhed", "For mange opgaver")
+    hide_item(solver.store, hidden.id)
+    merge_items(solver.store, target.id, [merged.id])
+    again = solver.add("problem", "støj", "travlhed")
+    assert numbers(again) == [4, 5]
+
+
+def test_same_text_key_folds_case_and_spacing_only():
+    assert same_text_key("  Støj  i\tKONTORET ") == "støj i kontoret"
+    assert same_text_key("Straße") == same_text_key("STRASSE")
+
+
+# --- the facilitator tidying the list ------------------------------------------------------------
+
+
+def test_the_facilitator_adds_items_at_any_time_without_an_author(solver):
+    solver.step(ACTIVITY_WELCOME, is_open=False)
+    problem = add_item_as_facilitator(solver.store, solver.id, "problem", "Støj")
+    idea = add_item_as_facilitator(solver.store, solver.id, "idea", "Støjskærme")
+    assert problem.author_participant_id is None and idea.author_participant_id is None
+    assert (problem.number, idea.number) == (1, 1)
+
+
+def test_editing_an_item_changes_its_text_and_keeps_its_number(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    solver.add("problem", "Støj")
+    item = submit_item(solver.store, phone, "problem", "travlhed om morgnen")
+    edited = edit_item(solver.store, item.id, "  Travlhed om morgenen ")
+    assert (edited.id, edited.number, edited.text) == (item.id, 2, "Travlhed om morgenen")
+    assert edited.author_participant_id == phone.id
+    assert texts(list_items(solver.store, solver.id, "problem")) == ["Støj", "Travlhed om morgenen"]
+
+
+def test_editing_an_item_to_its_own_text_in_another_case_is_not_a_duplicate(solver):
+    (item,) = solver.add("problem", "støj")
+    assert edit_item(solver.store, item.id, "Støj").text == "Støj"
+
+
+def test_editing_an_item_to_another_items_text_raises_duplicate_item(solver):
+    one, two = solver.add("problem", "Støj", "Travlhed")
+    with pytest.raises(DuplicateItem) as raised:
+        edit_item(solver.store, two.id, "STØJ")
+    assert raised.value.params["number"] == 1
+    assert get_item(solver.store, two.id).text == "Travlhed"
+
+
+def test_editing_with_an_empty_text_is_rejected(solver):
+    (item,) = solver.add("problem", "Støj")
+    with pytest.raises(InvalidText):
+        edit_item(solver.store, item.id, " ")
+    assert get_item(solver.store, item.id).text == "Støj"
+
+
+@pytest.mark.parametrize("bad_id", [999_999, None, "1"])
+def test_changing_an_item_that_does_not_exist_raises_stale_item(solver, bad_id):
+    with pytest.raises(StaleItem):
+        edit_item(solver.store, bad_id, "Støj")
+    with pytest.raises(StaleItem):
+        hide_item(solver.store, bad_id)
+    with pytest.raises(StaleItem):
+        unmerge_item(solver.store, bad_id)
+
+
+def test_hiding_an_item_takes_it_off_the_list_and_showing_it_brings_it_back(solver):
+    one, two, three = solver.add("problem", "Støj", "Travlhed", "Uklare opgaver")
+    hidden = hide_item(solver.store, two.id)
+    assert hidden.hidden and not hidden.is_visible
+    assert list_items(solver.store, solver.id, "problem") == [one, three]
+    assert numbers(list_items(solver.store, solver.id, "problem", include_hidden=True)) == [1, 2, 3]
+    shown = hide_item(solver.store, two.id, hidden=False)
+    assert list_items(solver.store, solver.id, "problem") == [one, shown, three]
+
+
+def test_include_hidden_still_leaves_merged_items_out(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    merge_items(solver.store, one.id, [two.id])
+    assert numbers(list_items(solver.store, solver.id, "problem", include_hidden=True)) == [1]
+
+
+# --- merging -------------------------------------------------------------------------------------
+
+
+def test_merged_items_leave_the_list_and_are_listed_under_their_target(solver):
+    one, two, three, four = solver.add("problem", "Støj", "Larm i frokoststuen", "Travlhed", "Støj ved printeren")
+    target = merge_items(solver.store, one.id, [four.id, two.id])
+    assert target == one
+    assert list_items(solver.store, solver.id, "problem") == [one, three]
+    assert numbers(merged_sources(solver.store, one.id)) == [2, 4]
+    assert get_item(solver.store, two.id).merged_into == one.id
+    assert merged_sources(solver.store, three.id) == []
+
+
+def test_merging_an_item_into_itself_is_ignored(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    before = solver.counters()
+    merge_items(solver.store, one.id, [one.id])
+    assert get_item(solver.store, one.id).merged_into is None
+    assert solver.counters() == before
+    merge_items(solver.store, one.id, [one.id, two.id, two.id])
+    assert merged_sources(solver.store, one.id) == [get_item(solver.store, two.id)]
+
+
+def test_merging_items_of_another_kind_raises_stale_item_and_merges_nothing(solver):
+    problem, other_problem = solver.add("problem", "Støj", "Larm")
+    (keep,) = solver.add("keep", "Stille rum")
+    before = solver.counters()
+    with pytest.raises(StaleItem) as raised:
+        merge_items(solver.store, problem.id, [other_problem.id, keep.id])
+    assert raised.value.params == {"item_id": keep.id, "reason": "other_kind"}
+    assert get_item(solver.store, other_problem.id).merged_into is None
+    assert solver.counters() == before
+
+
+def test_merging_an_item_of_another_workshop_raises_stale_item(solver):
+    (mine,) = solver.add("problem", "Støj")
+    other = solver.other_workshop()
+    (theirs,) = other.add("problem", "Larm")
+    with pytest.raises(StaleItem):
+        merge_items(solver.store, mine.id, [theirs.id])
+    with pytest.raises(StaleItem):
+        merge_items(solver.store, mine.id, [123_456])
+    assert get_item(solver.store, theirs.id).merged_into is None
+
+
+def test_merging_into_a_hidden_or_merged_item_raises_stale_item(solver):
+    one, two, three = solver.add("problem", "Støj", "Larm", "Travlhed")
+    hide_item(solver.store, one.id)
+    with pytest.raises(StaleItem) as raised:
+        merge_items(solver.store, one.id, [three.id])
+    assert raised.value.params["reason"] == "hidden"
+    hide_item(solver.store, one.id, hidden=False)
+    merge_items(solver.store, one.id, [two.id])
+    with pytest.raises(StaleItem) as raised:
+        merge_items(solver.store, two.id, [three.id])
+    assert raised.value.params["reason"] == "merged"
+    assert get_item(solver.store, three.id).merged_into is None
+
+
+def test_merging_a_target_brings_its_own_sources_along(solver):
+    a, b, c = solver.add("problem", "Støj", "Larm", "Lyd fra printeren")
+    merge_items(solver.store, b.id, [a.id])
+    merge_items(solver.store, c.id, [b.id])
+    assert list_items(solver.store, solver.id, "problem") == [c]
+    assert numbers(merged_sources(solver.store, c.id)) == [1, 2]
+    # The chain is kept, so undoing the second merge gives back b with a still inside it.
+    assert get_item(solver.store, a.id).merged_into == b.id
+    unmerge_item(solver.store, b.id)
+    assert numbers(list_items(solver.store, solver.id, "problem")) == [2, 3]
+    assert numbers(merged_sources(solver.store, b.id)) == [1]
+    assert merged_sources(solver.store, c.id) == []
+
+
+def test_undoing_a_merge_puts_the_item_back_on_the_list(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    merge_items(solver.store, one.id, [two.id])
+    back = unmerge_item(solver.store, two.id)
+    assert back == two
+    assert list_items(solver.store, solver.id, "problem") == [one, two]
+    assert merged_sources(solver.store, one.id) == []
+
+
+def test_undoing_a_merge_twice_writes_nothing_the_second_time(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    merge_items(solver.store, one.id, [two.id])
+    unmerge_item(solver.store, two.id)
+    before = solver.counters()
+    assert unmerge_item(solver.store, two.id) == two
+    assert solver.counters() == before
+
+
+def test_merge_roots_follows_chains_to_the_end():
+    assert merge_roots({1: 2, 2: 3, 3: None, 4: None, 5: 1}) == {1: 3, 2: 3, 3: 3, 4: 4, 5: 3}
+
+
+# --- revision and stage --------------------------------------------------------------------------
+
+
+def test_sending_adding_and_editing_bump_the_revision_but_not_the_stage(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    revision, stage = solver.counters()
+    item = submit_item(solver.store, phone, "problem", "Støj")
+    assert solver.counters() == (revision + 1, stage)
+    add_item_as_facilitator(solver.store, solver.id, "keep", "Morgenmødet")
+    assert solver.counters() == (revision + 2, stage)
+    edit_item(solver.store, item.id, "Støj i kontoret")
+    assert solver.counters() == (revision + 3, stage)
+
+
+def test_hiding_merging_and_undoing_bump_both_revision_and_stage(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    revision, stage = solver.counters()
+    hide_item(solver.store, two.id)
+    assert solver.counters() == (revision + 1, stage + 1)
+    hide_item(solver.store, two.id, hidden=False)
+    assert solver.counters() == (revision + 2, stage + 2)
+    merge_items(solver.store, one.id, [two.id])
+    assert solver.counters() == (revision + 3, stage + 3)
+    unmerge_item(solver.store, two.id)
+    assert solver.counters() == (revision + 4, stage + 4)
+
+
+def test_a_refused_change_bumps_nothing(solver):
+    one, two = solver.add("problem", "Støj", "Larm")
+    before = solver.counters()
+    with pytest.raises(DuplicateItem):
+        add_item_as_facilitator(solver.store, solver.id, "problem", "støj")
+    with pytest.raises(DuplicateItem):
+        edit_item(solver.store, two.id, "STØJ")
+    assert solver.counters() == before

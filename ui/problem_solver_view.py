@@ -1,0 +1,189 @@
+"""Problemløseren on the shared screen: live lists and matrices, and the facilitator's tools."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fea_core import decisions, items, placement
+from fea_core.charts import quadrant_chart
+from fea_core.errors import FeaError
+from fea_core.method import Matrix, load_method
+from fea_core.model import Workshop
+from fea_core.plain import escape_markdown
+from fea_core.quadrants import positions, ranking
+from ui.context import language, method, store, t
+from ui.errors import show_error
+
+
+def _label(item) -> str:
+    text = item.text if len(item.text) <= 70 else item.text[:67] + "…"
+    return f"{item.number}. {text}"
+
+
+def step_heading(number: int) -> None:
+    """Show the step's title and the seed's instruction for it."""
+    step = method().step(number)
+    st.markdown(f"### {t('steps.title', number=number, title=step.title)}")
+    st.caption(step.instruction)
+
+
+def matrix_for(kind: str) -> Matrix:
+    """Return the matrix that places this kind of item (problems: trin 2, ideas: trin 4)."""
+    return method().problem_matrix if kind == "problem" else method().solution_matrix
+
+
+def chosen_problem_box(workshop: Workshop) -> None:
+    """Show the chosen problem and its description, the frame for the brainstorm."""
+    chosen = decisions.get_decisions(store(), workshop.id)
+    problem = next(
+        (i for i in items.list_items(store(), workshop.id, "problem") if i.id == chosen.chosen_problem_id), None
+    )
+    if problem is None:
+        st.warning(t("steps.no_problem_chosen"), icon=":material/flag:")
+        return
+    with st.container(border=True, key="chosen_problem"):
+        st.caption(t("steps.chosen_problem"))
+        st.markdown(f"#### {escape_markdown(problem.text)}")
+        if chosen.problem_description:
+            st.text(chosen.problem_description)
+
+
+def item_list(workshop: Workshop, kind: str) -> None:
+    """Show the visible items of a kind, numbered, as plain text (live)."""
+    shown = items.list_items(store(), workshop.id, kind)
+    st.markdown(f"#### {t(f'steps.list_{kind}')} ({len(shown)})")
+    if not shown:
+        st.caption(t("steps.list_empty"))
+    for item in shown:
+        merged = items.merged_sources(store(), item.id)
+        with st.container(border=True, key=f"item_{item.id}"):
+            st.markdown(f"**{item.number}.** {escape_markdown(item.text)}")
+            if merged:
+                st.caption(t("steps.merged_from", numbers=", ".join(str(m.number) for m in merged)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id: int | None, dots: bool):
+    # Once per change per process, whoever is watching.
+    m = load_method(lang)
+    matrix = m.problem_matrix if kind == "problem" else m.solution_matrix
+    placed = placement.placement_rows(store(), workshop_id, kind)
+    table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
+    individual = placed[["item_id", "x", "y"]] if dots else None
+    chart = quadrant_chart(table, matrix, individual=individual, chosen_id=chosen_id).to_dict()
+    return ranking(table), chart
+
+
+def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
+    """Show the quadrant plot with means and spread, and the table sorted by quadrant (live)."""
+    chosen = decisions.get_decisions(store(), workshop.id)
+    chosen_id = chosen.chosen_problem_id if kind == "problem" else chosen.chosen_idea_id
+    dots = st.toggle(t("steps.show_dots"), key=f"dots_{kind}")
+    table, chart = _matrix_at(workshop.id, workshop.revision, kind, language(), chosen_id, dots)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.vega_lite_chart(chart, use_container_width=False, theme=None, key=f"matrix_{kind}")
+    with right:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("steps.col_number"): table["number"],
+                    t("steps.col_text"): table["text"],
+                    t("steps.col_quadrant"): table["quadrant_label"],
+                    t("steps.col_n"): table["n"],
+                }
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
+
+
+def tools_signature(workshop_id: int, kinds: tuple[str, ...]) -> tuple:
+    """Return what the tools' choices depend on: every item's id, text and state."""
+    return tuple(
+        (i.id, i.text, i.hidden, i.merged_into)
+        for kind in kinds
+        for i in items.list_items(store(), workshop_id, kind, include_hidden=True)
+    )
+
+
+def refresh_tools_on_change(workshop_id: int, kinds: tuple[str, ...]) -> None:
+    """Rerun the whole page when the list changed, so the tools offer the current items.
+
+    Called from the live fragment; the tools themselves sit outside it so a rerun every
+    second does not close a dropdown the facilitator has open.
+    """
+    if st.session_state.get("tools_signature") != tools_signature(workshop_id, kinds):
+        st.rerun(scope="app")
+
+
+def item_tools(workshop: Workshop, kind: str) -> None:
+    """The facilitator's tools: add what is said aloud, edit, merge (and undo), hide."""
+    with st.expander(t(f"steps.tools_{kind}"), icon=":material/edit_note:", key=f"tools_{kind}"):
+        with st.form(f"add_{kind}", clear_on_submit=True, border=False):
+            text = st.text_input(t(f"steps.add_{kind}"), max_chars=items.ITEM_TEXT_MAX)
+            if st.form_submit_button(t("steps.add")):
+                _run(items.add_item_as_facilitator, store(), workshop.id, kind, text)
+        current = items.list_items(store(), workshop.id, kind)
+        if not current:
+            return
+        by_id = {i.id: i for i in current}
+        cols = st.columns(2, gap="large")
+        with cols[0]:
+            target = st.selectbox(t("steps.edit_which"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"edit_{kind}")
+            new_text = st.text_input(t("steps.new_text"), value=by_id[target].text, max_chars=items.ITEM_TEXT_MAX, key=f"text_{kind}_{target}")
+            c1, c2 = st.columns(2)
+            if c1.button(t("steps.save_text"), key=f"save_{kind}", use_container_width=True):
+                _run(items.edit_item, store(), target, new_text)
+            if c2.button(t("steps.hide"), key=f"hide_{kind}", icon=":material/visibility_off:", use_container_width=True):
+                _run(items.hide_item, store(), target, True)
+        with cols[1]:
+            into = st.selectbox(t("steps.merge_into"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"into_{kind}")
+            sources = st.multiselect(
+                t("steps.merge_sources"), [i for i in by_id if i != into], format_func=lambda i: _label(by_id[i]), key=f"src_{kind}"
+            )
+            if st.button(t("steps.merge"), key=f"merge_{kind}", disabled=not sources, icon=":material/call_merge:"):
+                _run(items.merge_items, store(), into, sources)
+        merged = [m for i in current for m in items.merged_sources(store(), i.id)]
+        hidden = [i for i in items.list_items(store(), workshop.id, kind, include_hidden=True) if i.hidden]
+        for m in merged:
+            if st.button(t("steps.unmerge", label=_label(m)), key=f"unmerge_{m.id}", icon=":material/undo:"):
+                _run(items.unmerge_item, store(), m.id)
+        for h in hidden:
+            if st.button(t("steps.unhide", label=_label(h)), key=f"unhide_{h.id}", icon=":material/visibility:"):
+                _run(items.hide_item, store(), h.id, False)
+
+
+def choose_tools(workshop: Workshop, kind: str) -> None:
+    """Let the facilitator mark the chosen problem (with its description) or solution."""
+    current = items.list_items(store(), workshop.id, kind)
+    if not current:
+        return
+    by_id = {i.id: i for i in current}
+    chosen = decisions.get_decisions(store(), workshop.id)
+    chosen_id = chosen.chosen_problem_id if kind == "problem" else chosen.chosen_idea_id
+    with st.container(border=True, key=f"choose_{kind}"):
+        options = list(by_id)
+        pick = st.selectbox(
+            t(f"steps.choose_{kind}"), options, index=options.index(chosen_id) if chosen_id in by_id else None,
+            format_func=lambda i: _label(by_id[i]), key=f"pick_{kind}", placeholder=t("steps.choose_placeholder"),
+        )
+        if st.button(t("steps.choose"), key=f"choose_btn_{kind}", type="primary", disabled=pick is None, icon=":material/flag:"):
+            _run(decisions.choose_problem if kind == "problem" else decisions.choose_idea, store(), workshop.id, pick)
+        if kind == "problem":
+            text = st.text_area(
+                t("steps.describe"), value=chosen.problem_description or "",
+                max_chars=2000, key="describe", height=120,
+            )
+            if st.button(t("steps.save_description"), key="save_description"):
+                _run(decisions.describe_problem, store(), workshop.id, text)
+
+
+def _run(action, *args) -> None:
+    try:
+        action(*args)
+    except FeaError as error:
+        show_error(error)
+        return
+    st.rerun()
