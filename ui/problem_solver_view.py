@@ -71,7 +71,8 @@ def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id:
     placed = placement.placement_rows(store(), workshop_id, kind)
     table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
     individual = placed[["item_id", "x", "y"]] if dots else None
-    chart = quadrant_chart(table, matrix, individual=individual, chosen_id=chosen_id).to_dict()
+    # Sized to fit its column next to the table on a 1440-px screen with the sidebar open.
+    chart = quadrant_chart(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430).to_dict()
     return ranking(table), chart
 
 

@@ -50,7 +50,8 @@ def choose_in_selectbox(page, container: str, option: str) -> None:
 
 
 def place(phone, number: int, y: int, x: int, expect: str) -> None:
-    card = phone.locator("[class*='st-key-card_']").filter(has=phone.get_by_text(f"{number}.", exact=False)).first
+    number_label = phone.locator("strong", has_text=re.compile(rf"^{number}\.$"))
+    card = phone.locator("[class*='st-key-card_']").filter(has=number_label).first
     card.locator("[class*='st-key-y_']").get_by_role("radio", name=str(y), exact=True).click()
     card.locator("[class*='st-key-x_']").get_by_role("radio", name=str(x), exact=True).click()
     card.get_by_role("button", name=re.compile("Gem placering|Opdatér placering")).click()
