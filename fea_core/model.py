@@ -12,6 +12,8 @@ ACTIVITY_PROBLEMS = "problems"  # Problemløseren trin 1: phones send problems a
 ACTIVITY_PROBLEM_MATRIX = "problem_matrix"  # trin 2: phones place the problems
 ACTIVITY_IDEAS = "ideas"  # trin 3: phones send ideas for solutions
 ACTIVITY_SOLUTION_MATRIX = "solution_matrix"  # trin 4: phones place the ideas
+ACTIVITY_CONCRETISE = "concretise"  # trin 5: the five support questions; phones may propose answers
+ACTIVITY_IMPLEMENT = "implement"  # trin 6: the handleplan's actions and follow-up
 ACTIVITIES = (
     ACTIVITY_WELCOME,
     ACTIVITY_COMPETENCE,
@@ -19,6 +21,8 @@ ACTIVITIES = (
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_IDEAS,
     ACTIVITY_SOLUTION_MATRIX,
+    ACTIVITY_CONCRETISE,
+    ACTIVITY_IMPLEMENT,
 )
 
 # What an item on Problemløseren's lists is.

@@ -6,14 +6,27 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
+from sqlalchemy import select
 
-from fea_core.aggregate import CompetenceSummary
-from fea_core.method import Factor, Matrix
-from fea_core.model import Item, Workshop
+from fea_core import schema
+from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
+from fea_core.competence import rating_rows
+from fea_core.decisions import get_decisions
+from fea_core.i18n import translate
+from fea_core.items import all_items, get_item, list_items
+from fea_core.method import Factor, Matrix, load_method
+from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_KINDS, ITEM_PROBLEM, Item, Workshop
+from fea_core.participation import count_participants
+from fea_core.placement import placement_rows
+from fea_core.quadrants import positions, ranking
+from fea_core.storage import Store, utcnow
+from fea_core.workshops import get_workshop
 
 # An action's status over the months after the workshop (labels in data/ui.toml: status.<key>).
 ACTION_STATUSES = ("not_started", "in_progress", "done", "adjusted", "dropped")
@@ -69,3 +82,200 @@ class Report:
     follow_up_process: str  # how the group follows up on what works and adjusts
     next_follow_up: date | None
     raw: RawData
+
+
+RATING_RAW_COLUMNS = ["participant", "role", "factor", "value"]
+ITEM_RAW_COLUMNS = ["kind", "number", "text", "hidden", "merged_into_number", "by_facilitator"]
+PLACEMENT_RAW_COLUMNS = ["kind", "item_number", "participant", "x", "y"]
+ACTION_RAW_COLUMNS = ["position", "what", "owner", "deadline", "follow_up", "status"]
+
+
+def anonymous_numbers(tokens: Mapping[int, str]) -> dict[int, int]:
+    """Return {participant id: 1..n}, numbered in an order that says nothing about who joined when.
+
+    The order is that of a hash of each phone's secret token: stable for one workshop (two
+    exports agree) but unrelated to join order, which people in the room could remember.
+    """
+    order = sorted(tokens, key=lambda pid: (hashlib.sha256(tokens[pid].encode()).hexdigest(), pid))
+    return {pid: number for number, pid in enumerate(order, start=1)}
+
+
+def _participant_tokens(store: Store, workshop_id: int) -> dict[int, str]:
+    with store.read() as conn:
+        rows = conn.execute(
+            select(schema.participants.c.id, schema.participants.c.token).where(
+                schema.participants.c.workshop_id == workshop_id
+            )
+        ).all()
+    return {r.id: r.token for r in rows}
+
+
+def _raw_placements(store: Store, workshop_id: int) -> pd.DataFrame:
+    """Return every placement as the phone made it: kind, item_number, participant_id, x, y."""
+    pl, it = schema.placements, schema.items
+    with store.read() as conn:
+        rows = conn.execute(
+            select(it.c.kind, it.c.number, pl.c.participant_id, pl.c.x, pl.c.y)
+            .join(it, it.c.id == pl.c.item_id)
+            .where(pl.c.workshop_id == workshop_id)
+        ).all()
+    return pd.DataFrame(rows, columns=["kind", "item_number", "participant_id", "x", "y"])
+
+
+def _raw_items(every_item: Sequence[Item]) -> pd.DataFrame:
+    numbers = {i.id: i.number for i in every_item}
+    frame = pd.DataFrame(
+        {
+            "kind": [i.kind for i in every_item],
+            "number": [i.number for i in every_item],
+            # A facilitator hides what is off-topic or names a colleague: its words stay out.
+            "text": ["" if i.hidden else i.text for i in every_item],
+            "hidden": [i.hidden for i in every_item],
+            "merged_into_number": pd.array(
+                [numbers.get(i.merged_into) if i.merged_into is not None else None for i in every_item], dtype="Int64"
+            ),
+            "by_facilitator": [i.author_participant_id is None for i in every_item],
+        },
+        columns=ITEM_RAW_COLUMNS,
+    )
+    return frame.astype({"kind": "object", "number": "int64", "text": "object", "hidden": "bool", "by_facilitator": "bool"})
+
+
+def raw_data(
+    store: Store,
+    workshop_id: int,
+    *,
+    ratings: pd.DataFrame,
+    every_item: Sequence[Item],
+    actions: Sequence[Action],
+    shown_roles: Collection[str],
+    factor_order: Sequence[str],
+) -> RawData:
+    """Return the anonymous raw data: participants as numbers 1..n, never ids or tokens.
+
+    A participant's role is kept only for the groups the competence profile shows (``shown_roles``):
+    a group too small to show, or a breakdown withheld, would otherwise point at people.
+    """
+    placed = _raw_placements(store, workshop_id)
+    tokens = _participant_tokens(store, workshop_id)
+    taking_part = set(ratings["participant_id"]) | set(placed["participant_id"])
+    number = anonymous_numbers({pid: tok for pid, tok in tokens.items() if pid in taking_part})
+    kind_order = {kind: i for i, kind in enumerate(ITEM_KINDS)}
+
+    factor_rank = {key: i for i, key in enumerate(factor_order)}
+    rated = pd.DataFrame(
+        {
+            "participant": ratings["participant_id"].map(number).astype("int64"),
+            "role": [role if role in shown_roles else None for role in ratings["role"]],
+            "factor": ratings["factor"].astype("object"),
+            "value": ratings["value"].astype("float64"),
+        },
+        columns=RATING_RAW_COLUMNS,
+    )
+    rated = (
+        rated.assign(_f=rated["factor"].map(factor_rank))
+        .sort_values(["participant", "_f"], kind="stable")
+        .drop(columns="_f")
+        .reset_index(drop=True)
+    )
+
+    placements = pd.DataFrame(
+        {
+            "kind": placed["kind"].astype("object"),
+            "item_number": placed["item_number"].astype("int64"),
+            "participant": placed["participant_id"].map(number).astype("int64"),
+            "x": placed["x"].astype("int64"),
+            "y": placed["y"].astype("int64"),
+        },
+        columns=PLACEMENT_RAW_COLUMNS,
+    )
+    placements = (
+        placements.assign(_k=placements["kind"].map(kind_order))
+        .sort_values(["_k", "item_number", "participant"], kind="stable")
+        .drop(columns="_k")
+        .reset_index(drop=True)
+    )
+
+    items_frame = _raw_items(sorted(every_item, key=lambda i: (kind_order[i.kind], i.number)))
+    action_frame = pd.DataFrame(
+        {
+            "position": pd.Series([a.position for a in actions], dtype="int64"),
+            "what": pd.Series([a.what for a in actions], dtype="object"),
+            "owner": pd.Series([a.owner for a in actions], dtype="object"),
+            "deadline": pd.Series([a.deadline for a in actions], dtype="object"),
+            "follow_up": pd.Series([a.follow_up for a in actions], dtype="object"),
+            "status": pd.Series([a.status for a in actions], dtype="object"),
+        },
+        columns=ACTION_RAW_COLUMNS,
+    )
+    return RawData(ratings=rated, items=items_frame, placements=placements, actions=action_frame)
+
+
+def build_report(store: Store, workshop_id: int, language: str) -> Report:
+    """Gather a workshop's handleplan and its background from the store, in a language ("da"/"en")."""
+    # handleplan imports Action from this module, so it is imported here, not at the top.
+    from fea_core import handleplan
+
+    workshop = get_workshop(store, workshop_id)
+    if workshop is None:
+        raise LookupError(f"no workshop with id {workshop_id}")
+    method = load_method(language)
+
+    ratings = rating_rows(store, workshop_id)
+    competence = competence_summary(
+        ratings,
+        method.factors,
+        all_label=translate(language, "competence.all"),
+        role_labels={r.key: r.label for r in method.roles},
+    )
+    shown_roles = set(competence.profile["group_key"]) - {ALL_GROUP}
+
+    problems = tuple(list_items(store, workshop_id, ITEM_PROBLEM))
+    keep_items = tuple(list_items(store, workshop_id, ITEM_KEEP))
+    ideas = tuple(list_items(store, workshop_id, ITEM_IDEA))
+    problem_positions = ranking(
+        positions(problems, placement_rows(store, workshop_id, ITEM_PROBLEM), method.problem_matrix)
+    )
+    idea_positions = ranking(positions(ideas, placement_rows(store, workshop_id, ITEM_IDEA), method.solution_matrix))
+
+    chosen = get_decisions(store, workshop_id)
+    chosen_problem = get_item(store, chosen.chosen_problem_id) if chosen.chosen_problem_id is not None else None
+    chosen_idea = get_item(store, chosen.chosen_idea_id) if chosen.chosen_idea_id is not None else None
+
+    actions = handleplan.list_actions(store, workshop_id)
+    process, next_date = handleplan.follow_up(store, workshop_id)
+    every_item = [item for kind in ITEM_KINDS for item in all_items(store, workshop_id, kind)]
+
+    return Report(
+        language=language,
+        generated_at=utcnow(),
+        workshop=workshop,
+        participants=count_participants(store, workshop_id),
+        factors=method.factors,
+        competence=competence,
+        competence_caption=method.competence_caption,
+        problems=problems,
+        keep_items=keep_items,
+        problem_matrix=method.problem_matrix,
+        problem_positions=problem_positions,
+        chosen_problem=chosen_problem,
+        problem_description=chosen.problem_description,
+        ideas=ideas,
+        solution_matrix=method.solution_matrix,
+        idea_positions=idea_positions,
+        chosen_idea=chosen_idea,
+        support_questions=method.support_questions,
+        support_answers=handleplan.answers(store, workshop_id),
+        actions=actions,
+        follow_up_process=process,
+        next_follow_up=next_date,
+        raw=raw_data(
+            store,
+            workshop_id,
+            ratings=ratings,
+            every_item=every_item,
+            actions=actions,
+            shown_roles=shown_roles,
+            factor_order=[f.key for f in method.factors],
+        ),
+    )

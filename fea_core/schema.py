@@ -128,3 +128,58 @@ decisions = Table(
     Column("chosen_idea_id", Integer, ForeignKey("items.id", ondelete="SET NULL")),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# --- Handleplan: Problemløseren trin 5-6 (migration 003) ---------------------------------------
+
+support_answers = Table(
+    "support_answers",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    # 0-4: the support question's place in method.support_questions. No row: not answered.
+    Column("question_index", SmallInteger, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+answer_proposals = Table(
+    "answer_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("question_index", SmallInteger, nullable=False),
+    # A phone that leaves keeps its proposals (SET NULL); the id is never shown or exported.
+    Column("participant_id", Integer, ForeignKey("participants.id", ondelete="SET NULL")),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Set when the facilitator takes the proposal over into the answer.
+    Column("adopted_at", DateTime(timezone=True)),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    # Stable across saves of the whole list, so a later history can follow one action.
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # 1, 2, 3, ... in the plan's order
+    Column("what", Text, nullable=False),
+    Column("owner", String(200), nullable=False),  # "" when nobody has taken it on yet
+    Column("deadline", String(10)),  # ISO date; a day, not an instant
+    Column("follow_up", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # report.ACTION_STATUSES
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Never hand a deleted action's id to a new one (SQLite reuses the largest id otherwise).
+    sqlite_autoincrement=True,
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    # How the group follows up on what works and adjusts the solution (trin 6).
+    Column("follow_up_process", Text),
+    Column("next_follow_up", String(10)),  # ISO date
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -42,10 +42,17 @@ def _problem_solver(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _handleplan(conn: Connection) -> None:
+    # Problemløseren trin 5-6: answers to the support questions, phones' proposals, actions, follow-up.
+    for table in (schema.support_answers, schema.answer_proposals, schema.actions, schema.plans):
+        table.create(conn, checkfirst=True)
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
     ("002_problem_solver", _problem_solver),
+    ("003_handleplan", _handleplan),
 ]
 
 

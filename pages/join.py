@@ -7,7 +7,9 @@ from fea_core.errors import FeaError, UnknownParticipant
 from fea_core.plain import escape_markdown
 from fea_core.model import (
     ACTIVITY_COMPETENCE,
+    ACTIVITY_CONCRETISE,
     ACTIVITY_IDEAS,
+    ACTIVITY_IMPLEMENT,
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
     ACTIVITY_SOLUTION_MATRIX,
@@ -33,7 +35,7 @@ def join_form() -> None:
             st.subheader(escape_markdown(known.name), anchor=False)
         code = st.text_input(t("join.code_label"), value=code_in_url, max_chars=12, placeholder="ABC123")
         st.caption(t("join.anonymous"))
-        submitted = st.form_submit_button(t("join.button"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(t("join.button"), type="primary", width="stretch")
     if submitted:
         try:
             _, participant = participation.join(store(), code)
@@ -105,7 +107,7 @@ def competence_form(workshop, participant) -> None:
         st.form_submit_button(
             t("rate.update" if saved else "rate.submit"),
             type="primary",
-            use_container_width=True,
+            width="stretch",
             on_click=save_competence,
             args=(participant, [f.key for f in m.factors]),
         )
@@ -157,6 +159,10 @@ elif workshop.activity == ACTIVITY_IDEAS:
     phone_steps.item_entry(workshop, participant, ("idea",), 3)
 elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
     phone_steps.item_placement(workshop, participant, "idea", m.solution_matrix, 4)
+elif workshop.activity == ACTIVITY_CONCRETISE:
+    phone_steps.answer_proposals(workshop, participant)
+elif workshop.activity == ACTIVITY_IMPLEMENT:
+    phone_steps.plan_overview(workshop)
 else:
     st.subheader(t("join.welcome_title"), anchor=False)
     st.info(t("join.wait"), icon=":material/hourglass_top:")

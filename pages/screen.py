@@ -6,7 +6,9 @@ from fea_core import participation, workshops
 from fea_core.model import (
     ACTIVITIES,
     ACTIVITY_COMPETENCE,
+    ACTIVITY_CONCRETISE,
     ACTIVITY_IDEAS,
+    ACTIVITY_IMPLEMENT,
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
     ACTIVITY_SOLUTION_MATRIX,
@@ -15,6 +17,7 @@ from fea_core.model import (
 from fea_core.plain import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
+from ui import handleplan_view as plan
 from ui import problem_solver_view as ps
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
@@ -48,26 +51,26 @@ with st.sidebar:
     workshop = workshops.get_workshop(store(), wid)
     if workshop.activity != ACTIVITY_WELCOME:
         if workshop.activity_open:
-            if st.button(t("screen.close_round"), icon=":material/lock:", use_container_width=True):
+            if st.button(t("screen.close_round"), icon=":material/lock:", width="stretch"):
                 workshop = workshops.set_activity_open(store(), wid, False)
                 st.rerun()
-        elif st.button(t("screen.reopen_round"), icon=":material/lock_open:", use_container_width=True):
+        elif st.button(t("screen.reopen_round"), icon=":material/lock_open:", width="stretch"):
             workshop = workshops.set_activity_open(store(), wid, True)
             st.rerun()
     if workshop.activity in RESULT_ACTIVITIES:
         if workshop.results_visible:
-            if st.button(t("screen.hide_results"), icon=":material/visibility_off:", use_container_width=True):
+            if st.button(t("screen.hide_results"), icon=":material/visibility_off:", width="stretch"):
                 workshops.set_results_visible(store(), wid, False)
                 st.rerun()
-        elif st.button(t("screen.show_results"), icon=":material/visibility:", type="primary", use_container_width=True):
+        elif st.button(t("screen.show_results"), icon=":material/visibility:", type="primary", width="stretch"):
             workshops.set_results_visible(store(), wid, True)
             st.rerun()
     st.divider()
     if workshop.is_ended:
-        if st.button(t("screen.reopen_workshop"), icon=":material/restart_alt:", use_container_width=True):
+        if st.button(t("screen.reopen_workshop"), icon=":material/restart_alt:", width="stretch"):
             workshops.reopen_workshop(store(), wid)
             st.rerun()
-    elif st.button(t("screen.end_workshop"), icon=":material/stop_circle:", use_container_width=True):
+    elif st.button(t("screen.end_workshop"), icon=":material/stop_circle:", width="stretch"):
         workshops.end_workshop(store(), wid)
         st.rerun()
     language_switch(key="screen_lang")
@@ -111,9 +114,16 @@ def live_view() -> None:
             ps.step_heading(3)
             ps.chosen_problem_box(current)
             ps.item_list(current, "idea")
+        elif current.activity == ACTIVITY_CONCRETISE:
+            ps.step_heading(5)
+            plan.chosen_solution_box(current)
+            plan.proposals_panel(current)
+        elif current.activity == ACTIVITY_IMPLEMENT:
+            ps.step_heading(6)
+            plan.chosen_solution_box(current)
         else:
             cols = st.columns([2, 3], vertical_alignment="center", gap="large")
-            cols[0].image(qr_png(url), use_container_width=True)
+            cols[0].image(qr_png(url), width="stretch")
             with cols[1]:
                 st.markdown(f"<div class='fea-big'>{t('screen.go_to')}</div>", unsafe_allow_html=True)
                 st.markdown(f"### {url}")
@@ -140,3 +150,13 @@ elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
     ps.choose_tools(workshop, "problem")
 elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
     ps.choose_tools(workshop, "idea")
+elif workshop.activity == ACTIVITY_CONCRETISE:
+    plan.answers_editor(workshop)
+elif workshop.activity == ACTIVITY_IMPLEMENT:
+    st.markdown(f"#### {t('plan.actions')}")
+    st.caption(t("plan.actions_help"))
+    plan.actions_editor(workshop)
+    plan.follow_up_editor(workshop)
+if workshop.activity in (ACTIVITY_CONCRETISE, ACTIVITY_IMPLEMENT):
+    st.divider()
+    plan.export_buttons(workshop)

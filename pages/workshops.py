@@ -37,7 +37,7 @@ with left:
             index=list(LANGUAGES).index(language()),
             format_func={"da": "Dansk", "en": "English"}.get,
         )
-        created = st.form_submit_button(t("workshops.create"), type="primary", use_container_width=True)
+        created = st.form_submit_button(t("workshops.create"), type="primary", width="stretch")
     if created:
         theme = theme_free if theme_choice not in themes else theme_choice
         try:

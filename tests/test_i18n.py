@@ -162,9 +162,9 @@ def test_every_invalid_text_reason_raised_in_fea_core_has_a_message():
     assert missing == []
 
 
-def test_the_invalid_text_messages_only_use_the_limit_parameter():
-    # ui/errors.py fills invalid_text messages with limit= only.
+def test_the_invalid_text_messages_only_use_the_parameters_the_ui_always_fills():
+    # ui/errors.py always fills limit= and row= (empty when the error has none).
     for key, entry in catalogue().items():
         if key.startswith("error.invalid_text."):
             for lang in LANGUAGES:
-                assert placeholders(entry[lang]) <= {"limit"}, (key, lang)
+                assert placeholders(entry[lang]) <= {"limit", "row"}, (key, lang)

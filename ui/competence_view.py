@@ -77,7 +77,7 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             st.info(t("competence.no_groups"), icon=":material/group_off:")
         else:
             spec = radar_groups if view == "groups" else radar_all
-            st.vega_lite_chart(spec, use_container_width=False, theme=None, key="radar")
+            st.vega_lite_chart(spec, width="content", theme=None, key="radar")
         st.caption(m.competence_caption)
     with right:
         if summary.talking_points:
@@ -98,7 +98,7 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         if summary.breakdown_withheld:
             st.caption(t("competence.breakdown_withheld"))

@@ -20,7 +20,8 @@ def error_message(error: FeaError) -> str:
                 labels.append(str(key))
         params["factors"] = ", ".join(labels)
     if error.code == "invalid_text":
-        return t(f"error.invalid_text.{params.get('reason', 'empty')}", limit=params.get("limit", ""))
+        simple = {k: v for k, v in params.items() if isinstance(v, (str, int))}
+        return t(f"error.invalid_text.{params.get('reason', 'empty')}", **{"limit": "", "row": "", **simple})
     return t(f"error.{error.code}", **{k: v for k, v in params.items() if isinstance(v, (str, int))})
 
 

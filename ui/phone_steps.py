@@ -1,10 +1,11 @@
-"""Problemløseren on a phone: send problems and ideas (trin 1, 3), place them (trin 2, 4)."""
+"""Problemløseren on a phone: send problems and ideas (trin 1, 3), place them (trin 2, 4),
+propose answers (trin 5) and read the handleplan (trin 6)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from fea_core import items, placement
+from fea_core import handleplan, items, placement
 from fea_core.errors import FeaError
 from fea_core.method import Matrix
 from fea_core.model import Participant, Workshop
@@ -12,6 +13,7 @@ from fea_core.plain import escape_markdown
 from fea_core.quadrants import classify
 from ui.context import method, store, t
 from ui.errors import show_error
+from ui.handleplan_view import chosen_solution_box
 from ui.problem_solver_view import chosen_problem_box
 
 SCALE = list(range(placement.PLACEMENT_MIN, placement.PLACEMENT_MAX + 1))
@@ -29,32 +31,51 @@ def _closed_notice(workshop: Workshop) -> bool:
     return False
 
 
+def _attempt(outcome_key: str, action, *args) -> None:
+    # Runs in on_click, before the script: the page then draws the saved state in one run,
+    # and a refusal (a step closed a second ago, a stale item) is kept to be shown.
+    try:
+        action(*args)
+    except FeaError as error:
+        st.session_state[outcome_key] = error
+    else:
+        st.session_state[outcome_key] = True
+
+
+def _show_outcome(outcome_key: str, ok_text: str) -> None:
+    outcome = st.session_state.pop(outcome_key, None)
+    if isinstance(outcome, FeaError):
+        show_error(outcome)
+    elif outcome:
+        st.success(ok_text, icon=":material/check_circle:")
+
+
+def _send_item(participant: Participant, default_kind: str) -> None:
+    kind = st.session_state.get("item_kind") or default_kind
+    _attempt("item_outcome", items.submit_item, store(), participant, kind, st.session_state.get("item_text", ""))
+
+
 def item_entry(workshop: Workshop, participant: Participant, kinds: tuple[str, ...], number: int) -> None:
     """Let the phone send short texts of the given kinds (problem/keep in trin 1, idea in trin 3)."""
     _step_header(number)
     if number == 3:
         chosen_problem_box(workshop)
-    if _closed_notice(workshop):
-        return
-    with st.form(f"items_{workshop.stage}", clear_on_submit=True, border=False):
-        kind = kinds[0]
-        if len(kinds) > 1:
-            kind = st.segmented_control(
-                t("steps.kind"), kinds, format_func=lambda k: t(f"steps.kind_{k}"), default=kinds[0],
-                key="item_kind", width="stretch",
-            ) or kinds[0]
-        text = st.text_area(
-            t(f"steps.text_{kinds[0]}"), max_chars=items.ITEM_TEXT_MAX, height=100, key="item_text",
-            placeholder=t(f"steps.placeholder_{kinds[0]}"),
-        )
-        sent = st.form_submit_button(t("steps.send"), type="primary", use_container_width=True)
-    if sent:
-        try:
-            items.submit_item(store(), participant, kind, text)
-        except FeaError as error:
-            show_error(error)
-        else:
-            st.success(t("steps.sent"), icon=":material/check_circle:")
+    _show_outcome("item_outcome", t("steps.sent"))
+    if not _closed_notice(workshop):
+        with st.form(f"items_{workshop.stage}", clear_on_submit=True, border=False):
+            if len(kinds) > 1:
+                st.segmented_control(
+                    t("steps.kind"), kinds, format_func=lambda k: t(f"steps.kind_{k}"), default=kinds[0],
+                    key="item_kind", width="stretch",
+                )
+            st.text_area(
+                t(f"steps.text_{kinds[0]}"), max_chars=items.ITEM_TEXT_MAX, height=100, key="item_text",
+                placeholder=t(f"steps.placeholder_{kinds[0]}"),
+            )
+            st.form_submit_button(
+                t("steps.send"), type="primary", width="stretch",
+                on_click=_send_item, args=(participant, kinds[0]),
+            )
     mine = [
         i for kind in kinds for i in items.list_items(store(), workshop.id, kind)
         if i.author_participant_id == participant.id
@@ -76,15 +97,11 @@ def _scale(axis, key: str, default):
 
 
 def _save_placement(participant: Participant, item_id: int) -> None:
-    # Runs before the script (on_click), so the card then shows what is saved, in one run.
     x, y = st.session_state.get(f"x_{item_id}"), st.session_state.get(f"y_{item_id}")
     if x is None or y is None:
-        st.session_state[f"place_msg_{item_id}"] = "both"
+        st.session_state[f"place_both_{item_id}"] = True
         return
-    try:
-        placement.place_item(store(), participant, item_id, x, y)
-    except FeaError as error:
-        st.session_state[f"place_msg_{item_id}"] = error
+    _attempt("place_outcome", placement.place_item, store(), participant, item_id, x, y)
 
 
 def item_placement(workshop: Workshop, participant: Participant, kind: str, matrix: Matrix, number: int) -> None:
@@ -96,12 +113,16 @@ def item_placement(workshop: Workshop, participant: Participant, kind: str, matr
     if not to_place:
         st.info(t("steps.nothing_to_place"), icon=":material/hourglass_top:")
         return
+    # Shown above the cards: a refused item (merged or hidden meanwhile) may have no card now.
+    outcome = st.session_state.pop("place_outcome", None)
+    if isinstance(outcome, FeaError):
+        show_error(outcome)
     mine = placement.my_placements(store(), participant, kind)
     st.caption(t("steps.place_help", done=len([i for i in to_place if i.id in mine]), total=len(to_place)))
     closed = _closed_notice(workshop)
     for item in to_place:
         saved = mine.get(item.id)
-        message = st.session_state.pop(f"place_msg_{item.id}", None)
+        needs_both = st.session_state.pop(f"place_both_{item.id}", False)
         with st.container(border=True, key=f"card_{item.id}"):
             st.markdown(f"**{item.number}.** {escape_markdown(item.text)}")
             if not closed:
@@ -110,14 +131,57 @@ def item_placement(workshop: Workshop, participant: Participant, kind: str, matr
                     _scale(matrix.x, f"x_{item.id}", saved[0] if saved else None)
                     st.form_submit_button(
                         t("steps.place_update" if saved else "steps.place_save"),
-                        use_container_width=True,
+                        width="stretch",
                         type="secondary" if saved else "primary",
                         on_click=_save_placement,
                         args=(participant, item.id),
                     )
-            if message == "both":
+            if needs_both:
                 st.warning(t("steps.place_both"), icon=":material/touch_app:")
-            elif isinstance(message, FeaError):
-                show_error(message)
             if saved:
                 st.caption(t("steps.lands_in", quadrant=matrix.quadrants[classify(saved[0], saved[1], matrix)]))
+
+
+def _send_proposal(participant: Participant) -> None:
+    _attempt(
+        "proposal_outcome", handleplan.propose_answer, store(), participant,
+        st.session_state.get("proposal_question", 0), st.session_state.get("proposal_text", ""),
+    )
+
+
+def answer_proposals(workshop: Workshop, participant: Participant) -> None:
+    """Trin 5 on a phone: propose answers to the five support questions."""
+    _step_header(5)
+    chosen_solution_box(workshop)
+    _show_outcome("proposal_outcome", t("plan.proposal_sent"))
+    if _closed_notice(workshop):
+        return
+    questions = method().support_questions
+    with st.form(f"propose_{workshop.stage}", clear_on_submit=True, border=False):
+        st.selectbox(
+            t("plan.which_question"), range(len(questions)), format_func=lambda i: f"{i + 1}. {questions[i]}",
+            key="proposal_question",
+        )
+        st.text_area(t("plan.your_proposal"), max_chars=handleplan.ANSWER_MAX, height=100, key="proposal_text")
+        st.form_submit_button(
+            t("plan.send_proposal"), type="primary", width="stretch",
+            on_click=_send_proposal, args=(participant,),
+        )
+
+
+def plan_overview(workshop: Workshop) -> None:
+    """Trin 6 on a phone: the handleplan as agreed so far, to read along."""
+    _step_header(6)
+    answers = handleplan.answers(store(), workshop.id)
+    for question, answer in zip(method().support_questions, answers):
+        if answer:
+            st.caption(question)
+            st.text(answer)
+    actions = handleplan.list_actions(store(), workshop.id)
+    if not actions:
+        st.info(t("plan.no_actions_yet"), icon=":material/hourglass_top:")
+    for action in actions:
+        with st.container(border=True):
+            st.markdown(f"**{action.position}.** {escape_markdown(action.what)}")
+            deadline = f"{action.deadline:%d.%m.%Y}" if action.deadline else "–"
+            st.caption(f"{t('plan.col_owner')}: {escape_markdown(action.owner or '–')} · {t('plan.col_deadline')}: {deadline}")

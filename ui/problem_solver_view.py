@@ -84,7 +84,7 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
     table, chart = _matrix_at(workshop.id, workshop.revision, kind, language(), chosen_id, dots)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.vega_lite_chart(chart, use_container_width=False, theme=None, key=f"matrix_{kind}")
+        st.vega_lite_chart(chart, width="content", theme=None, key=f"matrix_{kind}")
     with right:
         st.dataframe(
             pd.DataFrame(
@@ -96,7 +96,7 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -135,9 +135,9 @@ def item_tools(workshop: Workshop, kind: str) -> None:
             target = st.selectbox(t("steps.edit_which"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"edit_{kind}")
             new_text = st.text_input(t("steps.new_text"), value=by_id[target].text, max_chars=items.ITEM_TEXT_MAX, key=f"text_{kind}_{target}")
             c1, c2 = st.columns(2)
-            if c1.button(t("steps.save_text"), key=f"save_{kind}", use_container_width=True):
+            if c1.button(t("steps.save_text"), key=f"save_{kind}", width="stretch"):
                 _run(items.edit_item, store(), target, new_text)
-            if c2.button(t("steps.hide"), key=f"hide_{kind}", icon=":material/visibility_off:", use_container_width=True):
+            if c2.button(t("steps.hide"), key=f"hide_{kind}", icon=":material/visibility_off:", width="stretch"):
                 _run(items.hide_item, store(), target, True)
         with cols[1]:
             into = st.selectbox(t("steps.merge_into"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"into_{kind}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, SCREENSHOTS, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop
 
 
@@ -137,3 +137,69 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     wait_for_app(facilitator)
     facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
     facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-solution-matrix.png"))
+
+    # Trin 5: a phone proposes an answer, the facilitator takes it over and writes another.
+    switch_activity(facilitator, "Trin 5: Konkretisér løsningen", phones, "Trin 5: Konkretisér løsningen")
+    phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=5_000)
+    choose_in_selectbox(phones[0], ".st-key-proposal_question", "2. Hvem skal bruge den?")
+    phones[0].locator(".st-key-proposal_text textarea").fill("Alle på morgenvagten, også vikarer")
+    phones[0].get_by_role("button", name="Send forslag").click()
+    phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=10_000)
+    facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+    facilitator.get_by_role("button", name="Overtag").click()
+    wait_for_app(facilitator)
+    assert facilitator.locator(".st-key-ans_1 textarea").input_value() == "Alle på morgenvagten, også vikarer"
+    facilitator.locator(".st-key-ans_0 textarea").fill("Et kort fælles møde kl. 7.45 før stuegang – „overlevering“")
+    facilitator.locator(".st-key-ans_0 textarea").press("Tab")  # blur commits and saves
+    wait_for_app(facilitator)
+
+    # Trin 6: one agreement typed into the plan's table; it is saved as it is typed.
+    switch_activity(facilitator, "Trin 6: Handleplan", phones, "Trin 6: Implementér løsningen")
+    grid = facilitator.locator("[data-testid='stDataFrame']").first
+    grid.hover()  # the table's toolbar shows on hover
+    facilitator.get_by_role("button", name="Add row").dispatch_event("click")
+    wait_for_app(facilitator)
+    # The grid is a canvas: open the new row's "Hvad" cell editor, type, commit.
+    editor = facilitator.locator("textarea.gdg-input")
+    for _ in range(3):
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        facilitator.mouse.dblclick(box["x"] + 120, box["y"] + 35 + 17)
+        try:
+            editor.wait_for(timeout=3_000)
+            break
+        except Exception:
+            facilitator.keyboard.press("Escape")
+    else:
+        raise AssertionError("could not open the cell editor")
+    facilitator.keyboard.type("Indfør morgenmøde i 4 uger", delay=20)
+    facilitator.wait_for_timeout(300)
+    facilitator.keyboard.press("Enter")
+    wait_for_app(facilitator)
+    facilitator.get_by_text("der mangler en ansvarlig").wait_for(timeout=10_000)
+    facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-handleplan.png"))
+
+    # The documents the workplace takes home.
+    for label, suffix in (("Word", ".docx"), ("PDF", ".pdf")):
+        with facilitator.expect_download(timeout=30_000) as download_info:
+            facilitator.get_by_role("button", name=label, exact=True).click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(suffix)
+        assert "Problemløseren" in download.suggested_filename
+        path = ARTIFACTS / download.suggested_filename
+        download.save_as(path)
+        text = document_text(path)
+        for expected in ("Travlhed om morgenen", "Fast morgenmøde kl. 7.45", "Alle på morgenvagten", "Indfør morgenmøde"):
+            assert expected in text, (suffix, expected)
+
+
+def document_text(path) -> str:
+    if path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)

@@ -1,0 +1,198 @@
+"""What every export format shares: its strings, literal text, numbers and dates, file names,
+spreadsheet escaping and the chart images.
+
+Strings come from data/export.toml; the method's own labels come from data/method.toml.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import threading
+import tomllib
+import unicodedata
+from collections import OrderedDict
+from datetime import date, datetime
+from functools import lru_cache
+
+from PIL import Image as PILImage
+from PIL import ImageChops
+
+from fea_core.aggregate import ALL_GROUP
+from fea_core.charts import quadrant_chart, radar_chart, to_png
+from fea_core.method import DATA_DIR, DEFAULT_LANGUAGE, LANGUAGES
+from fea_core.report import Report
+
+EMPTY = "–"
+# Characters XML 1.0 (docx, xlsx) cannot hold, plus bidi overrides that would make a text read
+# differently in the document than it was typed. Tab and newline stay: they are layout.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# Never in a file name: Windows' reserved characters, and control characters anywhere.
+_NOT_IN_FILE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+FILE_NAME_MAX = 150  # UTF-8 bytes of the workshop name: the whole file name stays under 255 bytes
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, dict]:
+    with open(DATA_DIR / "export.toml", "rb") as f:
+        raw = tomllib.load(f)
+    flat: dict[str, dict] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and set(value) == set(LANGUAGES):
+                flat[path] = value
+            elif isinstance(value, dict):
+                walk(path, value)
+            else:
+                raise ValueError(f"export.toml: {path} must have exactly the keys {LANGUAGES}")
+
+    walk("", raw)
+    return flat
+
+
+def label(language: str, key: str, **params) -> str:
+    """Return the export string for key in the language, with {named} parameters filled in."""
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    text = _catalogue()[key][lang]
+    return text.format(**params) if params else text
+
+
+def status_label(language: str, status: str) -> str:
+    """Return an action status's label ("Ikke startet"), or the key itself if it is unknown."""
+    key = f"status.{status}"
+    return label(language, key) if key in _catalogue() else literal(status)
+
+
+def literal(value: object, empty: str = EMPTY) -> str:
+    """Return a value as plain text safe for any document; None or blank text becomes ``empty``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return empty
+    text = _ILLEGAL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text).strip()
+    return text if text else empty
+
+
+def number(value: object, language: str) -> str:
+    """Format a statistic to one decimal, with a decimal comma in Danish; missing shows a dash."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):  # None, pd.NA
+        return EMPTY
+    if math.isnan(value):
+        return EMPTY
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "da" else text
+
+
+def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
+    """Format a date as "26. november 2026" (Danish) or "26 November 2026" (English)."""
+    if value is None:
+        return empty
+    if not isinstance(value, date):
+        return literal(value, empty)
+    if isinstance(value, datetime):
+        value = value.date()
+    month = _catalogue()["doc.months"][language if language in LANGUAGES else DEFAULT_LANGUAGE][value.month - 1]
+    return label(language, "doc.date", day=value.day, month=month, year=value.year)
+
+
+def short_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
+    """Format a date for a table column: "26.11.2026" (Danish) or "2026-11-26" (English)."""
+    if value is None:
+        return empty
+    if not isinstance(value, date):
+        return literal(value, empty)
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d.%m.%Y") if language == "da" else value.isoformat()
+
+
+def safe_file_name(name: str, held_on: date | None, extension: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """Return "Handleplan - <name> - <date>.<ext>": filesystem-safe, Danish letters kept, length capped."""
+    cleaned = unicodedata.normalize("NFC", _NOT_IN_FILE_NAME.sub(" ", str(name or "")))
+    cleaned = " ".join(cleaned.split()).encode("utf-8")[:FILE_NAME_MAX].decode("utf-8", "ignore").strip(" .")
+    parts = [label(language, "doc.title"), cleaned, held_on.isoformat() if held_on else ""]
+    stem = " - ".join(p for p in parts if p)
+    ext = re.sub(r"[^A-Za-z0-9]", "", str(extension))
+    return f"{stem}.{ext}" if ext else stem
+
+
+def file_name(report: Report, extension: str) -> str:
+    """Return the export's file name from the workshop's name and date, e.g. "Handleplan - X - 2026-11-26.pdf"."""
+    return safe_file_name(report.workshop.name, report.workshop.held_on, extension, report.language)
+
+
+def spreadsheet_safe(value):
+    """Return a cell value that can never become a formula: text starting with = + - @ tab CR gets a leading '."""
+    if not isinstance(value, str):
+        return value
+    text = _ILLEGAL.sub("", value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# Chart images: rendered once per report, shared by to_docx and to_pdf when both run on the
+# same Report object. The entry keeps the report alive, so its id cannot be reused meanwhile.
+_CACHE_SIZE = 4
+_cache: OrderedDict[int, tuple[Report, dict[str, bytes]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _trim(png: bytes, pad: int = 16) -> bytes:
+    """Return the PNG on an opaque white background, cropped to the drawing plus ``pad`` pixels.
+
+    The charts are sized for the screen with generous white margins; in a document the
+    margins only make the chart smaller. No alpha channel also makes the PDF smaller.
+    """
+    with PILImage.open(io.BytesIO(png)) as image:
+        image.load()
+        flat = PILImage.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
+    box = ImageChops.difference(flat, PILImage.new("RGB", flat.size, "white")).getbbox()
+    if box:
+        left, top, right, bottom = box
+        flat = flat.crop((max(0, left - pad), max(0, top - pad),
+                          min(flat.width, right + pad), min(flat.height, bottom + pad)))
+    out = io.BytesIO()
+    flat.save(out, format="PNG", compress_level=3)
+    return out.getvalue()
+
+
+def _plain_texts(positions):
+    # Item texts only feed the tooltips, which a PNG never shows; vl-convert rejects characters
+    # XML cannot hold, so they are made plain first.
+    return positions.assign(text=positions["text"].map(literal)) if "text" in positions else positions
+
+
+def _render(report: Report) -> dict[str, bytes]:
+    profile = report.competence.profile
+    overall = profile[profile["group_key"] == ALL_GROUP] if len(profile) else profile
+    problem_id = report.chosen_problem.id if report.chosen_problem else None
+    idea_id = report.chosen_idea.id if report.chosen_idea else None
+    charts = {
+        "radar": radar_chart(overall, report.factors),
+        "problems": quadrant_chart(_plain_texts(report.problem_positions), report.problem_matrix, chosen_id=problem_id),
+        "ideas": quadrant_chart(_plain_texts(report.idea_positions), report.solution_matrix, chosen_id=idea_id),
+    }
+    return {key: _trim(to_png(chart)) for key, chart in charts.items()}
+
+
+def chart_images(report: Report) -> dict[str, bytes]:
+    """Return the PNGs of the competence radar and the two matrices ("radar", "problems", "ideas")."""
+    key = id(report)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is report:
+            _cache.move_to_end(key)
+            return hit[1]
+    images = _render(report)
+    with _cache_lock:
+        _cache[key] = (report, images)
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return images

@@ -1,0 +1,249 @@
+"""The handleplan as a list of plain blocks (headings, fields, tables, images), in document order.
+
+Word, PDF and Markdown render the same outline, so the three documents say the same thing.
+Every text in a block is literal: renderers print it as it is and never interpret it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from fea_core.aggregate import ALL_GROUP
+from fea_core.export.common import EMPTY, label, literal, long_date, number, short_date, status_label
+from fea_core.method import load_method
+from fea_core.model import Item
+from fea_core.report import Report
+
+
+@dataclass(frozen=True)
+class Title:
+    """The document's title and the workshop's name under it."""
+
+    title: str
+    subtitle: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading (level 1) or a sub-heading (level 2)."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph; ``muted`` for explanations in a smaller, grey type."""
+
+    text: str
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """A label in bold with its (possibly multi-line) value below it."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label-value pairs shown as a two-column table without a heading row."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a heading row; ``widths`` are relative; ``numeric`` columns align right."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    numeric: tuple[bool, ...] = ()
+    highlight: frozenset[int] = field(default_factory=frozenset)  # row indices shown in bold
+
+
+@dataclass(frozen=True)
+class Image:
+    """A chart from ``common.chart_images`` ("radar", "problems", "ideas"), ``width`` in text widths."""
+
+    chart: str
+    width: float
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page here (paged formats only)."""
+
+
+Block = Title | Heading | Para | Field | Facts | Table | Image | Bullets | PageBreak
+
+
+def fit_widths(block: Table, total: float, measure, padding: float) -> tuple[float, ...]:
+    """Return column widths summing to ``total``: the block's relative widths, but each column at
+    least as wide as its longest word (``measure(word, bold)`` + ``padding``), so words wrap
+    between each other instead of being split.
+
+    A word too long for any sensible column (a pasted URL, a row of x's) does not widen its
+    column; it is split across lines instead.
+    """
+    desired = [total * w / sum(block.widths) for w in block.widths]
+    minimum = []
+    for column, header in enumerate(block.headers):
+        widest = max((measure(w, True) for w in header.split()), default=0.0)
+        for index, row in enumerate(block.rows):
+            bold = index in block.highlight
+            widest = max(widest, max((measure(w, bold) for w in row[column].split()), default=0.0))
+        needed = widest + padding
+        minimum.append(needed if needed <= total * 0.3 else min(desired[column], total * 0.3))
+    wanted = [max(d, m) for d, m in zip(desired, minimum)]
+    excess = sum(wanted) - total
+    slack = [w - m for w, m in zip(wanted, minimum)]
+    if excess > 0 and sum(slack) >= excess:  # take the excess from the columns that have room
+        wanted = [w - excess * s / sum(slack) for w, s in zip(wanted, slack)]
+    elif excess > 0:
+        wanted = [w * total / sum(wanted) for w in wanted]
+    return tuple(wanted)
+
+
+def _item(language: str, item: Item | None) -> str:
+    if item is None:
+        return label(language, "doc.not_chosen")
+    return label(language, "doc.item", text=literal(item.text), number=item.number)
+
+
+def _visible(items) -> list[Item]:
+    return sorted((i for i in items if i.is_visible), key=lambda i: i.number)
+
+
+def _item_table(language: str, items, positions: pd.DataFrame, chosen: Item | None, kind_col: str) -> Block:
+    shown = _visible(items)
+    if not shown:
+        return Para(label(language, "doc.nothing_yet"))
+    merged: dict[int, list[int]] = {}
+    for i in items:
+        if i.merged_into is not None and not i.hidden:
+            merged.setdefault(i.merged_into, []).append(i.number)
+    placed = {}
+    if len(positions) and {"item_id", "quadrant_label", "n"} <= set(positions.columns):
+        placed = {int(r.item_id): (r.quadrant_label, int(r.n)) for r in positions.itertuples()}
+    rows, highlight = [], set()
+    for index, item in enumerate(shown):
+        text = literal(item.text)
+        if merged.get(item.id):
+            joined = ", ".join(str(n) for n in sorted(merged[item.id]))
+            text = f"{text} ({label(language, 'doc.merged', numbers=joined)})"
+        quadrant, n = placed.get(item.id, ("", 0))
+        rows.append((str(item.number), text,
+                     literal(quadrant) if n else label(language, "steps.not_placed"), str(n)))
+        if chosen is not None and item.id == chosen.id:
+            highlight.add(index)
+    return Table(
+        headers=(label(language, "steps.col_number"), label(language, kind_col),
+                 label(language, "steps.col_quadrant"), label(language, "steps.col_n")),
+        rows=tuple(rows), widths=(0.07, 0.55, 0.23, 0.15), numeric=(True, False, False, True),
+        highlight=frozenset(highlight),
+    )
+
+
+def _competence(report: Report, lang: str) -> list[Block]:
+    method = load_method(lang)
+    profile = report.competence.profile
+    overall = profile[profile["group_key"] == ALL_GROUP] if len(profile) else profile
+    by_key = {r.factor: r for r in overall.itertuples()} if len(overall) else {}
+    blocks: list[Block] = [Heading(method.competence_model)]
+    respondents = report.competence.respondents
+    blocks.append(Para(label(lang, "competence.respondents", n=respondents) if respondents
+                       else label(lang, "competence.no_answers")))
+    rows = []
+    for f in report.factors:
+        r = by_key.get(f.key)
+        rows.append((f.label, number(r.mean, lang), number(r.std, lang), str(int(r.n)), str(int(r.dont_know)))
+                    if r is not None else (f.label, EMPTY, EMPTY, "0", "0"))
+    blocks.append(Image("radar", 0.55, literal(report.competence_caption, "")))
+    blocks.append(Table(
+        headers=tuple(label(lang, f"competence.{k}") for k in ("factor", "mean", "spread", "n", "dont_know")),
+        rows=tuple(rows), widths=(0.36, 0.16, 0.16, 0.16, 0.16), numeric=(False, True, True, True, True),
+    ))
+    names = {f.key: f.label for f in report.factors}
+    points = [names.get(k, literal(k)) for k in report.competence.talking_points]
+    blocks.append(Para(label(lang, "competence.talking_points", factors=", ".join(points)) if points
+                       else label(lang, "competence.no_talking_points")))
+    return blocks
+
+
+def outline(report: Report) -> list[Block]:
+    """Return the handleplan's blocks in document order, in the report's language."""
+    lang = report.language
+    method = load_method(lang)
+    ws = report.workshop
+    step = {s.number: label(lang, "doc.step", number=s.number, title=s.title) for s in method.steps}
+    next_date = long_date(report.next_follow_up, lang, label(lang, "doc.not_set"))
+    blocks: list[Block] = [
+        Title(label(lang, "doc.title"), literal(ws.name)),
+        Facts((
+            (label(lang, "facts.department"), literal(ws.department)),
+            (label(lang, "facts.date"), long_date(ws.held_on, lang)),
+            (label(lang, "facts.theme"), literal(ws.theme)),
+            (label(lang, "facts.participants"), str(report.participants)),
+            (label(lang, "facts.problem"), _item(lang, report.chosen_problem)),
+            (label(lang, "facts.solution"), _item(lang, report.chosen_idea)),
+            (label(lang, "facts.next_follow_up"), next_date),
+        )),
+        *_competence(report, lang),
+        PageBreak(),
+        Heading(step[1]),
+        _item_table(lang, report.problems, report.problem_positions, report.chosen_problem, "steps.col_problem"),
+        Heading(step[2]),
+        Image("problems", 0.82, label(lang, "steps.matrix_note")),
+        Field(label(lang, "steps.chosen_problem"), _item(lang, report.chosen_problem)),
+        Field(label(lang, "steps.describe"), literal(report.problem_description)),
+        PageBreak(),
+        Heading(step[3]),
+        _item_table(lang, report.ideas, report.idea_positions, report.chosen_idea, "steps.col_idea"),
+        Heading(step[4]),
+        Image("ideas", 0.82, label(lang, "steps.matrix_note")),
+        Field(label(lang, "steps.chosen_idea"), _item(lang, report.chosen_idea)),
+        PageBreak(),
+        Heading(step[5]),
+        Field(label(lang, "steps.chosen_idea"), _item(lang, report.chosen_idea)),
+    ]
+    answers = list(report.support_answers) + [""] * (len(report.support_questions) - len(report.support_answers))
+    for index, (question, answer) in enumerate(zip(report.support_questions, answers), start=1):
+        blocks.append(Field(f"{index}. {question}", literal(answer)))
+    blocks.append(Heading(step[6]))
+    if report.actions:
+        blocks.append(Table(
+            headers=tuple(label(lang, f"plan.col_{k}")
+                          for k in ("number", "what", "owner", "deadline", "follow_up", "status")),
+            rows=tuple((str(a.position), literal(a.what), literal(a.owner), short_date(a.deadline, lang),
+                        literal(a.follow_up), status_label(lang, a.status))
+                       for a in sorted(report.actions, key=lambda a: a.position)),
+            widths=(0.06, 0.29, 0.16, 0.13, 0.22, 0.14), numeric=(True, False, False, False, False, False),
+        ))
+    else:
+        blocks.append(Para(label(lang, "plan.no_actions")))
+    blocks.append(Field(label(lang, "plan.follow_up_process"), literal(report.follow_up_process)))
+    blocks.append(Heading(label(lang, "plan.keep")))
+    keep = _visible(report.keep_items)
+    blocks.append(Bullets(tuple(literal(i.text) for i in keep)) if keep else Para(label(lang, "doc.nothing_yet")))
+    blocks.append(Heading(label(lang, "plan.next_follow_up")))
+    blocks.append(Para(next_date))
+    return blocks
+
+
+def footer_text(report: Report) -> str:
+    """Return the line at the end of the document: when it was generated, and with what."""
+    return label(report.language, "doc.footer", date=long_date(report.generated_at, report.language))

@@ -1,0 +1,160 @@
+"""The handleplan and its anonymous raw data as an Excel workbook (openpyxl).
+
+Sheets: a summary (the handleplan as rows), then the raw ratings, items, placements and actions
+for the workplace's own analysis. Every text cell goes through ``spreadsheet_safe``: a
+participant's ``=HYPERLINK(...)`` is stored as the text ``'=HYPERLINK(...)``, never a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from fea_core.export.common import label, spreadsheet_safe, status_label
+from fea_core.export.outline import Bullets, Facts, Field, Heading, Para, Table, Title, footer_text, outline
+from fea_core.method import load_method
+from fea_core.report import Report
+
+HEAD_FONT, HEAD_FILL = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1E3A8A")
+BOLD, TOP_WRAP = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+DATE_FORMAT = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
+
+
+def _value(value):
+    """Return a value openpyxl writes as data: missing becomes empty, text can never be a formula."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return _value(value.item())
+    return spreadsheet_safe(value)
+
+
+def _day(value):
+    """Return a deadline as a date (no time of day); missing stays empty."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.date() if isinstance(value, datetime) else value  # pd.Timestamp is a datetime
+
+
+def _number(text: str):
+    """Turn a formatted statistic ("3,4") back into a number for the sheet; "–" stays text."""
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return _value(text)
+
+
+def _summary(sheet, report: Report) -> None:
+    widths = (34, 60, 22, 16, 30, 16)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def put(values, font=None, fill=None):
+        sheet.append([_value(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = TOP_WRAP
+            if font is not None:
+                cell.font = font
+            if fill is not None and cell.value is not None:
+                cell.fill = fill
+
+    for block in outline(report):
+        if isinstance(block, Title):
+            put([f"{block.title}: {block.subtitle}"], Font(bold=True, size=16, color="1E3A8A"))
+            put([])
+        elif isinstance(block, Heading):
+            put([])
+            put([block.text], Font(bold=True, size=13, color="1E3A8A"))
+        elif isinstance(block, Para):
+            put([block.text])
+        elif isinstance(block, Field):
+            put([block.label, block.text])
+            sheet.cell(sheet.max_row, 1).font = BOLD
+        elif isinstance(block, Facts):
+            for name, value in block.rows:
+                put([name, value])
+                sheet.cell(sheet.max_row, 1).font = BOLD
+        elif isinstance(block, Table):
+            put(block.headers, HEAD_FONT, HEAD_FILL)
+            numeric = block.numeric or (False,) * len(block.headers)
+            for row in block.rows:
+                sheet.append([_number(v) if n else _value(v) for v, n in zip(row, numeric)])
+                for cell in sheet[sheet.max_row]:
+                    cell.alignment = TOP_WRAP
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                put([item])
+    put([])
+    put([footer_text(report)], Font(italic=True, color="6B7280"))
+
+
+def _raw_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str],
+               convert: dict[str, callable], date_format: str) -> None:
+    sheet = book.create_sheet(title)
+    columns = list(frame.columns)
+    sheet.append([_value(headers.get(c, c)) for c in columns])
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = HEAD_FONT, HEAD_FILL, TOP_WRAP
+    converters = [convert.get(c) for c in columns]
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([_value(f(v) if f else v) for f, v in zip(converters, row)])
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 60 if column in ("text", "what", "follow_up") else max(
+            12, min(40, len(str(headers.get(column, column))) + 2))
+        if column in ("deadline",):
+            for cell in sheet[letter][1:]:
+                cell.number_format = date_format
+    sheet.freeze_panes = "A2"
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, sheet.max_row)}"
+
+
+def to_xlsx(report: Report) -> bytes:
+    """Return the workbook's bytes: the summary sheet, then the raw data sheets."""
+    lang = report.language
+    method = load_method(lang)
+    book = Workbook()
+    summary = book.active
+    summary.title = label(lang, "sheet.summary")
+    _summary(summary, report)
+
+    pm, sm = report.problem_matrix, report.solution_matrix
+    headers = {key: label(lang, f"column.{key}") for key in (
+        "participant", "role", "factor", "value", "kind", "number", "text", "hidden", "merged_into_number",
+        "by_facilitator", "item_number", "position", "what", "owner", "deadline", "follow_up", "status")}
+    headers["x"] = label(lang, "column.x", axes=f"{pm.x.label} / {sm.x.label}")
+    headers["y"] = label(lang, "column.y", axes=f"{pm.y.label} / {sm.y.label}")
+    factors = {f.key: f.label for f in report.factors}
+    roles = {r.key: r.label for r in method.roles}
+    kinds = {k: label(lang, f"kind.{k}") for k in ("problem", "idea", "keep")}
+    dont_know = label(lang, "competence.dont_know")
+    yes_no = lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v)  # noqa: E731
+    convert = {
+        "role": lambda v: roles.get(v, v),
+        "factor": lambda v: factors.get(v, v),
+        # "Ved ikke" as text: Excel's AVERAGE skips it, and nobody mistakes it for a missing answer.
+        "value": lambda v: dont_know if v is None or (isinstance(v, float) and math.isnan(v)) else v,
+        "kind": lambda v: kinds.get(v, v),
+        "hidden": yes_no,
+        "by_facilitator": yes_no,
+        "status": lambda v: status_label(lang, v) if isinstance(v, str) else v,
+        "deadline": _day,
+    }
+    raw = report.raw
+    for key, frame in (("ratings", raw.ratings), ("items", raw.items), ("placements", raw.placements),
+                       ("actions", raw.actions)):
+        _raw_sheet(book, label(lang, f"sheet.{key}"), frame, headers, convert, DATE_FORMAT.get(lang, "yyyy-mm-dd"))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

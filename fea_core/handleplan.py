@@ -1,0 +1,414 @@
+"""The handleplan: Problemløseren trin 5 (Konkretisér løsningen) and trin 6 (Implementér løsningen).
+
+Trin 5 answers the method's five support questions about the chosen solution. The facilitator
+writes the answers; while trin 5 is open, phones may propose answers, and the facilitator takes
+a proposal over with one action. Trin 6 is the list of actions (what, who, by when, how it is
+followed up, status) and how and when the group follows the plan up.
+
+None of these writes changes what the phones show, so they bump the revision, never the stage.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import delete, select, update
+
+from fea_core import schema
+from fea_core.errors import InvalidText, StaleItem
+from fea_core.method import load_method
+from fea_core.model import ACTIVITY_CONCRETISE, Participant
+from fea_core.report import ACTION_STATUSES, Action
+from fea_core.storage import Store, utcnow
+from fea_core.text import clean_text
+from fea_core.workshops import require_open_activity
+
+ANSWER_MAX = 2000  # an answer to a support question, a phone's proposal, the follow-up process
+ACTION_TEXT_MAX = 500  # an action's "what" and "follow_up"
+OWNER_MAX = 200
+DEFAULT_STATUS = ACTION_STATUSES[0]  # "not_started"
+# A finished or abandoned action needs no reminder.
+SETTLED_STATUSES = ("done", "dropped")
+
+WARNING_DEADLINE_PAST = "deadline_past"
+WARNING_OWNER_MISSING = "owner_missing"
+
+_SA = schema.support_answers
+_AP = schema.answer_proposals
+_A = schema.actions
+_PLAN = schema.plans
+_W = schema.workshops
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A phone's proposed answer to one support question; who sent it is never shown."""
+
+    id: int
+    question_index: int
+    text: str
+    created_at: datetime
+    adopted: bool
+
+
+# --- trin 5: the support questions -----------------------------------------------------------------
+
+
+def question_count() -> int:
+    """Return how many support questions the method has (five)."""
+    return len(load_method().support_questions)
+
+
+def _check_index(question_index: object) -> int:
+    if (
+        isinstance(question_index, bool)
+        or not isinstance(question_index, numbers.Integral)
+        or not 0 <= question_index < question_count()
+    ):
+        raise ValueError(f"no support question with index {question_index!r}")
+    return int(question_index)
+
+
+def _optional_text(value: object, max_length: int, *, multiline: bool = True) -> str | None:
+    """Return the cleaned text, or None when it is None or empty after cleaning (which clears)."""
+    if value is None:
+        return None
+    try:
+        return clean_text(value, max_length=max_length, multiline=multiline)
+    except InvalidText as error:
+        if error.params.get("reason") == "empty":
+            return None
+        raise
+
+
+def _lock_workshop(conn, workshop_id: int) -> None:
+    """Lock the workshop's row on PostgreSQL, so two tabs' read-then-write saves take turns.
+
+    SQLite already holds the write lock (``BEGIN IMMEDIATE``).
+    """
+    conn.execute(select(_W.c.id).where(_W.c.id == workshop_id).with_for_update())
+
+
+def _write_answer(conn, workshop_id: int, index: int, text: str | None) -> None:
+    key = (_SA.c.workshop_id == workshop_id) & (_SA.c.question_index == index)
+    if text is None:
+        conn.execute(delete(_SA).where(key))
+        return
+    now = utcnow()
+    if not conn.execute(update(_SA).where(key).values(text=text, updated_at=now)).rowcount:
+        conn.execute(_SA.insert().values(workshop_id=workshop_id, question_index=index, text=text, updated_at=now))
+
+
+def save_answer(store: Store, workshop_id: int, question_index: int, text: str | None) -> tuple[str, ...]:
+    """Save the facilitator's answer to a support question (several lines); empty text clears it.
+
+    :param question_index: 0-4, the question's place in ``Method.support_questions`` (else ValueError).
+    :return: all the answers, as ``answers`` gives them.
+    """
+    index = _check_index(question_index)
+    cleaned = _optional_text(text, ANSWER_MAX)
+    with store.write(workshop_id) as conn:
+        _lock_workshop(conn, workshop_id)
+        _write_answer(conn, workshop_id, index, cleaned)
+    return answers(store, workshop_id)
+
+
+def answers(store: Store, workshop_id: int) -> tuple[str, ...]:
+    """Return the answers to the support questions in order, "" for each one not answered."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_SA.c.question_index, _SA.c.text).where(_SA.c.workshop_id == workshop_id)
+        ).all()
+    found = {r.question_index: r.text for r in rows}
+    return tuple(found.get(i, "") for i in range(question_count()))
+
+
+def _row_to_proposal(row) -> Proposal:
+    return Proposal(
+        id=row.id,
+        question_index=row.question_index,
+        text=row.text,
+        created_at=row.created_at,
+        adopted=row.adopted_at is not None,
+    )
+
+
+def propose_answer(store: Store, participant: Participant, question_index: int, text: str) -> Proposal:
+    """Send a phone's proposed answer to a support question while trin 5 is open."""
+    index = _check_index(question_index)
+    cleaned = clean_text(text, max_length=ANSWER_MAX, multiline=True)
+    workshop_id = participant.workshop_id
+    with store.write(workshop_id) as conn:
+        require_open_activity(conn, workshop_id, ACTIVITY_CONCRETISE)
+        new_id = conn.execute(
+            _AP.insert().values(
+                workshop_id=workshop_id,
+                question_index=index,
+                participant_id=participant.id,
+                text=cleaned,
+                created_at=utcnow(),
+            )
+        ).inserted_primary_key[0]
+        row = conn.execute(select(_AP).where(_AP.c.id == new_id)).one()
+    return _row_to_proposal(row)
+
+
+def proposals(store: Store, workshop_id: int) -> list[Proposal]:
+    """Return the phones' proposals in the order they came, adopted ones included."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_AP).where(_AP.c.workshop_id == workshop_id).order_by(_AP.c.created_at, _AP.c.id)
+        ).all()
+    return [_row_to_proposal(r) for r in rows]
+
+
+def adopt_proposal(store: Store, workshop_id: int, proposal_id: int) -> tuple[str, ...]:
+    """Take a proposal over into its question's answer, as a new line after what is there.
+
+    A proposal already adopted (a second click, another tab) changes nothing. A proposal of
+    another workshop, or none at all, raises StaleItem; an answer that would grow past
+    ``ANSWER_MAX`` raises InvalidText and nothing is saved.
+
+    :return: all the answers, as ``answers`` gives them.
+    """
+    if isinstance(proposal_id, bool) or not isinstance(proposal_id, numbers.Integral):
+        raise StaleItem(item_id=proposal_id, reason="unknown")
+    with store.write(workshop_id) as conn:
+        _lock_workshop(conn, workshop_id)  # a double click in two tabs must not append twice
+        row = conn.execute(select(_AP).where(_AP.c.id == int(proposal_id))).first()
+        if row is None or row.workshop_id != workshop_id:
+            raise StaleItem(item_id=proposal_id, reason="unknown")
+        if row.adopted_at is None:
+            current = conn.execute(
+                select(_SA.c.text).where(
+                    (_SA.c.workshop_id == workshop_id) & (_SA.c.question_index == row.question_index)
+                )
+            ).scalar_one_or_none()
+            combined = f"{current}\n{row.text}" if current else row.text
+            if len(combined) > ANSWER_MAX:
+                raise InvalidText(reason="too_long", limit=ANSWER_MAX, length=len(combined))
+            _write_answer(conn, workshop_id, row.question_index, combined)
+            conn.execute(update(_AP).where(_AP.c.id == row.id).values(adopted_at=utcnow()))
+    return answers(store, workshop_id)
+
+
+# --- trin 6: the actions ---------------------------------------------------------------------------
+
+
+def _is_missing(value: object) -> bool:
+    """Return whether a cell is empty: None, NaN, NaT or pandas' NA (what a data editor leaves)."""
+    if value is None:
+        return True
+    if not pd.api.types.is_scalar(value) or isinstance(value, str):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_date(value: object, *, field: str = "deadline", row: int | None = None) -> date | None:
+    """Return a cell's date: from a date, datetime, pandas Timestamp, numpy datetime64 or ISO text.
+
+    None, NaN, NaT and "" give None; anything else raises InvalidText(reason="not_a_date").
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, datetime):  # pandas' Timestamp is a datetime too
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("datetime64"):
+        return pd.Timestamp(value).date()
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        for parse in (date.fromisoformat, lambda s: datetime.fromisoformat(s).date()):
+            try:
+                return parse(text)
+            except ValueError:
+                continue
+    params = {"reason": "not_a_date", "limit": 10, "field": field}
+    if row is not None:
+        params["row"] = row
+    raise InvalidText(**params)
+
+
+def _cell_text(value: object, max_length: int, field: str, row: int) -> str:
+    """Return a cell's cleaned one-line text ("" when empty), or raise InvalidText naming the cell."""
+    if _is_missing(value):
+        return ""
+    try:
+        return clean_text(value, max_length=max_length)
+    except InvalidText as error:
+        if error.params.get("reason") == "empty":
+            return ""
+        raise InvalidText(**error.params, field=field, row=row) from None
+
+
+def _cell_id(value: object) -> int | None:
+    if _is_missing(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)  # an id column with an empty new row comes as floats: 3.0
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _cell_status(value: object, row: int) -> str:
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return DEFAULT_STATUS
+    if isinstance(value, str) and value.strip() in ACTION_STATUSES:
+        return value.strip()
+    raise InvalidText(reason="status", status=str(value), field="status", row=row)
+
+
+def _row_to_action(row) -> Action:
+    return Action(
+        id=row.id,
+        position=row.position,
+        what=row.what,
+        owner=row.owner,
+        deadline=date.fromisoformat(row.deadline) if row.deadline else None,
+        follow_up=row.follow_up,
+        status=row.status,
+    )
+
+
+def list_actions(store: Store, workshop_id: int) -> tuple[Action, ...]:
+    """Return the workshop's actions in the plan's order."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_A).where(_A.c.workshop_id == workshop_id).order_by(_A.c.position, _A.c.id)
+        ).all()
+    return tuple(_row_to_action(r) for r in rows)
+
+
+def clean_action_rows(rows: Sequence[Mapping]) -> list[dict]:
+    """Return an editor's rows checked and cleaned, numbered from 1; rows without a "what" are dropped.
+
+    A dropped row is not checked further: it is not an action.
+
+    Each row has what, owner, deadline, follow_up, status and optionally id. Text that is too
+    long or not text raises InvalidText with ``field`` and ``row`` (1-based, as given); an
+    unknown status raises InvalidText(reason="status").
+    """
+    cleaned = []
+    for number, raw in enumerate(rows, start=1):
+        what = _cell_text(raw.get("what"), ACTION_TEXT_MAX, "what", number)
+        if not what:
+            continue  # the empty row a data editor adds, or one the facilitator emptied: no action
+        owner = _cell_text(raw.get("owner"), OWNER_MAX, "owner", number)
+        follow_up = _cell_text(raw.get("follow_up"), ACTION_TEXT_MAX, "follow_up", number)
+        deadline = parse_date(raw.get("deadline"), row=number)
+        status = _cell_status(raw.get("status"), number)
+        cleaned.append(
+            {
+                "id": _cell_id(raw.get("id")),
+                "position": len(cleaned) + 1,
+                "what": what,
+                "owner": owner,
+                "deadline": deadline.isoformat() if deadline else None,
+                "follow_up": follow_up,
+                "status": status,
+            }
+        )
+    return cleaned
+
+
+_CONTENT = ("position", "what", "owner", "deadline", "follow_up", "status")
+
+
+def save_actions(store: Store, workshop_id: int, rows: Sequence[Mapping]) -> tuple[Action, ...]:
+    """Replace the workshop's action list with these rows (an ``st.data_editor``'s records), at once.
+
+    A row that carries the id of one of this workshop's actions updates that action, so its id
+    stays; other rows become new actions; actions no row carries are deleted. Nothing is saved
+    when any row is invalid (see ``clean_action_rows``).
+    """
+    cleaned = clean_action_rows(rows)
+    now = utcnow()
+    with store.write(workshop_id) as conn:
+        _lock_workshop(conn, workshop_id)
+        existing = {
+            r.id: r for r in conn.execute(select(_A).where(_A.c.workshop_id == workshop_id)).all()
+        }
+        kept: set[int] = set()
+        updates, inserts = [], []
+        for row in cleaned:
+            action_id = row.pop("id")
+            if action_id in existing and action_id not in kept:
+                kept.add(action_id)
+                old = existing[action_id]
+                if any(getattr(old, key) != row[key] for key in _CONTENT):
+                    updates.append((action_id, row))
+            else:
+                # An id of another workshop, of an action deleted meanwhile, or a copied row: new.
+                inserts.append(row)
+        gone = set(existing) - kept
+        if gone:
+            conn.execute(delete(_A).where(_A.c.id.in_(gone)))
+        for action_id, row in updates:
+            conn.execute(update(_A).where(_A.c.id == action_id).values(**row, updated_at=now))
+        if inserts:
+            conn.execute(
+                _A.insert(),
+                [{**row, "workshop_id": workshop_id, "created_at": now, "updated_at": now} for row in inserts],
+            )
+    return list_actions(store, workshop_id)
+
+
+def action_warnings(action: Action, today: date) -> tuple[str, ...]:
+    """Return what the facilitator should look at in an action: "deadline_past", "owner_missing".
+
+    These are warnings, never errors: a plan may be saved with them. A done or dropped action
+    has none.
+    """
+    if action.status in SETTLED_STATUSES:
+        return ()
+    warnings = []
+    if action.deadline is not None and action.deadline < today:
+        warnings.append(WARNING_DEADLINE_PAST)
+    if not action.owner.strip():
+        warnings.append(WARNING_OWNER_MISSING)
+    return tuple(warnings)
+
+
+# --- trin 6: following the plan up -----------------------------------------------------------------
+
+
+def set_follow_up(
+    store: Store, workshop_id: int, process_text: str | None, next_follow_up: date | None
+) -> tuple[str, date | None]:
+    """Save how the group follows up on the plan (several lines; empty clears) and the next date."""
+    process = _optional_text(process_text, ANSWER_MAX)
+    when = parse_date(next_follow_up, field="next_follow_up")
+    values = {
+        "follow_up_process": process,
+        "next_follow_up": when.isoformat() if when else None,
+        "updated_at": utcnow(),
+    }
+    with store.write(workshop_id) as conn:
+        _lock_workshop(conn, workshop_id)
+        if not conn.execute(update(_PLAN).where(_PLAN.c.workshop_id == workshop_id).values(**values)).rowcount:
+            conn.execute(_PLAN.insert().values(workshop_id=workshop_id, **values))
+    return follow_up(store, workshop_id)
+
+
+def follow_up(store: Store, workshop_id: int) -> tuple[str, date | None]:
+    """Return (how the plan is followed up, "" when not written; the next follow-up date or None)."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(_PLAN.c.follow_up_process, _PLAN.c.next_follow_up).where(_PLAN.c.workshop_id == workshop_id)
+        ).first()
+    if row is None:
+        return "", None
+    return row.follow_up_process or "", date.fromisoformat(row.next_follow_up) if row.next_follow_up else None

@@ -1,0 +1,797 @@
+"""Problemløseren trin 1-4 on the phone (pages/join.py) and on the shared screen (pages/screen.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fea_core import decisions, items, placement, workshops
+from fea_core.model import (
+    ACTIVITY_IDEAS,
+    ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_PROBLEMS,
+    ACTIVITY_SOLUTION_MATRIX,
+)
+
+HOSTILE = "**x** [l](javascript:alert(1)) <b>y</b>"
+HOSTILE_ESCAPED = r"\*\*x\*\* \[l\]\(javascript\:alert\(1\)\) \<b\>y\<\/b\>"
+SENT = "Tak! Det er sendt til storskærmen."
+CLOSED = "Trinnet er lukket. Det, du har sendt, er gemt."
+STALE = (
+    "Punktet er blevet samlet med et andet eller skjult imens. "
+    "Din placering blev ikke gemt; se den opdaterede liste."
+)
+MATRIX_HIDDEN = "Placeringerne er skjult, mens I placerer. Facilitator viser dem, når alle er klar."
+NEW_ACTIVITY_LABELS = {
+    ACTIVITY_PROBLEMS: "Trin 1: Problematikker",
+    ACTIVITY_PROBLEM_MATRIX: "Trin 2: Vælg et problem",
+    ACTIVITY_IDEAS: "Trin 3: Idéer til løsninger",
+    ACTIVITY_SOLUTION_MATRIX: "Trin 4: Prioritér løsning",
+}
+
+
+# --- fixtures and helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def room(store, make_workshop):
+    """Return a function that creates a workshop already in a Problemløseren activity."""
+
+    def make(activity: str, *, is_open: bool = True, name: str = "Temadag i Lager Nord"):
+        workshop = make_workshop(name)
+        workshop = workshops.set_activity(store, workshop.id, activity)
+        if not is_open:
+            workshop = workshops.set_activity_open(store, workshop.id, False)
+        return workshop
+
+    return make
+
+
+@pytest.fixture
+def add(store):
+    """Return a function that adds items as the facilitator and returns them in order."""
+
+    def do_add(workshop, kind: str, *texts: str):
+        return [items.add_item_as_facilitator(store, workshop.id, kind, text) for text in texts]
+
+    return do_add
+
+
+def phone(app, view, participant):
+    """Open the join page as the phone that holds this participant's token."""
+    return view.ok(app(query={"p": participant.token}).run())
+
+
+def open_screen(app, view, user, code):
+    at = view.ok(app(user=user, query={"w": code}).run())
+    return view.ok(at.switch_page("pages/screen.py").run())
+
+
+def submitter(at, form_prefix: str):
+    """Return the one form submit button of the form whose id starts with form_prefix."""
+    found = [b for b in at.button if b.proto.is_form_submitter and b.form_id.startswith(form_prefix)]
+    assert len(found) == 1, f"expected one submit button in {form_prefix!r}, got {[b.form_id for b in at.button]}"
+    return found[0]
+
+
+def send(at, view, text: str | None, *, kind: str | None = None, raw: bool = False):
+    """Type a text on the phone (trin 1 or 3) and press Send."""
+    if kind is not None:
+        at.segmented_control(key="item_kind").set_value(kind)
+    if text is not None:
+        box = at.text_area(key="item_text")
+        if raw:  # skip AppTest's own max_chars check, as a client that ignores it would
+            box.set_value(text)
+        else:
+            box.input(text)
+    return view.ok(view.button(at, "Send").click().run())
+
+
+def place(at, view, item_id: int, *, x: int | None = None, y: int | None = None):
+    """Choose values on a card's scales and press its save button."""
+    if y is not None:
+        at.segmented_control(key=f"y_{item_id}").set_value(y)
+    if x is not None:
+        at.segmented_control(key=f"x_{item_id}").set_value(x)
+    return view.ok(submitter(at, f"place_{item_id}_").click().run())
+
+
+def card_keys(at) -> list[str]:
+    return [c.key for c in at.segmented_control if c.key and re.fullmatch(r"[xy]_\d+", c.key)]
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def mine(store, workshop, participant, kind):
+    return [i for i in items.list_items(store, workshop.id, kind) if i.author_participant_id == participant.id]
+
+
+# --- phone, trin 1 ----------------------------------------------------------------------------
+
+
+def test_trin_1_on_the_phone_shows_the_step_title_and_a_problem_or_keep_form(app, view, room, join):
+    at = phone(app, view, join(room(ACTIVITY_PROBLEMS)))
+
+    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
+    kind = at.segmented_control(key="item_kind")
+    assert kind.options == ["Et problem", "Det fungerer godt"]
+    assert kind.value == "problem"
+    box = at.text_area(key="item_text")
+    assert box.label == "Skriv kort (ét punkt ad gangen)"
+    assert box.max_chars == items.ITEM_TEXT_MAX == 200
+    assert view.button(at, "Send").proto.is_form_submitter
+
+
+def test_sending_a_problem_saves_it_thanks_the_phone_and_lists_it_under_du_har_sendt(
+    app, view, store, room, join
+):
+    workshop = room(ACTIVITY_PROBLEMS)
+    participant = join(workshop)
+    at = phone(app, view, participant)
+
+    send(at, view, "Vi når ikke at holde pauser")
+
+    [saved] = items.list_items(store, workshop.id, "problem")
+    assert (saved.text, saved.number) == ("Vi når ikke at holde pauser", 1)
+    assert saved.author_participant_id == participant.id
+    assert items.list_items(store, workshop.id, "keep") == []
+    assert texts(at.success) == [SENT]
+    assert "Du har sendt 1:" in texts(at.caption)
+    assert texts(at.text) == ["• Vi når ikke at holde pauser"]
+
+
+def test_choosing_det_fungerer_godt_saves_a_keep_item(app, view, store, room, join):
+    workshop = room(ACTIVITY_PROBLEMS)
+    participant = join(workshop)
+    at = phone(app, view, participant)
+
+    send(at, view, "Vi hjælper hinanden på travle dage", kind="keep")
+
+    assert [i.text for i in mine(store, workshop, participant, "keep")] == ["Vi hjælper hinanden på travle dage"]
+    assert items.list_items(store, workshop.id, "problem") == []
+    assert texts(at.success) == [SENT]
+    assert texts(at.text) == ["• Vi hjælper hinanden på travle dage"]
+
+
+@pytest.mark.parametrize("typed", [None, "   \n  "])
+def test_an_empty_text_is_refused_with_feltet_maa_ikke_vaere_tomt(app, view, store, room, join, typed):
+    workshop = room(ACTIVITY_PROBLEMS)
+    at = phone(app, view, join(workshop))
+
+    send(at, view, typed)
+
+    assert texts(at.error) == ["Feltet må ikke være tomt."]
+    assert not at.success
+    assert items.list_items(store, workshop.id, "problem") == []
+
+
+def test_a_201_character_text_never_reaches_the_list_the_text_area_stops_at_200(app, view, store, room, join):
+    # Streamlit itself cuts a text_area's value to max_chars on the server, so a client that
+    # ignores the limit gets 200 characters saved, never 201 (the domain's "too long" message
+    # for the limit cannot be reached through this page).
+    workshop = room(ACTIVITY_PROBLEMS)
+    at = phone(app, view, join(workshop))
+    assert at.text_area(key="item_text").max_chars == 200
+
+    send(at, view, "a" * 200 + "b", raw=True)
+
+    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["a" * 200]
+    assert not at.error
+
+
+def test_a_200_character_text_is_taken(app, view, store, room, join):
+    workshop = room(ACTIVITY_PROBLEMS)
+    at = phone(app, view, join(workshop))
+
+    send(at, view, "a" * 200)
+
+    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["a" * 200]
+    assert texts(at.success) == [SENT]
+
+
+def test_an_exact_duplicate_in_other_case_and_spacing_names_the_existing_number_and_saves_nothing(
+    app, view, store, room, join, add
+):
+    workshop = room(ACTIVITY_PROBLEMS)
+    add(workshop, "problem", "Vi når ikke at holde pauser")
+    participant = join(workshop)
+    at = phone(app, view, participant)
+
+    send(at, view, "  vi NÅR ikke   at holde PAUSER ")
+
+    assert texts(at.error) == ["Det står der allerede (nr. 1)."]
+    assert not at.success
+    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["Vi når ikke at holde pauser"]
+    assert mine(store, workshop, participant, "problem") == []
+
+
+def test_a_closed_trin_1_shows_trinnet_er_lukket_and_no_form(app, view, room, join):
+    at = phone(app, view, join(room(ACTIVITY_PROBLEMS, is_open=False)))
+
+    assert texts(at.info) == [CLOSED]
+    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
+    assert not at.text_area
+    assert not [b for b in at.button if b.label == "Send"]
+    assert not [c for c in at.segmented_control if c.key == "item_kind"]
+
+
+def test_a_problem_sent_just_after_the_step_closed_is_reported_as_not_saved(app, view, store, room, join):
+    # The phone drew the form, then the facilitator closed the step: the phone must not be told
+    # "what you sent is saved" about a text that was dropped.
+    workshop = room(ACTIVITY_PROBLEMS)
+    at = phone(app, view, join(workshop))
+    at.text_area(key="item_text").input("Vi når ikke at holde pauser")
+    workshops.set_activity_open(store, workshop.id, False)
+
+    view.ok(view.button(at, "Send").click().run())
+
+    assert items.list_items(store, workshop.id, "problem") == []
+    assert not at.success
+    # Today the phone shows only "Trinnet er lukket. Det, du har sendt, er gemt.": the typed
+    # text is dropped without a word. The domain's RoundClosed message says what happened.
+    assert any("blev ikke gemt" in e for e in texts(at.error)), view.text(at)
+
+
+def test_a_hostile_text_is_listed_on_the_phone_as_plain_text(app, view, store, room, join):
+    workshop = room(ACTIVITY_PROBLEMS)
+    at = phone(app, view, join(workshop))
+
+    send(at, view, HOSTILE)
+
+    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == [HOSTILE]
+    assert texts(at.text) == [f"• {HOSTILE}"]  # st.text: never Markdown or HTML
+    rendered = [e.value for e in list(at.markdown) + list(at.caption) + list(at.subheader)]
+    assert not any("javascript" in value for value in rendered)
+
+
+# --- phone, trin 2 ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trin_2(store, room, add, join):
+    """Return (workshop, [three problems], participant) with the problem matrix open."""
+    workshop = room(ACTIVITY_PROBLEMS)
+    problems = add(workshop, "problem", "Vi når ikke at holde pauser", "For mange afbrydelser", "Uklare roller")
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
+    return workshop, problems, join(workshop)
+
+
+def test_trin_2_shows_one_card_per_visible_problem_and_none_for_merged_or_hidden_ones(
+    app, view, store, trin_2, add
+):
+    workshop, (p1, p2, p3), participant = trin_2
+    [p4] = add(workshop, "problem", "Ingen tid til oplæring")
+    items.merge_items(store, p1.id, [p2.id])
+    items.hide_item(store, p4.id)
+
+    at = phone(app, view, participant)
+
+    assert "Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.subheader)
+    assert card_keys(at) == [f"y_{p1.id}", f"x_{p1.id}", f"y_{p3.id}", f"x_{p3.id}"]
+    assert [b.label for b in at.button if b.proto.is_form_submitter] == ["Gem placering", "Gem placering"]
+    cards = [m for m in texts(at.markdown) if m.startswith("**")]
+    assert cards == ["**1.** Vi når ikke at holde pauser", "**3.** Uklare roller"]
+    assert "Placér hvert punkt på de to skalaer. Du kan springe et punkt over. 0 af 2 placeret." in texts(at.caption)
+
+
+def test_the_problem_scales_read_antal_beroerte_and_problemets_konsekvenser_low_to_high(app, view, trin_2):
+    workshop, (p1, *_), participant = trin_2
+    at = phone(app, view, participant)
+
+    y, x = at.segmented_control(key=f"y_{p1.id}"), at.segmented_control(key=f"x_{p1.id}")
+    assert (y.label, y.options) == ("Antal berørte: Få → Mange", ["1", "2", "3", "4", "5"])
+    assert (x.label, x.options) == ("Problemets konsekvenser: Små → Store", ["1", "2", "3", "4", "5"])
+    assert y.value is None and x.value is None
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "quadrant"),
+    [(5, 5, "Her skal vi gøre en indsats"), (1, 1, "Ikke relevant"), (5, 1, "Måske relevant")],
+)
+def test_placing_a_problem_on_both_scales_saves_it_and_names_the_quadrant(
+    app, view, store, trin_2, x, y, quadrant
+):
+    workshop, (p1, p2, _), participant = trin_2
+    at = phone(app, view, participant)
+
+    place(at, view, p1.id, x=x, y=y)
+
+    assert placement.my_placements(store, participant, "problem") == {p1.id: (x, y)}
+    assert f"Lander i: {quadrant}" in texts(at.caption)
+    assert not at.error and not at.warning
+    assert submitter(at, f"place_{p1.id}_").label == "Opdatér placering"
+    assert submitter(at, f"place_{p2.id}_").label == "Gem placering"
+    assert "Placér hvert punkt på de to skalaer. Du kan springe et punkt over. 1 af 3 placeret." in texts(at.caption)
+
+
+def test_moving_a_placement_replaces_the_saved_one(app, view, store, trin_2):
+    workshop, (p1, *_), participant = trin_2
+    placement.place_item(store, participant, p1.id, 5, 5)
+    at = phone(app, view, participant)
+    assert at.segmented_control(key=f"x_{p1.id}").value == 5
+
+    place(at, view, p1.id, x=1, y=1)
+
+    assert placement.my_placements(store, participant, "problem") == {p1.id: (1, 1)}
+    assert "Lander i: Ikke relevant" in texts(at.caption)
+
+
+@pytest.mark.parametrize("chosen", [{"y": 4}, {"x": 4}, {}])
+def test_choosing_only_one_scale_asks_for_both_and_saves_nothing(app, view, store, trin_2, chosen):
+    workshop, (p1, *_), participant = trin_2
+    at = phone(app, view, participant)
+
+    place(at, view, p1.id, **chosen)
+
+    assert texts(at.warning) == ["Vælg et tal på begge skalaer."]
+    assert placement.my_placements(store, participant, "problem") == {}
+    assert not [c for c in texts(at.caption) if c.startswith("Lander i:")]
+
+
+@pytest.mark.parametrize("change", ["merge", "hide"])
+def test_a_problem_merged_or_hidden_after_the_phone_drew_it_is_refused_with_the_stale_message(
+    app, view, store, trin_2, change
+):
+    workshop, (p1, p2, _), participant = trin_2
+    at = phone(app, view, participant)
+    at.segmented_control(key=f"y_{p2.id}").set_value(5)
+    at.segmented_control(key=f"x_{p2.id}").set_value(5)
+    if change == "merge":
+        items.merge_items(store, p1.id, [p2.id])
+    else:
+        items.hide_item(store, p2.id)
+
+    view.ok(submitter(at, f"place_{p2.id}_").click().run())
+
+    assert placement.my_placements(store, participant, "problem") == {}
+    assert f"y_{p2.id}" not in card_keys(at)  # the card is gone with the item
+    assert texts(at.error) == [STALE]
+
+
+def test_a_stale_message_does_not_surface_later_when_the_item_comes_back(app, view, store, trin_2):
+    # The refused placement of a merged item must not greet the phone minutes later, when the
+    # facilitator undoes the merge and the card is drawn again.
+    workshop, (p1, p2, _), participant = trin_2
+    at = phone(app, view, participant)
+    at.segmented_control(key=f"y_{p2.id}").set_value(5)
+    at.segmented_control(key=f"x_{p2.id}").set_value(5)
+    items.merge_items(store, p1.id, [p2.id])
+    view.ok(submitter(at, f"place_{p2.id}_").click().run())
+
+    items.unmerge_item(store, p2.id)
+    view.ok(at.run())
+
+    assert f"y_{p2.id}" in card_keys(at)
+    assert STALE not in texts(at.error)
+
+
+def test_a_placement_sent_just_after_the_step_closed_is_refused(app, view, store, trin_2):
+    workshop, (p1, *_), participant = trin_2
+    at = phone(app, view, participant)
+    at.segmented_control(key=f"y_{p1.id}").set_value(5)
+    at.segmented_control(key=f"x_{p1.id}").set_value(5)
+    workshops.set_activity_open(store, workshop.id, False)
+
+    view.ok(submitter(at, f"place_{p1.id}_").click().run())
+
+    assert placement.my_placements(store, participant, "problem") == {}
+    assert texts(at.error) == ["Runden er lukket, så dit svar blev ikke gemt. Dine tidligere svar er bevaret."]
+    assert not card_keys(at)
+
+
+def test_after_trin_2_closed_placing_is_impossible_and_the_saved_quadrant_still_shows(app, view, store, trin_2):
+    workshop, (p1, p2, _), participant = trin_2
+    placement.place_item(store, participant, p1.id, 5, 5)
+    workshops.set_activity_open(store, workshop.id, False)
+
+    at = phone(app, view, participant)
+
+    assert texts(at.info) == [CLOSED]
+    assert not card_keys(at)
+    assert not [b for b in at.button if b.proto.is_form_submitter]
+    assert "Lander i: Her skal vi gøre en indsats" in texts(at.caption)
+    assert "**1.** Vi når ikke at holde pauser" in texts(at.markdown)
+
+
+def test_trin_2_with_no_problems_asks_the_phone_to_wait(app, view, room, join):
+    at = phone(app, view, join(room(ACTIVITY_PROBLEM_MATRIX)))
+
+    assert texts(at.info) == ["Der er endnu intet at placere. Vent et øjeblik."]
+    assert not card_keys(at)
+
+
+# --- phone, trin 3 ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chosen_problem(store, room, add):
+    """Return a workshop whose problem 2 is chosen and described, and that problem."""
+    workshop = room(ACTIVITY_PROBLEMS)
+    _, problem = add(workshop, "problem", "Vi når ikke at holde pauser", "For mange afbrydelser **nu**")
+    decisions.choose_problem(store, workshop.id, problem.id)
+    decisions.describe_problem(store, workshop.id, "Telefonen ringer hele tiden.\nIsær om morgenen.")
+    return workshop, problem
+
+
+def test_trin_3_shows_the_chosen_problem_and_its_description(app, view, store, chosen_problem, join):
+    workshop, problem = chosen_problem
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+
+    at = phone(app, view, join(workshop))
+
+    assert "Trin 3: Find idéer til løsninger" in texts(at.subheader)
+    assert "Det valgte problem" in texts(at.caption)
+    assert r"#### For mange afbrydelser \*\*nu\*\*" in texts(at.markdown)
+    assert "Telefonen ringer hele tiden.\nIsær om morgenen." in texts(at.text)
+    assert not at.warning
+
+
+def test_trin_3_without_a_chosen_problem_says_so(app, view, room, join):
+    at = phone(app, view, join(room(ACTIVITY_IDEAS)))
+
+    assert texts(at.warning) == ["Der er endnu ikke valgt et problem (trin 2)."]
+    assert at.text_area(key="item_text")  # ideas may still be sent
+
+
+def test_sending_an_idea_in_trin_3_saves_an_item_of_kind_idea(app, view, store, chosen_problem, join):
+    workshop, _ = chosen_problem
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    participant = join(workshop)
+    at = phone(app, view, participant)
+    assert at.text_area(key="item_text").label == "Din idé til en løsning (én ad gangen)"
+    assert not [c for c in at.segmented_control if c.key == "item_kind"]  # ideas only
+
+    send(at, view, "15 minutters fælles opsamling hver fredag")
+
+    assert [(i.kind, i.text) for i in mine(store, workshop, participant, "idea")] == [
+        ("idea", "15 minutters fælles opsamling hver fredag")
+    ]
+    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == [
+        "Vi når ikke at holde pauser", "For mange afbrydelser **nu**"
+    ]
+    assert texts(at.success) == [SENT]
+    assert texts(at.text)[-1] == "• 15 minutters fælles opsamling hver fredag"
+
+
+# --- phone, trin 4 ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trin_4(store, chosen_problem, add, join):
+    """Return (workshop, idea, participant) with the solution matrix open."""
+    workshop, _ = chosen_problem
+    workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    [idea] = add(workshop, "idea", "15 minutters fælles opsamling hver fredag")
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_SOLUTION_MATRIX)
+    return workshop, idea, join(workshop)
+
+
+def test_trin_4_lists_ressourceforbrug_high_to_low(app, view, trin_4):
+    workshop, idea, participant = trin_4
+
+    at = phone(app, view, participant)
+
+    assert "Trin 4: Prioritér den bedste løsning" in texts(at.subheader)
+    x, y = at.segmented_control(key=f"x_{idea.id}"), at.segmented_control(key=f"y_{idea.id}")
+    assert x.label == "Ressourceforbrug: Høj → Lav"
+    assert x.options == ["5", "4", "3", "2", "1"]
+    assert (y.label, y.options) == ("Effekt: Lav → Høj", ["1", "2", "3", "4", "5"])
+    assert "Det valgte problem" in texts(at.caption)  # the frame stays in view
+
+
+def test_placing_effect_5_and_resources_1_lands_in_det_her_skal_prioriteres(app, view, store, trin_4):
+    workshop, idea, participant = trin_4
+    at = phone(app, view, participant)
+
+    place(at, view, idea.id, x=1, y=5)
+
+    assert placement.my_placements(store, participant, "idea") == {idea.id: (1, 5)}
+    assert "Lander i: Det her skal prioriteres" in texts(at.caption)
+
+
+def test_placing_effect_5_and_resources_5_lands_in_maaske_relevant(app, view, store, trin_4):
+    workshop, idea, participant = trin_4
+    at = phone(app, view, participant)
+
+    place(at, view, idea.id, x=5, y=5)
+
+    assert placement.my_placements(store, participant, "idea") == {idea.id: (5, 5)}
+    assert "Lander i: Måske relevant" in texts(at.caption)
+
+
+# --- the shared screen ------------------------------------------------------------------------
+
+
+def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, view, facilitator, room):
+    workshop = room(ACTIVITY_PROBLEMS)
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    options = at.sidebar.radio(key="activity").options
+    assert options[2:6] == list(NEW_ACTIVITY_LABELS.values())
+
+
+@pytest.mark.parametrize("activity", list(NEW_ACTIVITY_LABELS))
+def test_choosing_a_step_in_the_radio_changes_the_activity_and_bumps_the_stage(
+    app, view, store, facilitator, make_workshop, activity
+):
+    workshop = make_workshop()
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    view.ok(at.sidebar.radio(key="activity").set_value(activity).run())
+
+    now = workshops.get_workshop(store, workshop.id)
+    assert now.activity == activity
+    assert now.stage == workshop.stage + 1
+    assert now.activity_open and not now.results_visible
+    number = list(NEW_ACTIVITY_LABELS).index(activity) + 1
+    assert any(m.startswith(f"### Trin {number}: ") for m in texts(at.markdown))
+
+
+@pytest.fixture
+def screen_trin_1(store, room, add, join):
+    """Return a workshop in trin 1 with three problems (one sent by a phone) and two keep items."""
+    workshop = room(ACTIVITY_PROBLEMS)
+    problems = add(workshop, "problem", "Vi når ikke at holde pauser", "For mange afbrydelser")
+    problems.append(items.submit_item(store, join(workshop), "problem", HOSTILE))
+    keeps = add(workshop, "keep", "Vi hjælper hinanden", "God stemning til morgenmødet")
+    return workshop, problems, keeps
+
+
+def test_trin_1_on_the_screen_lists_problems_and_keep_items_numbered_as_plain_text(
+    app, view, facilitator, screen_trin_1
+):
+    workshop, _, _ = screen_trin_1
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    markdown = texts(at.markdown)
+    assert "### Trin 1: Tal om problematikker i arbejdsmiljøet" in markdown
+    assert "#### Problemer (3)" in markdown
+    assert "#### Det fungerer godt – det vil vi holde fast i (2)" in markdown
+    listed = [m for m in markdown if m.startswith("**")]
+    assert listed == [
+        "**1.** Vi når ikke at holde pauser",
+        "**2.** For mange afbrydelser",
+        f"**3.** {HOSTILE_ESCAPED}",
+        "**1.** Vi hjælper hinanden",
+        "**2.** God stemning til morgenmødet",
+    ]
+    assert not any(re.search(r"(?<!\\)[*<>\[\]()]", m.split(" ", 1)[1]) for m in listed)
+
+
+def test_a_merged_target_on_the_screen_shows_samlet_med_nr(app, view, store, facilitator, screen_trin_1):
+    workshop, (p1, p2, p3), _ = screen_trin_1
+    items.merge_items(store, p1.id, [p2.id, p3.id])
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert "#### Problemer (1)" in texts(at.markdown)
+    assert "Samlet med nr. 2, 3" in texts(at.caption)
+    assert "**2.** For mange afbrydelser" not in texts(at.markdown)
+
+
+def test_the_facilitator_adds_a_problem_said_aloud(app, view, store, facilitator, screen_trin_1):
+    workshop, _, _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+    assert [e.label for e in at.expander][:1] == ["Redigér problemerne"]
+
+    [field] = [t for t in at.text_input if t.label == "Tilføj et problem, der bliver sagt højt"]
+    field.input("Vi mangler sparring")
+    view.ok(submitter(at, "add_problem").click().run())
+
+    added = items.list_items(store, workshop.id, "problem")[-1]
+    assert (added.number, added.text, added.author_participant_id) == (4, "Vi mangler sparring", None)
+    assert "**4.** Vi mangler sparring" in texts(at.markdown)
+    assert "#### Problemer (4)" in texts(at.markdown)
+
+
+def test_the_facilitator_edits_the_wording_of_a_problem(app, view, store, facilitator, screen_trin_1):
+    workshop, (_, p2, _), _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    view.ok(at.selectbox(key="edit_problem").set_value(p2.id).run())
+    at.text_input(key=f"text_problem_{p2.id}").input("For mange afbrydelser i vagten")
+    view.ok(at.button(key="save_problem").click().run())
+
+    edited = items.get_item(store, p2.id)
+    assert (edited.number, edited.text) == (2, "For mange afbrydelser i vagten")
+    assert "**2.** For mange afbrydelser i vagten" in texts(at.markdown)
+
+
+def test_the_facilitator_hides_a_problem_and_shows_it_again(app, view, store, facilitator, screen_trin_1):
+    workshop, (p1, p2, _), _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    view.ok(at.selectbox(key="edit_problem").set_value(p2.id).run())
+    view.ok(at.button(key="hide_problem").click().run())
+
+    assert items.get_item(store, p2.id).hidden is True
+    assert "**2.** For mange afbrydelser" not in texts(at.markdown)
+    assert "#### Problemer (2)" in texts(at.markdown)
+    unhide = at.button(key=f"unhide_{p2.id}")
+    assert unhide.label == "Vis igen: 2. For mange afbrydelser"
+
+    view.ok(unhide.click().run())
+
+    assert items.get_item(store, p2.id).hidden is False
+    assert "**2.** For mange afbrydelser" in texts(at.markdown)
+
+
+def test_the_facilitator_merges_two_problems_and_undoes_the_merge(app, view, store, facilitator, screen_trin_1):
+    workshop, (p1, p2, p3), _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+    assert at.button(key="merge_problem").disabled
+
+    view.ok(at.selectbox(key="into_problem").set_value(p1.id).run())
+    view.ok(at.multiselect(key="src_problem").set_value([p2.id, p3.id]).run())
+    view.ok(at.button(key="merge_problem").click().run())
+
+    assert [i.merged_into for i in (items.get_item(store, p2.id), items.get_item(store, p3.id))] == [p1.id, p1.id]
+    assert [i.id for i in items.list_items(store, workshop.id, "problem")] == [p1.id]
+    assert "Samlet med nr. 2, 3" in texts(at.caption)
+    undo = at.button(key=f"unmerge_{p2.id}")
+    assert undo.label == "Fortryd sammenlægning: 2. For mange afbrydelser"
+
+    view.ok(undo.click().run())
+
+    assert items.get_item(store, p2.id).merged_into is None
+    assert items.get_item(store, p3.id).merged_into == p1.id
+    assert [i.id for i in items.list_items(store, workshop.id, "problem")] == [p1.id, p2.id]
+    assert "Samlet med nr. 3" in texts(at.caption)
+    assert "**2.** For mange afbrydelser" in texts(at.markdown)
+
+
+def test_a_duplicate_typed_by_the_facilitator_is_refused_with_its_number(app, view, store, facilitator, screen_trin_1):
+    workshop, _, _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    [field] = [t for t in at.text_input if t.label == "Tilføj et problem, der bliver sagt højt"]
+    field.input("for MANGE afbrydelser")
+    view.ok(submitter(at, "add_problem").click().run())
+
+    assert texts(at.error) == ["Det står der allerede (nr. 2)."]
+    assert len(items.list_items(store, workshop.id, "problem")) == 3
+
+
+@pytest.fixture
+def screen_trin_2(store, room, add, join):
+    """Return a workshop in trin 2 with four problems placed by two phones (the 4th by nobody)."""
+    workshop = room(ACTIVITY_PROBLEMS)
+    problems = add(workshop, "problem", "Pauser", "Afbrydelser", "Roller", "Oplæring")
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
+    for _ in range(2):
+        participant = join(workshop)
+        for problem, (x, y) in zip(problems, [(5, 5), (1, 1), (2, 5)]):
+            placement.place_item(store, participant, problem.id, x, y)
+    return workshops.get_workshop(store, workshop.id), problems
+
+
+def test_trin_2_with_results_hidden_shows_the_hidden_message_and_no_chart(app, view, facilitator, screen_trin_2):
+    workshop, _ = screen_trin_2
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert "### Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.markdown)
+    assert MATRIX_HIDDEN in texts(at.info)
+    assert not at.get("vega_lite_chart")
+    assert not at.dataframe
+    assert "Vis resultater" in [b.label for b in at.sidebar.button]
+
+
+def test_trin_2_with_results_shown_draws_the_matrix_and_a_table_with_the_verbatim_quadrants(
+    app, view, store, facilitator, screen_trin_2
+):
+    workshop, _ = screen_trin_2
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    view.ok(view.button(at, "Vis resultater").click().run())
+
+    assert workshops.get_workshop(store, workshop.id).results_visible is True
+    assert MATRIX_HIDDEN not in texts(at.info)
+    assert len(at.get("vega_lite_chart")) == 1
+    [table] = at.dataframe
+    frame = table.value
+    assert list(frame.columns) == ["Nr.", "Tekst", "Felt", "Placeringer"]
+    assert list(frame["Nr."]) == [1, 3, 2, 4]
+    assert list(frame["Felt"]) == ["Her skal vi gøre en indsats", "Måske relevant", "Ikke relevant", ""]
+    assert list(frame["Placeringer"]) == [2, 2, 2, 0]
+
+
+def test_choosing_a_problem_and_describing_it_saves_both_decisions(app, view, store, facilitator, screen_trin_2):
+    workshop, (p1, *_) = screen_trin_2
+    at = open_screen(app, view, facilitator, workshop.code)
+    assert at.selectbox(key="pick_problem").value is None
+    assert at.button(key="choose_btn_problem").disabled
+
+    view.ok(at.selectbox(key="pick_problem").set_value(p1.id).run())
+    view.ok(at.button(key="choose_btn_problem").click().run())
+
+    assert decisions.get_decisions(store, workshop.id).chosen_problem_id == p1.id
+    assert at.selectbox(key="pick_problem").value == p1.id
+
+    at.text_area(key="describe").input("Vi holder ikke pauser.\nIsær i weekenden.")
+    view.ok(at.button(key="save_description").click().run())
+
+    chosen = decisions.get_decisions(store, workshop.id)
+    assert chosen.chosen_problem_id == p1.id
+    assert chosen.problem_description == "Vi holder ikke pauser.\nIsær i weekenden."
+    assert at.text_area(key="describe").label == "Beskriv det problem, I vil gøre noget ved:"
+
+
+@pytest.fixture
+def screen_trin_4(store, chosen_problem, add, join):
+    """Return a workshop in trin 4 with two ideas placed by one phone."""
+    workshop, _ = chosen_problem
+    workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    ideas = add(workshop, "idea", "Fast pause kl. 10", "Nyt vagtsystem")
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_SOLUTION_MATRIX)
+    participant = join(workshop)
+    placement.place_item(store, participant, ideas[0].id, 1, 5)  # low resources, high effect
+    placement.place_item(store, participant, ideas[1].id, 5, 1)  # high resources, low effect
+    return workshops.get_workshop(store, workshop.id), ideas
+
+
+def test_trin_4_with_results_shown_uses_the_solution_matrix_labels(app, view, store, facilitator, screen_trin_4):
+    workshop, _ = screen_trin_4
+    workshops.set_results_visible(store, workshop.id, True)
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert "### Trin 4: Prioritér den bedste løsning" in texts(at.markdown)
+    assert len(at.get("vega_lite_chart")) == 1
+    frame = at.dataframe[0].value
+    assert list(frame["Tekst"]) == ["Fast pause kl. 10", "Nyt vagtsystem"]
+    assert list(frame["Felt"]) == ["Det her skal prioriteres", "Ikke relevant"]
+
+
+def test_choosing_an_idea_in_trin_4_saves_it(app, view, store, facilitator, screen_trin_4):
+    workshop, (_, idea) = screen_trin_4
+    at = open_screen(app, view, facilitator, workshop.code)
+    assert not [t for t in at.text_area if t.key == "describe"]  # trin 2 only
+
+    view.ok(at.selectbox(key="pick_idea").set_value(idea.id).run())
+    view.ok(at.button(key="choose_btn_idea").click().run())
+
+    chosen = decisions.get_decisions(store, workshop.id)
+    assert chosen.chosen_idea_id == idea.id
+    assert chosen.chosen_problem_id is not None  # the problem chosen in trin 2 stays
+    assert at.selectbox(key="pick_idea").value == idea.id
+
+
+def test_trin_3_on_the_screen_shows_the_chosen_problem_and_the_ideas(
+    app, view, store, facilitator, chosen_problem, add
+):
+    workshop, _ = chosen_problem
+    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    add(workshop, "idea", "Fast pause kl. 10")
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    markdown = texts(at.markdown)
+    assert "### Trin 3: Find idéer til løsninger" in markdown
+    assert r"#### For mange afbrydelser \*\*nu\*\*" in markdown
+    assert "Telefonen ringer hele tiden.\nIsær om morgenen." in texts(at.text)
+    assert "#### Idéer (1)" in markdown
+    assert r"**1.** Fast pause kl\. 10" in markdown
+    assert [e.label for e in at.expander if e.label.startswith("Redigér")] == ["Redigér idéerne"]
+
+
+def test_a_problem_sent_after_the_screen_was_drawn_is_offered_by_the_tools_on_the_next_run(
+    app, view, store, facilitator, screen_trin_1, join
+):
+    workshop, problems, _ = screen_trin_1
+    at = open_screen(app, view, facilitator, workshop.code)
+    late = items.submit_item(store, join(workshop), "problem", "Ingen tid til oplæring")
+
+    view.ok(at.run())
+
+    assert at.selectbox(key="into_problem").options == [
+        "1. Vi når ikke at holde pauser", "2. For mange afbrydelser", f"3. {HOSTILE}", "4. Ingen tid til oplæring"
+    ]
+    assert "**4.** Ingen tid til oplæring" in texts(at.markdown)
+    assert late.number == 4
+
