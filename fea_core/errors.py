@@ -65,3 +65,9 @@ class InvalidPlacement(FeaError):
     """A matrix position that is not a whole number from 1 to 5 on both axes."""
 
     code = "invalid_placement"
+
+
+class StoreBusy(FeaError):
+    """The database stayed locked past its busy timeout; nothing was saved, trying again works."""
+
+    code = "store_busy"

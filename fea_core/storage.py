@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from fea_core import schema
+from fea_core.errors import StoreBusy
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -81,7 +83,7 @@ class Store:
             # writer fails with "database is locked" instead of waiting on busy_timeout.
             conn = conn.execution_options(sqlite_immediate=True)
         try:
-            with conn.begin():
+            with self._busy_as_domain_error(), conn.begin():
                 yield conn
                 if workshop_id is not None:
                     values = {"revision": schema.workshops.c.revision + 1}
@@ -94,6 +96,17 @@ class Store:
                     )
         finally:
             conn.close()
+
+    @contextmanager
+    def _busy_as_domain_error(self) -> Iterator[None]:
+        # A server starved of CPU can hold SQLite's write lock past busy_timeout: tell the
+        # user to try again (the transaction rolled back, so nothing half-saved remains).
+        try:
+            yield
+        except OperationalError as error:
+            if self.is_sqlite and "locked" in str(error.orig):
+                raise StoreBusy() from error
+            raise
 
     def applied_migrations(self) -> list[str]:
         """Return the names of the migrations applied to this database, in order."""

@@ -325,3 +325,22 @@ def test_fifty_phones_joining_and_rating_at_once_lose_nothing(fresh_store, compe
     revision, stage = counters(fresh_store, competence_workshop.id)
     assert revision == competence_workshop.revision + 2 * PHONES
     assert stage == competence_workshop.stage
+
+
+def test_a_write_that_waits_past_the_busy_timeout_raises_store_busy_and_saves_nothing(tmp_path, monkeypatch):
+    from fea_core.errors import StoreBusy
+
+    monkeypatch.setattr(storage, "SQLITE_BUSY_TIMEOUT_MS", 50)  # read when a connection opens
+    path = tmp_path / "busy.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(StoreBusy):
+            with store.write() as conn:
+                conn.execute(schema.settings.insert().values(key="k", value="v"))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    with store.read() as conn:
+        assert conn.execute(select(schema.settings.c.key).where(schema.settings.c.key == "k")).first() is None

@@ -177,7 +177,8 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     facilitator.keyboard.press("Enter")
     wait_for_app(facilitator)
     facilitator.get_by_text("der mangler en ansvarlig").wait_for(timeout=10_000)
-    facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-handleplan.png"))
+    grid.scroll_into_view_if_needed()
+    facilitator.screenshot(path=str(SCREENSHOTS / "shared-screen-handleplan.png"))
 
     # The documents the workplace takes home.
     for label, suffix in (("Word", ".docx"), ("PDF", ".pdf")):
