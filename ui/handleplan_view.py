@@ -168,7 +168,7 @@ def follow_up_editor(workshop: Workshop) -> None:
 
 def export_buttons(workshop: Workshop) -> None:
     """Offer the handleplan as Word, PDF, Markdown and Excel, built only when clicked."""
-    lang = language()
+    lang = workshop.language  # the document is the workshop's, whatever this screen shows
 
     def build(extension: str):
         def make():

@@ -86,7 +86,8 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
     with left:
         st.vega_lite_chart(chart, width="content", theme=None, key=f"matrix_{kind}")
     with right:
-        st.dataframe(
+        # A static table: readable on a projector, and its cells are plain text in the page.
+        st.table(
             pd.DataFrame(
                 {
                     t("steps.col_number"): table["number"],
@@ -96,7 +97,6 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
                 }
             ),
             hide_index=True,
-            width="stretch",
         )
 
 

@@ -108,8 +108,12 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
     facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
-    table = facilitator.locator("[data-testid='stDataFrame']").first
+    table = facilitator.locator("[data-testid='stTable']").first
     table.wait_for(timeout=10_000)
+    # The plot's table puts each problem in its quadrant: no. 1 top right, no. 3 bottom left.
+    rows = table.locator("tbody tr")
+    cells = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()][:3] for i in range(2)]
+    assert cells == [["1", "Travlhed om morgenen", "Her skal vi gøre en indsats"], ["3", "Uklare roller i teamet", "Ikke relevant"]]
     choose_in_selectbox(facilitator, ".st-key-pick_problem", "1. Travlhed om morgenen")
     facilitator.locator(".st-key-choose_btn_problem").get_by_role("button").click()
     wait_for_app(facilitator)
@@ -132,6 +136,9 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
         place(phone, 2, 4, 5, "Lander i: Måske relevant")
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
+    idea_rows = facilitator.locator("[data-testid='stTable'] tbody tr")
+    assert "Det her skal prioriteres" in idea_rows.nth(0).inner_text()
+    assert "Måske relevant" in idea_rows.nth(1).inner_text()
     choose_in_selectbox(facilitator, ".st-key-pick_idea", "1. Fast morgenmøde")
     facilitator.locator(".st-key-choose_btn_idea").get_by_role("button").click()
     wait_for_app(facilitator)

@@ -678,7 +678,7 @@ def test_trin_2_with_results_hidden_shows_the_hidden_message_and_no_chart(app, v
     assert "### Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.markdown)
     assert MATRIX_HIDDEN in texts(at.info)
     assert not at.get("vega_lite_chart")
-    assert not at.dataframe
+    assert not at.table
     assert "Vis resultater" in [b.label for b in at.sidebar.button]
 
 
@@ -693,7 +693,7 @@ def test_trin_2_with_results_shown_draws_the_matrix_and_a_table_with_the_verbati
     assert workshops.get_workshop(store, workshop.id).results_visible is True
     assert MATRIX_HIDDEN not in texts(at.info)
     assert len(at.get("vega_lite_chart")) == 1
-    [table] = at.dataframe
+    [table] = at.table
     frame = table.value
     assert list(frame.columns) == ["Nr.", "Tekst", "Felt", "Placeringer"]
     assert list(frame["Nr."]) == [1, 3, 2, 4]
@@ -743,7 +743,7 @@ def test_trin_4_with_results_shown_uses_the_solution_matrix_labels(app, view, st
 
     assert "### Trin 4: Prioritér den bedste løsning" in texts(at.markdown)
     assert len(at.get("vega_lite_chart")) == 1
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     assert list(frame["Tekst"]) == ["Fast pause kl. 10", "Nyt vagtsystem"]
     assert list(frame["Felt"]) == ["Det her skal prioriteres", "Ikke relevant"]
 
