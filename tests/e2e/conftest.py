@@ -111,6 +111,12 @@ def wait_for_app(page, timeout: float = 20_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
     page.wait_for_timeout(300)
+    # Streamlit may greet the first session on a non-default page with a spurious
+    # "Page not found" dialog (streamlit/streamlit#9992) that blocks every input behind it.
+    notice = page.get_by_role("dialog").filter(has_text="Page not found")
+    if notice.count():
+        page.keyboard.press("Escape")
+        notice.wait_for(state="hidden", timeout=timeout)
 
 
 def warm_up(browser, base: str) -> None:
