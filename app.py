@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.auth import facilitator_username, screen_login, workshops_login
+from ui.auth import facilitator_username, facilitators_login, screen_login, workshops_login
 
 is_facilitator = facilitator_username() is not None
 st.set_page_config(
@@ -17,6 +17,9 @@ if is_facilitator:
     pages = [
         st.Page("pages/workshops.py", title="Workshops", icon=":material/event:", url_path="workshops"),
         st.Page("pages/screen.py", title="Storskærm", icon=":material/cast:", url_path="screen"),
+        st.Page(
+            "pages/facilitators.py", title="Facilitatorer", icon=":material/manage_accounts:", url_path="facilitators"
+        ),
         login,
         join,
     ]
@@ -26,5 +29,6 @@ else:
     gates = [
         st.Page(screen_login, title="Facilitator", url_path="screen"),
         st.Page(workshops_login, title="Facilitator", url_path="workshops"),
+        st.Page(facilitators_login, title="Facilitator", url_path="facilitators"),
     ]
     st.navigation([join, login, *gates], position="hidden").run()

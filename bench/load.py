@@ -171,7 +171,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
 
 
 async def idle_run(urls, pids, code, tokens, args) -> dict:
-    """Connect the phones, then let them only poll /api/live/<code> for --idle-seconds."""
+    """Connect the phones, then let them only poll /api/live/<token> for --idle-seconds."""
     counters, errors = Counter(), Counter()
     rss_start = rss_mib(pids)
     phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
@@ -181,7 +181,7 @@ async def idle_run(urls, pids, code, tokens, args) -> dict:
 
     async def poll(i: int, rng: random.Random):
         nonlocal failed
-        poller = LivePoller(urls[i % len(urls)], code, timeout=args.timeout)
+        poller = LivePoller(urls[i % len(urls)], tokens[i], timeout=args.timeout)
         first = time.monotonic() + rng.uniform(0, args.poll)  # browsers' timers are not in step
         k = 0
         while (at := first + k * args.poll) < deadline:

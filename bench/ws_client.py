@@ -5,7 +5,7 @@ The browser frontend talks to the server only through binary protobufs on
 query string, the page and every widget's value) and receives ``ForwardMsg``s
 (``new_session``, deltas with the elements, ``script_finished``). This module does
 the same, so the server does exactly the work a phone causes. It also has a tiny
-keep-alive HTTP client for the ``/api/live/<code>`` poll the phone's watcher makes.
+keep-alive HTTP client for the ``/api/live/<token>`` poll the phone's watcher makes.
 """
 
 from __future__ import annotations
@@ -197,12 +197,12 @@ class Phone:
 
 
 class LivePoller:
-    """The phone's watcher: GET /api/live/<code> over one keep-alive HTTP/1.1 connection."""
+    """The phone's watcher: GET /api/live/<participant token> over one keep-alive HTTP/1.1 connection."""
 
-    def __init__(self, base_url: str, code: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0):
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port or 80
-        self.path = f"{parts.path.rstrip('/')}/api/live/{code}"
+        self.path = f"{parts.path.rstrip('/')}/api/live/{token}"
         self.timeout = timeout
         self._reader = self._writer = None
 

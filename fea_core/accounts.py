@@ -3,19 +3,27 @@
 Create the first account from a shell on the server:
     python -m fea_core.accounts create USERNAME --name "Full Name"
 (the password is asked for, or read from FEA_NEW_PASSWORD for scripted set-ups).
+
+Logins go through ``verify_login``, which throttles failed attempts per username in the
+database (so every process sees the same count), for unknown usernames too.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import os
 import re
 import secrets
 import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import bcrypt
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from fea_core import schema
 from fea_core.errors import FeaError
@@ -23,13 +31,54 @@ from fea_core.storage import Store, open_store, utcnow
 from fea_core.text import clean_text
 
 _F = schema.facilitators
+_L = schema.login_failures
 PASSWORD_MIN = 10
+PASSWORD_MAX_BYTES = 72  # bcrypt reads no further (bcrypt 5 refuses longer passwords)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,64}$")
 COOKIE_KEY_SETTING = "cookie_key"
 
+# Login throttling: after LOCK_AFTER_FAILURES consecutive failures the account is locked for
+# FIRST_LOCK_SECONDS, doubling with every further failure, never longer than MAX_LOCK_SECONDS.
+LOCK_AFTER_FAILURES = 5
+FIRST_LOCK_SECONDS = 30
+MAX_LOCK_SECONDS = 15 * 60
+# Failures further back than this are forgotten (and their rows deleted).
+FAILURE_MEMORY = timedelta(days=1)
+
+LOGIN_OK = "ok"
+LOGIN_WRONG = "wrong"
+LOGIN_LOCKED = "locked"
+
 
 class InvalidAccount(FeaError):
+    """An account that cannot be saved; params: reason (username, password, password_too_long,
+    mismatch, exists, unknown) and limit where there is one."""
+
     code = "invalid_account"
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login attempt came to: ok (with the account), wrong, or locked (with seconds left)."""
+
+    status: str
+    username: str | None = None
+    name: str | None = None
+    seconds_left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == LOGIN_OK
+
+    @property
+    def locked(self) -> bool:
+        return self.status == LOGIN_LOCKED
 
 
 def hash_password(password: str) -> str:
@@ -37,13 +86,32 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
-def create_facilitator(store: Store, username: str, name: str, password: str) -> None:
-    """Create a facilitator account; usernames are lower case, passwords at least 10 characters."""
-    username = str(username).strip().lower()
-    if not USERNAME_PATTERN.match(username):
-        raise InvalidAccount(reason="username")
+def _check_new_password(password, password_again) -> None:
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         raise InvalidAccount(reason="password", limit=PASSWORD_MIN)
+    try:
+        size = len(password.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: no browser sends one, and bcrypt cannot hash it
+        raise InvalidAccount(reason="password", limit=PASSWORD_MIN) from None
+    if size > PASSWORD_MAX_BYTES:
+        raise InvalidAccount(reason="password_too_long", limit=PASSWORD_MAX_BYTES)
+    if password_again is not None and password_again != password:
+        raise InvalidAccount(reason="mismatch")
+
+
+def create_facilitator(
+    store: Store, username: str, name: str, password: str, *, password_again: str | None = None
+) -> None:
+    """Create a facilitator account; usernames are lower case, passwords at least 10 characters.
+
+    :param password_again: the password typed a second time (a form's check), if any.
+    """
+    if not isinstance(username, str):  # str(None) would be the valid username "none"
+        raise InvalidAccount(reason="username")
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidAccount(reason="username")
+    _check_new_password(password, password_again)
     name = clean_text(name, max_length=200)
     with store.write() as conn:
         if conn.execute(select(_F.c.id).where(_F.c.username == username)).first():
@@ -53,18 +121,122 @@ def create_facilitator(store: Store, username: str, name: str, password: str) ->
                 username=username, name=name, password_hash=hash_password(password), created_at=utcnow()
             )
         )
+        # Someone may have tried the name before it existed: the new account starts unlocked.
+        conn.execute(delete(_L).where(_L.c.username == username))
 
 
-def set_password(store: Store, username: str, password: str) -> None:
-    """Replace a facilitator's password."""
-    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-        raise InvalidAccount(reason="password", limit=PASSWORD_MIN)
+def set_password(store: Store, username: str, password: str, *, password_again: str | None = None) -> None:
+    """Replace a facilitator's password; this also lifts a login lock on the account."""
+    _check_new_password(password, password_again)
+    username = str(username).strip().lower()
     with store.write() as conn:
         done = conn.execute(
-            update(_F).where(_F.c.username == username.lower()).values(password_hash=hash_password(password))
+            update(_F).where(_F.c.username == username).values(password_hash=hash_password(password))
         ).rowcount
+        if done:
+            conn.execute(delete(_L).where(_L.c.username == username))
     if not done:
         raise InvalidAccount(reason="unknown")
+
+
+def list_facilitators(store: Store) -> list[Facilitator]:
+    """Return every facilitator account (username and name), by username."""
+    with store.read() as conn:
+        rows = conn.execute(select(_F.c.username, _F.c.name).order_by(_F.c.username)).all()
+    return [Facilitator(r.username, r.name) for r in rows]
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+
+def lock_seconds(failures: int) -> int:
+    """Return how long an account is locked after this many consecutive failures (0: not locked)."""
+    if failures < LOCK_AFTER_FAILURES:
+        return 0
+    return min(FIRST_LOCK_SECONDS * 2 ** min(failures - LOCK_AFTER_FAILURES, 32), MAX_LOCK_SECONDS)
+
+
+def _throttle_key(username) -> str:
+    return str(username or "").strip().lower()[:64]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored here is UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> bytes:
+    # Checked against when the username is unknown, so that answer takes as long as a real one.
+    return hash_password(secrets.token_urlsafe(16)).encode("ascii")
+
+
+def _password_matches(password, hashed: bytes) -> bool:
+    raw = password.encode("utf-8") if isinstance(password, str) else b""
+    # Always run bcrypt once, also for a password too long to ever have been set.
+    matches = bcrypt.checkpw(raw[:PASSWORD_MAX_BYTES], hashed)
+    return matches and len(raw) <= PASSWORD_MAX_BYTES
+
+
+def _count_attempt(store: Store, key: str, now: datetime) -> tuple[int | None, object]:
+    """Count an attempt as failed before checking it; return (seconds still locked or None, account row).
+
+    Counting first means parallel guesses cannot slip past the limit while bcrypt runs.
+    """
+    for _ in range(3):  # PostgreSQL: two first attempts may both insert; the loser tries again
+        try:
+            with store.write() as conn:
+                row = conn.execute(select(_L).where(_L.c.username == key).with_for_update()).first()
+                failures = 0
+                if row is not None:
+                    locked_until = _aware(row.locked_until)
+                    if locked_until is not None and locked_until > now:
+                        return max(1, math.ceil((locked_until - now).total_seconds())), None
+                    if _aware(row.last_failure_at) > now - FAILURE_MEMORY:
+                        failures = row.failures
+                failures += 1
+                delay = lock_seconds(failures)
+                values = {
+                    "failures": failures,
+                    "locked_until": now + timedelta(seconds=delay) if delay else None,
+                    "last_failure_at": now,
+                }
+                if row is None:
+                    conn.execute(delete(_L).where(_L.c.last_failure_at <= now - FAILURE_MEMORY))
+                    conn.execute(_L.insert().values(username=key, **values))
+                else:
+                    conn.execute(update(_L).where(_L.c.username == key).values(**values))
+                account = conn.execute(
+                    select(_F.c.username, _F.c.name, _F.c.password_hash).where(_F.c.username == key)
+                ).first()
+                return None, account
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not record a login attempt")
+
+
+def verify_login(store: Store, username: str, password: str, now: datetime | None = None) -> LoginResult:
+    """Check a login; throttle failures per username (known or not) and reset them on success."""
+    now = now or utcnow()
+    key = _throttle_key(username)
+    locked_for, account = _count_attempt(store, key, now)
+    if locked_for is not None:
+        return LoginResult(LOGIN_LOCKED, seconds_left=locked_for)
+    hashed = account.password_hash.encode("ascii") if account is not None else _dummy_hash()
+    if _password_matches(password, hashed) and account is not None:
+        with store.write() as conn:
+            conn.execute(delete(_L).where(_L.c.username == key))
+        return LoginResult(LOGIN_OK, username=account.username, name=account.name)
+    return LoginResult(LOGIN_WRONG)
+
+
+def login_failures(store: Store, username: str) -> tuple[int, datetime | None]:
+    """Return (consecutive failures, locked until) recorded for a username; (0, None) if none."""
+    with store.read() as conn:
+        row = conn.execute(select(_L).where(_L.c.username == _throttle_key(username))).first()
+    return (row.failures, _aware(row.locked_until)) if row else (0, None)
 
 
 def authenticator_credentials(store: Store) -> dict:

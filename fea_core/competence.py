@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from sqlalchemy import delete, select
 
@@ -25,9 +27,11 @@ def factor_keys() -> tuple[str, ...]:
 def validate_answers(answers: dict[str, int | None]) -> dict[str, int | None]:
     """Return the answers checked: every factor answered, each 1-5 or None for "Ved ikke"."""
     keys = factor_keys()
+    if not isinstance(answers, Mapping):
+        raise InvalidRating(factors=[])
     unknown = set(answers) - set(keys)
     if unknown:
-        raise InvalidRating(factors=sorted(unknown))
+        raise InvalidRating(factors=sorted(map(str, unknown)))
     missing = [k for k in keys if k not in answers]
     if missing:
         raise MissingAnswers(factors=missing)

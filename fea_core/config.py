@@ -23,3 +23,20 @@ def public_url() -> str | None:
     """Return the base URL phones use to reach the app (FEA_PUBLIC_URL), if configured."""
     url = os.environ.get("FEA_PUBLIC_URL", "").strip().rstrip("/")
     return url or None
+
+
+def retention_months() -> int | None:
+    """Return FEA_RETENTION_MONTHS: delete workshops held more than this many months ago (None: keep).
+
+    Raises ValueError for a value that is not a whole number of at least 1.
+    """
+    raw = os.environ.get("FEA_RETENTION_MONTHS", "").strip()
+    if not raw:
+        return None
+    try:
+        months = int(raw)
+    except ValueError:
+        raise ValueError(f"FEA_RETENTION_MONTHS must be a whole number of months, not {raw!r}") from None
+    if months < 1:
+        raise ValueError(f"FEA_RETENTION_MONTHS must be at least 1, not {months}")
+    return months

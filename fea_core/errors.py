@@ -71,3 +71,21 @@ class StoreBusy(FeaError):
     """The database stayed locked past its busy timeout; nothing was saved, trying again works."""
 
     code = "store_busy"
+
+
+class TooManyAttempts(FeaError):
+    """Too many wrong guesses (join codes) from this session or process; params: seconds to wait."""
+
+    code = "too_many_attempts"
+
+
+class UnknownFacilitator(FeaError):
+    """No facilitator account has this username; params: username."""
+
+    code = "unknown_facilitator"
+
+
+class NotWorkshopOwner(FeaError):
+    """Only the workshop's owner may do this (share it, stop sharing it)."""
+
+    code = "not_workshop_owner"

@@ -11,7 +11,7 @@ None of these writes changes what the phones show, so they bump the revision, ne
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -299,8 +299,14 @@ def clean_action_rows(rows: Sequence[Mapping]) -> list[dict]:
 
     Each row has what, owner, deadline, follow_up, status and optionally id. Text that is too
     long or not text raises InvalidText with ``field`` and ``row`` (1-based, as given); an
-    unknown status raises InvalidText(reason="status").
+    unknown status raises InvalidText(reason="status"). Rows that are not a list of mappings
+    raise TypeError: that is a programming error, not something a user typed.
     """
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise TypeError(f"rows must be a sequence of mappings, not {type(rows).__name__}")
+    rows = list(rows)
+    if not all(isinstance(raw, Mapping) for raw in rows):
+        raise TypeError("every row must be a mapping (column -> value)")
     cleaned = []
     for number, raw in enumerate(rows, start=1):
         what = _cell_text(raw.get("what"), ACTION_TEXT_MAX, "what", number)

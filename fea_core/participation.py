@@ -11,7 +11,8 @@ from fea_core.errors import InvalidRole, UnknownJoinCode, UnknownParticipant, Wo
 from fea_core.method import load_method
 from fea_core.model import Participant, Workshop
 from fea_core.storage import Store, utcnow
-from fea_core.workshops import find_by_code
+from fea_core.throttle import Limits
+from fea_core.workshops import find_by_code, normalize_code
 
 _P = schema.participants
 TOKEN_BYTES = 24  # 192 random bits: unguessable, and short enough for a URL
@@ -21,9 +22,29 @@ def _row_to_participant(row) -> Participant:
     return Participant(id=row.id, workshop_id=row.workshop_id, token=row.token, role=row.role)
 
 
-def join(store: Store, code: str) -> tuple[Workshop, Participant]:
-    """Join the workshop with this code as a new anonymous participant."""
+def find_to_join(store: Store, code: str, *, limits: Limits | None = None) -> Workshop | None:
+    """Return the workshop a typed code names, or None; with limits, a wrong code counts against them.
+
+    :param limits: throttles of wrong guesses (per session, per process). While any is at its
+        limit this raises TooManyAttempts without looking the code up, so a right code is
+        refused too: guessing cannot go faster by mixing in a known code.
+    """
+    if limits is not None:
+        limits.check()
+    if not normalize_code(code):
+        return None  # nothing typed is no guess
     workshop = find_by_code(store, code)
+    if workshop is None and limits is not None:
+        limits.record_failure()
+    return workshop
+
+
+def join(store: Store, code: str, *, limits: Limits | None = None) -> tuple[Workshop, Participant]:
+    """Join the workshop with this code as a new anonymous participant.
+
+    :param limits: see ``find_to_join``; raises TooManyAttempts while they are reached.
+    """
+    workshop = find_to_join(store, code, limits=limits)
     if workshop is None:
         raise UnknownJoinCode(code=code)
     if workshop.is_ended:

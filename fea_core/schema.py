@@ -183,3 +183,26 @@ plans = Table(
     Column("next_follow_up", String(10)),  # ISO date
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# --- Security: login throttling and shared workshops (migration 004) ---------------------------
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # The username as typed (lower case), whether or not such an account exists: unknown names
+    # are throttled the same way, so the lock does not tell which accounts exist.
+    Column("username", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),  # consecutive failed attempts
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+workshop_facilitators = Table(
+    "workshop_facilitators",
+    metadata,
+    # Co-facilitators: they may run the workshop's screen; only the owner may share it.
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("username", String(64), primary_key=True, index=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)

@@ -50,11 +50,18 @@ def _handleplan(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _security(conn: Connection) -> None:
+    # Failed logins per username (throttling) and workshops shared with co-facilitators.
+    for table in (schema.login_failures, schema.workshop_facilitators):
+        table.create(conn, checkfirst=True)
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
     ("002_problem_solver", _problem_solver),
     ("003_handleplan", _handleplan),
+    ("004_security", _security),
 ]
 
 

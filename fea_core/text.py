@@ -8,8 +8,9 @@ import unicodedata
 from fea_core.errors import InvalidText
 
 # Control characters (C0, DEL, C1) except tab and newline, plus bidi overrides that can
-# make a text read differently on the shared screen than it was typed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# make a text read differently on the shared screen than it was typed, plus lone surrogates
+# (half a character: no browser sends one, and the database cannot store it as UTF-8).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean_text(value: object, *, max_length: int, multiline: bool = False) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from fea_core import schema
 from fea_core.errors import InvalidText, NotThisActivity, RoundClosed
@@ -21,6 +21,13 @@ NAME_MAX = 120
 THEME_MAX = 200
 
 _W = schema.workshops
+_SETTINGS = schema.settings
+
+# SQLite hands out max(id) + 1, so deleting the newest workshop would let the next one reuse its
+# id, and aggregates cached by (workshop id, revision) could show the deleted workshop's answers
+# on the new one's screen. Deleting records the highest id it removed; new ids start above it.
+# (PostgreSQL's sequences never hand out an id twice.)
+ID_HIGH_WATER_SETTING = "workshop_id_high_water"
 
 
 def normalize_code(text: str) -> str:
@@ -53,6 +60,29 @@ def _row_to_workshop(row) -> Workshop:
     )
 
 
+def _high_water(conn: Connection) -> int:
+    value = conn.execute(select(_SETTINGS.c.value).where(_SETTINGS.c.key == ID_HIGH_WATER_SETTING)).scalar()
+    return int(value) if value else 0
+
+
+def remember_deleted_id(conn: Connection, workshop_id: int) -> None:
+    """Record a deleted workshop's id inside the deleting transaction, so no new workshop gets it."""
+    if workshop_id <= _high_water(conn):
+        return
+    if conn.execute(
+        update(_SETTINGS).where(_SETTINGS.c.key == ID_HIGH_WATER_SETTING).values(value=str(workshop_id))
+    ).rowcount == 0:
+        conn.execute(_SETTINGS.insert().values(key=ID_HIGH_WATER_SETTING, value=str(workshop_id)))
+
+
+def _next_id(conn: Connection, store: Store) -> dict:
+    """Return the explicit id a new workshop gets on SQLite ({} elsewhere: the sequence decides)."""
+    if not store.is_sqlite:
+        return {}
+    newest = conn.execute(select(func.coalesce(func.max(_W.c.id), 0))).scalar_one()
+    return {"id": max(newest, _high_water(conn)) + 1}
+
+
 def create_workshop(
     store: Store,
     *,
@@ -63,12 +93,17 @@ def create_workshop(
     language: str,
     owner: str,
 ) -> Workshop:
-    """Create a workshop with a fresh join code; it starts at the welcome screen."""
+    """Create a workshop with a fresh join code; it starts at the welcome screen.
+
+    Text that is empty, too long or not text raises InvalidText; an unknown language, ValueError.
+    """
     values = {
         "name": clean_text(name, max_length=NAME_MAX),
         "department": clean_text(department, max_length=NAME_MAX),
         "theme": clean_text(theme, max_length=THEME_MAX),
     }
+    if isinstance(held_on, datetime):  # pandas' Timestamp too: the day is what counts
+        held_on = held_on.date()
     if not isinstance(held_on, date):
         raise InvalidText(reason="not_a_date", limit=10)
     if language not in LANGUAGES:
@@ -81,6 +116,7 @@ def create_workshop(
                 continue
             new_id = conn.execute(
                 _W.insert().values(
+                    **_next_id(conn, store),
                     code=code,
                     held_on=held_on.isoformat(),
                     language=language,
@@ -113,20 +149,23 @@ def find_by_code(store: Store, code: str) -> Workshop | None:
 
 
 def list_workshops(store: Store, owner: str) -> list[Workshop]:
-    """Return the owner's workshops, newest first."""
+    """Return the workshops this facilitator owns or co-facilitates, newest first."""
+    shared = select(schema.workshop_facilitators.c.workshop_id).where(
+        schema.workshop_facilitators.c.username == owner
+    )
     with store.read() as conn:
         rows = conn.execute(
-            select(_W).where(_W.c.owner == owner).order_by(_W.c.held_on.desc(), _W.c.id.desc())
+            select(_W)
+            .where(or_(_W.c.owner == owner, _W.c.id.in_(shared)))
+            .order_by(_W.c.held_on.desc(), _W.c.id.desc())
         )
         return [_row_to_workshop(r) for r in rows]
 
 
-def live_counters(store: Store, code: str) -> tuple[int, int] | None:
-    """Return (stage, revision) for a join code: the cheap question every phone polls."""
+def live_counters(store: Store, workshop_id: int) -> tuple[int, int] | None:
+    """Return (stage, revision) of a workshop: the cheap question every phone polls."""
     with store.read() as conn:
-        row = conn.execute(
-            select(_W.c.stage, _W.c.revision).where(_W.c.code == normalize_code(code))
-        ).first()
+        row = conn.execute(select(_W.c.stage, _W.c.revision).where(_W.c.id == workshop_id)).first()
     return (row.stage, row.revision) if row else None
 
 

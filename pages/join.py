@@ -19,6 +19,7 @@ from fea_core.model import (
 from ui import identity, live, phone_steps, style
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
+from ui.join_guard import join_limits, workshop_in_url
 
 DONT_KNOW = "dk"
 style.phone()
@@ -26,7 +27,7 @@ style.phone()
 
 def join_form() -> None:
     code_in_url = workshops.normalize_code(st.query_params.get("code", ""))
-    known = workshops.find_by_code(store(), code_in_url) if code_in_url else None
+    known = workshop_in_url(code_in_url)
     if known:
         prefer_language(known.language)
     st.title(t("join.title"), anchor=False)
@@ -38,7 +39,7 @@ def join_form() -> None:
         submitted = st.form_submit_button(t("join.button"), type="primary", width="stretch")
     if submitted:
         try:
-            _, participant = participation.join(store(), code)
+            _, participant = participation.join(store(), code, limits=join_limits())
         except FeaError as error:
             show_error(error)
             return
@@ -142,7 +143,7 @@ if participant is None:
 
 workshop = workshops.get_workshop(store(), participant.workshop_id)
 prefer_language(workshop.language)
-live.watch(workshop.code, "stage", workshop.stage, key="live_stage")
+live.watch(participant.token, "stage", workshop.stage, key="live_stage")
 identity.remember(workshop.code, participant.token)
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fea_core import participation, workshops
+from fea_core import participation, sharing, workshops
 from fea_core.model import (
     ACTIVITIES,
     ACTIVITY_COMPETENCE,
@@ -22,6 +22,7 @@ from ui import problem_solver_view as ps
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
 from ui.join_panel import join_url, qr_png
+from ui.sharing_view import sharing_panel
 
 LIVE_REFRESH_SECONDS = 1.0
 RESULT_ACTIVITIES = (ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX)
@@ -29,7 +30,7 @@ RESULT_ACTIVITIES = (ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLU
 username = require_facilitator()
 style.screen()
 workshop = workshops.find_by_code(store(), st.query_params.get("w", ""))
-if workshop is None or workshop.owner != username:
+if not sharing.can_facilitate(store(), workshop, username):
     st.error(t("screen.not_found"), icon=":material/error:")
     st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
     st.stop()
@@ -73,6 +74,7 @@ with st.sidebar:
     elif st.button(t("screen.end_workshop"), icon=":material/stop_circle:", width="stretch"):
         workshops.end_workshop(store(), wid)
         st.rerun()
+    sharing_panel(workshop, username)
     language_switch(key="screen_lang")
     logout_button()
 

@@ -1,4 +1,4 @@
-"""Facilitator: create a workshop and open the shared screen of one."""
+"""Facilitator: create a workshop, open the shared screen of one, or delete one for good."""
 
 from datetime import date
 
@@ -11,11 +11,13 @@ from fea_core.plain import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
 from ui.context import language, language_switch, method, store, t
+from ui.deletion import delete_panel, deleted_notice
 from ui.errors import show_error
 
 username = require_facilitator()
 style.screen()
 with st.sidebar:
+    st.page_link("pages/facilitators.py", label=t("workshops.facilitators_link"), icon=":material/manage_accounts:")
     language_switch(key="ws_lang")
     logout_button()
 
@@ -51,6 +53,7 @@ with left:
 
 with right:
     st.subheader(t("workshops.mine"))
+    deleted_notice()
     mine = workshops.list_workshops(store(), username)
     if not mine:
         st.info(t("workshops.none"), icon=":material/event_available:")
@@ -65,3 +68,5 @@ with right:
             cols[1].page_link(
                 "pages/screen.py", label=t("workshops.open_screen"), icon=":material/cast:", query_params={"w": w.code}
             )
+            if w.owner == username:  # a co-facilitator runs a workshop but may not delete it
+                delete_panel(w, username)

@@ -233,3 +233,63 @@ def test_the_command_line_reports_a_refused_account_with_exit_code_two(store_url
     assert accounts.main(["create", "anne", "--name", "Anne"]) == 2
     assert "error" in capsys.readouterr().err
     assert not has_facilitators(fresh_store)
+
+
+# --- added for the facilitators page: passwords typed twice, bcrypt's 72 bytes, the list --------
+
+
+def test_a_password_longer_than_bcrypt_reads_is_refused_not_cut(fresh_store, fast_bcrypt):
+    with pytest.raises(InvalidAccount) as raised:
+        create_facilitator(fresh_store, "anne", "Anne", "æ" * 37)  # 74 bytes in UTF-8
+    assert raised.value.params == {"reason": "password_too_long", "limit": accounts.PASSWORD_MAX_BYTES}
+    assert not has_facilitators(fresh_store)
+
+
+def test_a_password_of_exactly_72_bytes_is_accepted(fresh_store, fast_bcrypt):
+    create_facilitator(fresh_store, "anne", "Anne", "æ" * 36)
+    assert bcrypt.checkpw(("æ" * 36).encode(), stored_hash(fresh_store, "anne").encode())
+
+
+def test_a_password_typed_differently_the_second_time_is_refused(fresh_store, fast_bcrypt):
+    with pytest.raises(InvalidAccount) as raised:
+        create_facilitator(fresh_store, "anne", "Anne", PASSWORD, password_again=PASSWORD + " ")
+    assert raised.value.params == {"reason": "mismatch"}
+    assert not has_facilitators(fresh_store)
+
+
+def test_a_password_typed_the_same_twice_is_accepted(fresh_store, fast_bcrypt):
+    create_facilitator(fresh_store, "anne", "Anne", PASSWORD, password_again=PASSWORD)
+    assert has_facilitators(fresh_store)
+
+
+def test_set_password_checks_the_repeated_password_and_keeps_the_old_one(fresh_store, anne):
+    old_hash = stored_hash(fresh_store, "anne")
+    with pytest.raises(InvalidAccount) as raised:
+        set_password(fresh_store, "anne", "a brand new password", password_again="a brand new pasword")
+    assert raised.value.params == {"reason": "mismatch"}
+    with pytest.raises(InvalidAccount) as raised:
+        set_password(fresh_store, "anne", "ø" * 40)
+    assert raised.value.params["reason"] == "password_too_long"
+    assert stored_hash(fresh_store, "anne") == old_hash
+
+
+def test_the_facilitators_are_listed_by_username_without_hashes(fresh_store, anne):
+    create_facilitator(fresh_store, "bodil", "Bodil Berg", PASSWORD)
+    create_facilitator(fresh_store, "adam", "Adam Ahl", PASSWORD)
+    assert accounts.list_facilitators(fresh_store) == [
+        accounts.Facilitator("adam", "Adam Ahl"),
+        accounts.Facilitator("anne", "Anne Facilitator"),
+        accounts.Facilitator("bodil", "Bodil Berg"),
+    ]
+
+
+def test_every_invalid_account_reason_has_a_message_in_both_languages():
+    import inspect
+    import re
+
+    from fea_core.i18n import catalogue
+
+    reasons = set(re.findall(r"""InvalidAccount\(\s*reason=["'](\w+)["']""", inspect.getsource(accounts)))
+    assert reasons == {"username", "password", "password_too_long", "mismatch", "exists", "unknown"}
+    missing = sorted(r for r in reasons if f"error.invalid_account_reason.{r}" not in catalogue())
+    assert missing == []

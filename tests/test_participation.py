@@ -156,3 +156,61 @@ def test_count_participants_counts_only_that_workshops_phones(fresh_store, works
     assert count_participants(fresh_store, workshop.id) == 3
     assert count_participants(fresh_store, other.id) == 1
     assert count_participants(fresh_store, 999) == 0
+
+
+# --- joining with limits on wrong codes (the join page's guessing throttle) ----------------------
+
+
+def _limits(max_wrong: int = 2):
+    from fea_core.throttle import Limits, Throttle
+
+    return Limits([(Throttle(max_wrong, 60), "this-session"), (Throttle(100, 60), "process")])
+
+
+def test_wrong_codes_count_against_the_limits_and_then_even_the_right_code_is_refused(fresh_store, workshop):
+    from fea_core.errors import TooManyAttempts
+
+    limits = _limits(2)
+    for _ in range(2):
+        with pytest.raises(UnknownJoinCode):
+            join(fresh_store, "ZZZZZZ", limits=limits)
+    with pytest.raises(TooManyAttempts) as raised:
+        join(fresh_store, workshop.code, limits=limits)
+    assert 58 <= raised.value.params["seconds"] <= 60
+    assert count_participants(fresh_store, workshop.id) == 0
+
+
+def test_right_codes_do_not_count_against_the_limits(fresh_store, workshop):
+    limits = _limits(1)
+    for _ in range(5):
+        join(fresh_store, workshop.code, limits=limits)
+    assert limits.wait() == 0.0
+    assert count_participants(fresh_store, workshop.id) == 5
+
+
+def test_an_empty_code_is_no_guess(fresh_store, workshop):
+    limits = _limits(1)
+    for _ in range(3):
+        with pytest.raises(UnknownJoinCode):
+            join(fresh_store, " - ", limits=limits)
+    assert limits.wait() == 0.0
+
+
+def test_an_ended_workshops_code_is_no_wrong_guess(fresh_store, workshop):
+    limits = _limits(1)
+    end_workshop(fresh_store, workshop.id)
+    for _ in range(3):
+        with pytest.raises(WorkshopEnded):
+            join(fresh_store, workshop.code, limits=limits)
+    assert limits.wait() == 0.0
+
+
+def test_a_throttled_lookup_does_not_touch_the_database(fresh_store, workshop, monkeypatch):
+    from fea_core import participation
+    from fea_core.errors import TooManyAttempts
+
+    limits = _limits(1)
+    assert participation.find_to_join(fresh_store, "ZZZZZZ", limits=limits) is None
+    monkeypatch.setattr(participation, "find_by_code", lambda *a: pytest.fail("looked the code up"))
+    with pytest.raises(TooManyAttempts):
+        participation.find_to_join(fresh_store, workshop.code, limits=limits)

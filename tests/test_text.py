@@ -239,3 +239,11 @@ def test_escaping_any_text_gives_one_line_that_unescapes_to_its_lines_joined(tex
     escaped = escape_markdown(text)
     assert len(escaped.splitlines()) <= 1
     assert unescape(escaped) == " ".join(text.splitlines())
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_clean_text_strips_lone_surrogates_which_the_database_cannot_store(multiline):
+    # Half of a UTF-16 pair: no browser sends one, and encoding it as UTF-8 fails.
+    cleaned = clean_text("a\ud800b\udfffc 👩\u200d💻", max_length=100, multiline=multiline)
+    assert cleaned == "abc 👩\u200d💻"
+    cleaned.encode("utf-8")

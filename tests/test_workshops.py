@@ -259,16 +259,16 @@ def test_reopen_workshop_undoes_ending_it(fresh_store, workshop):
     assert find_by_code(fresh_store, workshop.code) == reopened
 
 
-def test_live_counters_follow_stage_and_revision_by_typed_code(fresh_store, workshop):
-    assert live_counters(fresh_store, workshop.code) == (0, 0)
+def test_live_counters_follow_stage_and_revision(fresh_store, workshop):
+    assert live_counters(fresh_store, workshop.id) == (0, 0)
     set_results_visible(fresh_store, workshop.id, True)
-    assert live_counters(fresh_store, workshop.code.lower()) == (0, 1)
+    assert live_counters(fresh_store, workshop.id) == (0, 1)
     set_activity(fresh_store, workshop.id, ACTIVITY_COMPETENCE)
-    assert live_counters(fresh_store, f"{workshop.code[:3]}-{workshop.code[3:]}") == (1, 2)
+    assert live_counters(fresh_store, workshop.id) == (1, 2)
 
 
-def test_live_counters_return_none_for_an_unknown_code(fresh_store):
-    assert live_counters(fresh_store, "ZZZZZZ") is None
+def test_live_counters_return_none_for_an_unknown_workshop(fresh_store):
+    assert live_counters(fresh_store, 987_654) is None
 
 
 # --- listing -------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
 
-from fea_core.accounts import authenticator_credentials, cookie_key, has_facilitators
+from fea_core.accounts import LoginResult, authenticator_credentials, cookie_key, has_facilitators, verify_login
+from fea_core.plain import escape_markdown
 from ui import style
 from ui.context import language_switch, store, t
 
@@ -50,11 +52,37 @@ def logout_button() -> None:
         st.stop()  # logged out in this run: draw nothing more of the facilitator's page
 
 
+def _login_from_cookie(auth: stauth.Authenticate) -> None:
+    """Log in again from streamlit-authenticator's signed cookie (a reload, a new tab)."""
+    if st.session_state.get("authentication_status"):
+        return
+    # What Authenticate.login() does before drawing its form, without its 0.7 s sleep.
+    token = auth.cookie_controller.get_cookie()
+    if token:
+        try:
+            auth.authentication_controller.login(token=token)
+        except LoginError:
+            pass  # the cookie names an account that no longer exists
+
+
+def _start_session(auth: stauth.Authenticate, result: LoginResult) -> None:
+    """Hand a checked login to streamlit-authenticator: its session keys and its cookie."""
+    st.session_state["authentication_status"] = True
+    st.session_state["username"] = result.username
+    st.session_state["name"] = result.name
+    st.session_state["email"] = None
+    st.session_state["roles"] = None
+    st.session_state["logout"] = None  # a logout earlier in this session must not block the cookie
+    auth.cookie_controller.set_cookie()  # signs st.session_state["username"]
+
+
 def login_gate() -> None:
     """Show the login form; once logged in, rerun so app.py offers the facilitator's pages.
 
     Also served at the facilitator pages' own URLs for sessions that are not logged in, so
     a reloaded shared screen (/screen?w=CODE) logs in again and stays where it was.
+    The password is checked by fea_core.accounts.verify_login (throttled per username);
+    streamlit-authenticator keeps the session state and the re-login cookie.
     """
     style.phone()
     language_switch(key="login_lang")
@@ -63,21 +91,33 @@ def login_gate() -> None:
         st.warning(t("auth.no_accounts"), icon=":material/key:")
         st.code('python -m fea_core.accounts create USERNAME --name "Navn Efternavn"', language="bash")
         st.stop()
-    authenticator().login(
-        location="main",
-        key="facilitator_login",
-        fields={
-            "Form name": t("auth.form"),
-            "Username": t("auth.username"),
-            "Password": t("auth.password"),
-            "Login": t("auth.login"),
-        },
-    )
-    status = st.session_state.get("authentication_status")
-    if status is True:
+    auth = authenticator()  # one per run: it draws a cookie component with a fixed key
+    _login_from_cookie(auth)
+    if facilitator_username() is not None:
         st.rerun()  # app.py now builds the facilitator's pages for this URL
-    elif status is False:
-        st.error(t("auth.wrong"), icon=":material/error:")
+    form_slot = st.empty()
+    with form_slot.form("facilitator_login"):
+        st.subheader(t("auth.form"), anchor=False)
+        username = st.text_input(t("auth.username"), max_chars=200, autocomplete="username")
+        password = st.text_input(t("auth.password"), type="password", max_chars=200, autocomplete="current-password")
+        submitted = st.form_submit_button(t("auth.login"))
+    if submitted:
+        result = verify_login(store(), username, password)
+        if result.ok:
+            _start_session(auth, result)
+            form_slot.empty()
+            # No st.rerun() here: it would remove the cookie component before the browser ran
+            # it. The component reruns the session itself once the cookie is stored, and
+            # app.py then offers the facilitator's pages; the button is for a browser where
+            # that does not happen.
+            st.success(t("auth.logged_in", name=escape_markdown(result.name)), icon=":material/check_circle:")
+            st.button(t("auth.continue"), type="primary")
+            st.stop()
+        st.session_state["authentication_status"] = False
+        if result.locked:
+            st.error(t("auth.locked", seconds=result.seconds_left), icon=":material/lock_clock:")
+        else:
+            st.error(t("auth.wrong"), icon=":material/error:")
     st.page_link("pages/join.py", label=t("auth.participant_link"), icon=":material/smartphone:")
 
 
@@ -88,4 +128,9 @@ def screen_login() -> None:
 
 def workshops_login() -> None:
     """The login gate at /workshops for a session that is not logged in."""
+    login_gate()
+
+
+def facilitators_login() -> None:
+    """The login gate at /facilitators for a session that is not logged in."""
     login_gate()

@@ -7,6 +7,7 @@ import streamlit as st
 from fea_core.config import database_url
 from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, Method, load_method
+from fea_core.retention import apply_configured_retention
 from fea_core.storage import Store, open_store
 
 
@@ -17,7 +18,10 @@ def _store(url: str) -> Store:
 
 def store() -> Store:
     """Return the process-wide store for the configured database."""
-    return _store(database_url())
+    opened = _store(database_url())
+    # FEA_RETENTION_MONTHS: deletes expired workshops once per process and day, then a date check.
+    apply_configured_retention(opened)
+    return opened
 
 
 def language() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fea_core.errors import FeaError
+from fea_core.i18n import catalogue
 from ui.context import method, t
 
 
@@ -22,6 +23,10 @@ def error_message(error: FeaError) -> str:
     if error.code == "invalid_text":
         simple = {k: v for k, v in params.items() if isinstance(v, (str, int))}
         return t(f"error.invalid_text.{params.get('reason', 'empty')}", **{"limit": "", "row": "", **simple})
+    if error.code == "invalid_account":
+        key = f"error.invalid_account_reason.{params.get('reason')}"
+        if key in catalogue():
+            return t(key, limit=params.get("limit", ""))
     return t(f"error.{error.code}", **{k: v for k, v in params.items() if isinstance(v, (str, int))})
 
 

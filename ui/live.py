@@ -44,12 +44,12 @@ export default function(component) {
 _watcher = st.components.v2.component("fea_live_watcher", js=_WATCHER_JS)
 
 
-def watch(code: str, field: str, value: int, *, key: str) -> None:
-    """Rerun this session when the workshop's ``field`` ("stage" or "revision") moves past ``value``."""
+def watch(participant_token: str, field: str, value: int, *, key: str) -> None:
+    """Rerun this phone's session when its workshop's ``field`` ("stage" or "revision") moves past ``value``."""
     _watcher(
         key=key,
         data={
-            "url": f"{LIVE_ROUTE}/{code}",
+            "url": f"{LIVE_ROUTE}/{participant_token}",
             "field": field,
             "value": value,
             "interval": POLL_INTERVAL_MS,

@@ -62,6 +62,11 @@ def test_the_right_password_logs_in_and_goes_on_to_the_workshops_page(app, view,
     view.ok(view.button(at, "Log ind").click().run())
 
     assert at.session_state["authentication_status"] is True
+    assert [s.value for s in at.success] == ["Du er logget ind som Anna Andersen."]
+    assert not at.text_input  # the form is gone while the browser stores the login cookie
+    # In a browser the cookie component reruns the session once the cookie is stored.
+    view.ok(at.run())
+    assert at.session_state["authentication_status"] is True
     assert at.session_state["username"] == facilitator
     assert at.title[0].value == "Workshops"
     assert "Ny workshop" in [s.value for s in at.subheader]
@@ -91,6 +96,7 @@ def test_logging_out_ends_the_facilitator_session(app, view, facilitator, make_w
     at.text_input[0].input(facilitator)
     at.text_input[1].input(view.PASSWORD)
     view.ok(view.button(at, "Log ind").click().run())
+    view.ok(at.run())  # the rerun the cookie component makes once the browser stored the cookie
     # The browser is now at /workshops (AppTest would otherwise keep asking for /facilitator).
     view.ok(at.switch_page("pages/workshops.py").run())
     assert "Annas temadag" in view.text(at)
@@ -104,3 +110,33 @@ def test_logging_out_ends_the_facilitator_session(app, view, facilitator, make_w
     view.ok(at.run())
     assert "Annas temadag" not in view.text(at)
     assert "Log ud" not in [b.label for b in at.button]
+
+
+def test_a_login_hands_streamlit_authenticator_a_signed_cookie_for_the_user(app, view, store, facilitator):
+    import json
+
+    import jwt
+
+    at = open_login(app, view)
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input(view.PASSWORD)
+    view.ok(view.button(at, "Log ind").click().run())
+
+    calls = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    [cookie] = [c for c in calls if c.get("method") == "set"]
+    assert cookie["cookie"] == "fea_facilitator"
+    assert cookie["options"]["sameSite"] == "strict"
+    payload = jwt.decode(cookie["value"], accounts.cookie_key(store), algorithms=["HS256"])
+    assert payload["username"] == facilitator
+
+
+def test_a_wrong_password_sets_no_cookie(app, view, facilitator):
+    import json
+
+    at = open_login(app, view)
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input("not-the-password")
+    view.ok(view.button(at, "Log ind").click().run())
+
+    calls = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    assert [c["method"] for c in calls] == ["getAll"]  # only streamlit-authenticator's cookie read

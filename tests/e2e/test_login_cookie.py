@@ -1,0 +1,54 @@
+"""The facilitator's login in a real browser: the re-login cookie, logging out, the lock."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import DESKTOP, FACILITATOR, wait_for_app, warm_up
+
+
+def log_in(page, base: str, password: str = FACILITATOR[2]) -> None:
+    page.goto(base + "/facilitator")
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    wait_for_app(page)
+
+
+def test_a_reload_after_logging_in_stays_logged_in_until_logging_out(app_server, browser):
+    warm_up(browser, app_server.base)
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    log_in(page, app_server.base)
+    page.get_by_text("Ny workshop").wait_for(timeout=20_000)
+    assert "fea_facilitator" in [c["name"] for c in context.cookies()]
+
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text("Ny workshop").wait_for(timeout=20_000)
+    assert page.get_by_label("Adgangskode").count() == 0
+
+    page.get_by_role("button", name="Log ud").click()
+    page.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    wait_for_app(page)
+    page.reload()
+    wait_for_app(page)
+    page.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert page.get_by_text("Ny workshop").count() == 0
+    context.close()
+
+
+def test_five_wrong_passwords_lock_the_login_in_the_browser(app_server, browser):
+    warm_up(browser, app_server.base)
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(app_server.base + "/facilitator")
+    wait_for_app(page)
+    for _ in range(6):
+        page.get_by_label("Brugernavn").fill("ukendt-bruger")
+        page.get_by_label("Adgangskode").fill("forkert-kodeord")
+        page.get_by_role("button", name="Log ind").click()
+        wait_for_app(page)
+    page.get_by_text(re.compile(r"For mange forkerte forsøg\. Prøv igen om \d+ sekunder\.")).wait_for(timeout=10_000)
+    context.close()
