@@ -10,18 +10,17 @@ import io
 import math
 import re
 import threading
-import tomllib
 import unicodedata
 from collections import OrderedDict
 from datetime import date, datetime
-from functools import lru_cache
 
 from PIL import Image as PILImage
 from PIL import ImageChops
 
 from fea_core.aggregate import ALL_GROUP
 from fea_core.charts import quadrant_chart, radar_chart, to_png
-from fea_core.method import DATA_DIR, DEFAULT_LANGUAGE, LANGUAGES
+from fea_core.i18n import load_strings, lookup
+from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES
 from fea_core.report import Report
 
 EMPTY = "–"
@@ -35,31 +34,13 @@ FILE_NAME_MAX = 150  # UTF-8 bytes of the workshop name: the whole file name sta
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> dict[str, dict]:
-    with open(DATA_DIR / "export.toml", "rb") as f:
-        raw = tomllib.load(f)
-    flat: dict[str, dict] = {}
-
-    def walk(prefix: str, node: dict) -> None:
-        for key, value in node.items():
-            path = f"{prefix}.{key}" if prefix else key
-            if isinstance(value, dict) and set(value) == set(LANGUAGES):
-                flat[path] = value
-            elif isinstance(value, dict):
-                walk(path, value)
-            else:
-                raise ValueError(f"export.toml: {path} must have exactly the keys {LANGUAGES}")
-
-    walk("", raw)
-    return flat
+def _catalogue() -> dict[str, dict[str, str]]:
+    return load_strings("export.toml")
 
 
 def label(language: str, key: str, **params) -> str:
     """Return the export string for key in the language, with {named} parameters filled in."""
-    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    text = _catalogue()[key][lang]
-    return text.format(**params) if params else text
+    return lookup(_catalogue(), language, key, **params)
 
 
 def status_label(language: str, status: str) -> str:
