@@ -90,6 +90,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     for phone, answers in zip(phones, ANSWERS):
         wait_for_app(phone)
         rate(phone, answers)
+    phones[0].get_by_text("Hvordan vurderer du gruppens kompetence").scroll_into_view_if_needed()
     phones[0].screenshot(path=str(SCREENSHOTS / "phone-rating.png"))
 
     # The shared screen counts the answers without a reload, results still hidden.
