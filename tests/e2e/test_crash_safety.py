@@ -135,7 +135,9 @@ async def submit_until_killed(base: str, code: str, tokens: list[str], process) 
         deadline = time.monotonic() + 30
         while count < CONFIRMED_BEFORE_KILL and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        while not any(p._wait is not None for p in phones):  # some submit is on its way
+        # Kill while several submits are on their way, so some are cut off mid-write.
+        settle = time.monotonic() + 10
+        while sum(p._wait is not None for p in phones) < (2 if time.monotonic() < settle else 1):
             await asyncio.sleep(0)
         os.kill(process.pid, signal.SIGKILL)
         killed.set()
@@ -180,7 +182,8 @@ def test_every_confirmed_answer_survives_sigkill_and_the_phones_go_on_as_themsel
 
     assert count >= CONFIRMED_BEFORE_KILL
     assert set(confirmed) == set(tokens), "every phone had an answer confirmed before the crash"
-    assert in_flight, "the server died with no submit on its way"
+    # A submit on its way when the kill landed may have been answered a moment before it: then it
+    # counts as confirmed, and in_flight can be empty. Either way nothing confirmed may be lost.
 
     # The database as the killed server left it (its WAL included): whole, and nothing confirmed lost.
     con = sqlite3.connect(tmp_path / "fea.sqlite3")
