@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import func, select, update
 
 from fea_core import schema
-from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed, StaleItem
+from fea_core.errors import DuplicateItem, StaleItem
 from fea_core.model import (
     ACTIVITY_IDEAS,
     ACTIVITY_PROBLEMS,
@@ -31,7 +31,7 @@ from fea_core.model import (
 )
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
-from fea_core.workshops import get_workshop
+from fea_core.workshops import require_open_activity
 
 ITEM_TEXT_MAX = 200
 # The activity during which phones may send each kind.
@@ -163,13 +163,6 @@ def _insert(conn, workshop_id: int, kind: str, text: str, author_id: int | None)
     ).inserted_primary_key[0]
 
 
-def _check_submit_open(activity: str, is_open: bool, is_ended: bool, kind: str) -> None:
-    if activity != SUBMITTED_DURING[kind]:
-        raise NotThisActivity(activity=activity)
-    if not is_open or is_ended:
-        raise RoundClosed()
-
-
 def submit_item(store: Store, participant: Participant, kind: str, text: str) -> Item:
     """Add a phone's problem, thing to keep or idea while the matching activity is open.
 
@@ -179,13 +172,10 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     """
     _check_kind(kind)
     cleaned = clean_text(text, max_length=ITEM_TEXT_MAX)
-    workshop = get_workshop(store, participant.workshop_id)
-    _check_submit_open(workshop.activity, workshop.activity_open, workshop.is_ended, kind)
-    with store.write(workshop.id) as conn:
-        # Re-check inside the write lock: the facilitator may have moved on meanwhile.
-        now = _lock_workshop(conn, workshop.id)
-        _check_submit_open(now.activity, bool(now.activity_open), now.ended_at is not None, kind)
-        new_id = _insert(conn, workshop.id, kind, cleaned, participant.id)
+    with store.write(participant.workshop_id) as conn:
+        # Checked inside the write: the facilitator may have moved on a moment ago.
+        require_open_activity(conn, participant.workshop_id, SUBMITTED_DURING[kind])
+        new_id = _insert(conn, participant.workshop_id, kind, cleaned, participant.id)
     return get_item(store, new_id)
 
 

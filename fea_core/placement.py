@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import delete, select, update
 
 from fea_core import schema
-from fea_core.errors import InvalidPlacement, NotThisActivity, RoundClosed, StaleItem
+from fea_core.errors import InvalidPlacement, StaleItem
 from fea_core.items import counted_for
 from fea_core.model import (
     ACTIVITY_PROBLEM_MATRIX,
@@ -23,7 +23,7 @@ from fea_core.model import (
     Placement,
 )
 from fea_core.storage import Store, utcnow
-from fea_core.workshops import get_workshop
+from fea_core.workshops import require_open_activity
 
 PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
 # Which kind of item each matrix activity places.
@@ -32,7 +32,6 @@ ROW_COLUMNS = ["item_id", "participant_id", "x", "y"]
 
 _PL = schema.placements
 _I = schema.items
-_W = schema.workshops
 
 
 def validate_position(x: object, y: object) -> tuple[int, int]:
@@ -43,21 +42,9 @@ def validate_position(x: object, y: object) -> tuple[int, int]:
     return x, y
 
 
-def _kind_placed(activity: str, is_open: bool, is_ended: bool) -> str:
-    kind = PLACED_DURING.get(activity)
-    if kind is None:
-        raise NotThisActivity(activity=activity)
-    if not is_open or is_ended:
-        raise RoundClosed()
-    return kind
-
-
 def _check_now(conn, workshop_id: int) -> str:
-    """Return the kind placed now, read inside the write lock (locked on PostgreSQL too)."""
-    row = conn.execute(
-        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id).with_for_update()
-    ).one()
-    return _kind_placed(row.activity, bool(row.activity_open), row.ended_at is not None)
+    """Return the kind placed now, read inside the write lock."""
+    return PLACED_DURING[require_open_activity(conn, workshop_id, tuple(PLACED_DURING))]
 
 
 def _item_row(conn, item_id: object, workshop_id: int, kind: str):
@@ -78,13 +65,12 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
     The item must still be on the list (not hidden or merged meanwhile), else StaleItem.
     """
     x, y = validate_position(x, y)
-    workshop = get_workshop(store, participant.workshop_id)
-    _kind_placed(workshop.activity, workshop.activity_open, workshop.is_ended)
-    with store.write(workshop.id) as conn:
+    workshop_id = participant.workshop_id
+    with store.write(workshop_id) as conn:
         # Re-check inside the write lock: the facilitator may have closed the step, or hidden or
         # merged the item, since the phone drew its list.
-        kind = _check_now(conn, workshop.id)
-        item = _item_row(conn, item_id, workshop.id, kind)
+        kind = _check_now(conn, workshop_id)
+        item = _item_row(conn, item_id, workshop_id, kind)
         if item.hidden or item.merged_into is not None:
             raise StaleItem(item_id=item_id, reason="hidden" if item.hidden else "merged")
         key = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
@@ -93,7 +79,7 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
         if not moved:
             conn.execute(
                 _PL.insert().values(
-                    item_id=item_id, participant_id=participant.id, workshop_id=workshop.id, x=x, y=y, updated_at=now
+                    item_id=item_id, participant_id=participant.id, workshop_id=workshop_id, x=x, y=y, updated_at=now
                 )
             )
     return Placement(item_id=item_id, participant_id=participant.id, x=x, y=y)
@@ -101,11 +87,9 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
 
 def remove_placement(store: Store, participant: Participant, item_id: int) -> None:
     """Take back the phone's placement of an item (skip it) while its matrix is open."""
-    workshop = get_workshop(store, participant.workshop_id)
-    _kind_placed(workshop.activity, workshop.activity_open, workshop.is_ended)
-    with store.write(workshop.id) as conn:
-        kind = _check_now(conn, workshop.id)
-        _item_row(conn, item_id, workshop.id, kind)
+    with store.write(participant.workshop_id) as conn:
+        kind = _check_now(conn, participant.workshop_id)
+        _item_row(conn, item_id, participant.workshop_id, kind)
         conn.execute(delete(_PL).where((_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)))
 
 

@@ -169,20 +169,22 @@ def live_counters(store: Store, workshop_id: int) -> tuple[int, int] | None:
     return (row.stage, row.revision) if row else None
 
 
-def require_open_activity(conn: Connection, workshop_id: int, activities: str | tuple[str, ...]) -> None:
-    """Raise unless the workshop is now doing one of these activities and takes answers.
+def require_open_activity(conn: Connection, workshop_id: int, activities: str | tuple[str, ...]) -> str:
+    """Return the workshop's current activity; raise unless it is one of these and takes answers.
 
     Call it inside the write transaction that saves the answer, so a facilitator who
-    moved on or closed the round a moment earlier is always respected.
+    moved on or closed the round a moment earlier is always respected. The row is locked
+    on PostgreSQL (SQLite's writer already holds the whole database).
     """
     wanted = (activities,) if isinstance(activities, str) else activities
     row = conn.execute(
-        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id)
+        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id).with_for_update()
     ).one()
     if row.activity not in wanted:
         raise NotThisActivity(activity=row.activity)
     if not row.activity_open or row.ended_at is not None:
         raise RoundClosed()
+    return row.activity
 
 
 def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> Workshop:

@@ -143,14 +143,14 @@ def test_a_step_closed_while_the_phone_was_sending_saves_nothing(solver, monkeyp
     # The phone read the room as open; the facilitator closes before the write takes the lock.
     phone = solver.phone()
     solver.step(ACTIVITY_PROBLEMS)
-    real_get_workshop = items_module.get_workshop
+    real = items_module.clean_text
 
-    def read_then_close(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity_open(store, workshop_id, False)
-        return seen
+    def read_then_close(text, **options):  # the phone's request is checked; the facilitator acts first
+        checked = real(text, **options)
+        set_activity_open(solver.store, solver.id, False)
+        return checked
 
-    monkeypatch.setattr(items_module, "get_workshop", read_then_close)
+    monkeypatch.setattr(items_module, "clean_text", read_then_close)
     with pytest.raises(RoundClosed):
         submit_item(solver.store, phone, "problem", "Støj")
     assert solver.count(schema.items) == 0
@@ -159,14 +159,14 @@ def test_a_step_closed_while_the_phone_was_sending_saves_nothing(solver, monkeyp
 def test_a_room_that_moved_on_while_the_phone_was_sending_saves_nothing(solver, monkeypatch):
     phone = solver.phone()
     solver.step(ACTIVITY_PROBLEMS)
-    real_get_workshop = items_module.get_workshop
+    real = items_module.clean_text
 
-    def read_then_move_on(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity(store, workshop_id, ACTIVITY_PROBLEM_MATRIX)
-        return seen
+    def read_then_move_on(text, **options):  # the phone's request is checked; the facilitator acts first
+        checked = real(text, **options)
+        set_activity(solver.store, solver.id, ACTIVITY_PROBLEM_MATRIX)
+        return checked
 
-    monkeypatch.setattr(items_module, "get_workshop", read_then_move_on)
+    monkeypatch.setattr(items_module, "clean_text", read_then_move_on)
     with pytest.raises(NotThisActivity):
         submit_item(solver.store, phone, "problem", "Støj")
     assert solver.count(schema.items) == 0

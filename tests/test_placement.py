@@ -164,14 +164,14 @@ def test_an_ended_workshop_rejects_placements(solver, problems):
 
 def test_a_step_closed_while_the_phone_was_placing_saves_nothing(solver, problems, monkeypatch):
     phone = solver.phone()
-    real_get_workshop = placement_module.get_workshop
+    real = placement_module.validate_position
 
-    def read_then_close(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity_open(store, workshop_id, False)
-        return seen
+    def read_then_close(x, y):  # the phone's request is checked; the facilitator acts first
+        checked = real(x, y)
+        set_activity_open(solver.store, solver.id, False)
+        return checked
 
-    monkeypatch.setattr(placement_module, "get_workshop", read_then_close)
+    monkeypatch.setattr(placement_module, "validate_position", read_then_close)
     with pytest.raises(RoundClosed):
         place_item(solver.store, phone, problems[0].id, 3, 3)
     assert solver.placements_saved() == 0
@@ -179,14 +179,14 @@ def test_a_step_closed_while_the_phone_was_placing_saves_nothing(solver, problem
 
 def test_a_room_that_moved_on_while_the_phone_was_placing_saves_nothing(solver, problems, monkeypatch):
     phone = solver.phone()
-    real_get_workshop = placement_module.get_workshop
+    real = placement_module.validate_position
 
-    def read_then_move_on(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        set_activity(store, workshop_id, ACTIVITY_IDEAS)
-        return seen
+    def read_then_move_on(x, y):  # the phone's request is checked; the facilitator acts first
+        checked = real(x, y)
+        set_activity(solver.store, solver.id, ACTIVITY_IDEAS)
+        return checked
 
-    monkeypatch.setattr(placement_module, "get_workshop", read_then_move_on)
+    monkeypatch.setattr(placement_module, "validate_position", read_then_move_on)
     with pytest.raises(NotThisActivity):
         place_item(solver.store, phone, problems[0].id, 3, 3)
     assert solver.placements_saved() == 0
@@ -218,14 +218,14 @@ def test_placing_an_item_merged_meanwhile_raises_stale_item_and_saves_nothing(so
 
 def test_an_item_hidden_between_reading_the_room_and_writing_is_not_placed(solver, problems, monkeypatch):
     phone = solver.phone()
-    real_get_workshop = placement_module.get_workshop
+    real = placement_module.validate_position
 
-    def read_then_hide(store, workshop_id):
-        seen = real_get_workshop(store, workshop_id)
-        hide_item(store, problems[0].id)
-        return seen
+    def read_then_hide(x, y):  # the phone's request is checked; the facilitator acts first
+        checked = real(x, y)
+        hide_item(solver.store, problems[0].id)
+        return checked
 
-    monkeypatch.setattr(placement_module, "get_workshop", read_then_hide)
+    monkeypatch.setattr(placement_module, "validate_position", read_then_hide)
     with pytest.raises(StaleItem):
         place_item(solver.store, phone, problems[0].id, 3, 3)
     assert solver.placements_saved() == 0
