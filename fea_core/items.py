@@ -272,9 +272,21 @@ def merged_sources(store: Store, target_id: int) -> list[Item]:
     target = get_item(store, target_id)
     if target is None:
         return []
-    siblings = all_items(store, target.workshop_id, target.kind)
+    return merged_sources_by_target(store, target.workshop_id, target.kind).get(target.id, [])
+
+
+def merged_sources_by_target(store: Store, workshop_id: int, kind: str) -> dict[int, list[Item]]:
+    """Return, for every item that has any, the items merged into it (directly or via another).
+
+    One read for the whole list: the shared screen asks every second.
+    """
+    siblings = all_items(store, workshop_id, kind)
     parents = {i.id: i.merged_into for i in siblings}
-    return [i for i in siblings if _passes_through(i.id, target.id, parents)]
+    return {
+        target.id: sources
+        for target in siblings
+        if (sources := [i for i in siblings if _passes_through(i.id, target.id, parents)])
+    }
 
 
 def _passes_through(item_id: int, target_id: int, parents: Mapping[int, int | None]) -> bool:

@@ -55,8 +55,9 @@ def item_list(workshop: Workshop, kind: str) -> None:
     st.markdown(f"#### {t(f'steps.list_{kind}')} ({len(shown)})")
     if not shown:
         st.caption(t("steps.list_empty"))
+    sources = items.merged_sources_by_target(store(), workshop.id, kind)
     for item in shown:
-        merged = items.merged_sources(store(), item.id)
+        merged = sources.get(item.id, [])
         with st.container(border=True, key=f"item_{item.id}"):
             st.markdown(f"**{item.number}.** {escape_markdown(item.text)}")
             if merged:
@@ -146,7 +147,8 @@ def item_tools(workshop: Workshop, kind: str) -> None:
             )
             if st.button(t("steps.merge"), key=f"merge_{kind}", disabled=not sources, icon=":material/call_merge:"):
                 _run(items.merge_items, store(), into, sources)
-        merged = [m for i in current for m in items.merged_sources(store(), i.id)]
+        sources = items.merged_sources_by_target(store(), workshop.id, kind)
+        merged = [m for i in current for m in sources.get(i.id, [])]
         hidden = [i for i in items.list_items(store(), workshop.id, kind, include_hidden=True) if i.hidden]
         for m in merged:
             if st.button(t("steps.unmerge", label=_label(m)), key=f"unmerge_{m.id}", icon=":material/undo:"):
