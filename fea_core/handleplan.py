@@ -364,6 +364,13 @@ def save_actions(store: Store, workshop_id: int, rows: Sequence[Mapping]) -> tup
             conn.execute(delete(_A).where(_A.c.id.in_(gone)))
         for action_id, row in updates:
             conn.execute(update(_A).where(_A.c.id == action_id).values(**row, updated_at=now))
+            old = existing[action_id]
+            if (old.status, old.deadline) != (row["status"], row["deadline"]):
+                # The forløb's history (fea_core.action_history) keeps every dated status change.
+                conn.execute(schema.action_updates.insert().values(
+                    action_id=action_id, at=now, status=row["status"], deadline=row["deadline"],
+                    works="", not_working="", adjustment="", recorded_by="",
+                ))
         if inserts:
             conn.execute(
                 _A.insert(),

@@ -150,6 +150,10 @@ def delete_older_than(store: Store, months: int, today: date | None = None) -> l
     for workshop in find_older_than(store, months, today):
         if delete_workshop(store, workshop.id):
             deleted.append(workshop.code)
+    # A forløb goes once none of its workshops is left and its last day is past the period too.
+    from fea_core.courses import delete_courses_ended_before
+
+    delete_courses_ended_before(store, months_before(today or date.today(), _check_months(months)))
     return deleted
 
 

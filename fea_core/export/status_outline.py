@@ -1,0 +1,151 @@
+"""The forløb's status report as plain blocks (the handleplan's ``outline`` building blocks).
+
+Word and PDF render the same blocks, so the two documents say the same thing. Every text in a
+block is literal: renderers print it as it is and never interpret it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from fea_core.charts import radar_chart, to_png
+from fea_core.export.common import EMPTY, FILE_NAME_MAX, _trim, label, literal, long_date, number, short_date, status_label
+from fea_core.export.outline import Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title
+from fea_core.status_report import CourseStatus, TrackedAction
+
+_NOT_IN_FILE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+
+
+def _l(report: CourseStatus, key: str, **params) -> str:
+    return label(report.language, f"course_report.{key}", **params)
+
+
+def _action_table(status: CourseStatus, tracked: tuple[TrackedAction, ...], *, mark_overdue: bool = False) -> Block:
+    lang = status.language
+    if not tracked:
+        return Para(_l(status, "none"))
+    rows = []
+    for t in tracked:
+        last = t.last_update
+        rows.append((
+            literal(t.workshop.name), f"{t.action.position}. {literal(t.action.what)}", literal(t.action.owner),
+            short_date(t.action.deadline, lang), status_label(lang, t.action.status),
+            short_date(last.at, lang) if last else EMPTY,
+        ))
+    return Table(
+        headers=tuple(_l(status, f"col_{k}") for k in ("workshop", "what", "owner", "deadline", "status", "last")),
+        rows=tuple(rows), widths=(0.17, 0.33, 0.16, 0.11, 0.11, 0.12),
+        highlight=frozenset(i for i, t in enumerate(tracked) if mark_overdue and t.due == "overdue"),
+    )
+
+
+def _history(status: CourseStatus) -> list[Block]:
+    lang = status.language
+    blocks: list[Block] = [Heading(_l(status, "history_heading"))]
+    followed = [t for t in status.actions if t.updates]
+    if not followed:
+        return blocks + [Para(_l(status, "no_history"))]
+    for t in followed:
+        blocks.append(Heading(_l(status, "history_action", n=t.action.position, workshop=literal(t.workshop.name),
+                                 what=literal(t.action.what)), level=2))
+        lines = []
+        for u in t.updates:
+            line = _l(status, "history_entry", date=short_date(u.at, lang), status=status_label(lang, u.status))
+            for key, text in (("works", u.works), ("not_working", u.not_working), ("adjustment", u.adjustment)):
+                if text:
+                    line += f"\n{_l(status, key)}: {literal(text)}"
+            if u.deadline:
+                line += f"\n{_l(status, 'new_deadline')}: {short_date(u.deadline, lang)}"
+            lines.append(line)
+        blocks.append(Bullets(tuple(lines)))
+    return blocks
+
+
+def _competence(status: CourseStatus) -> list[Block]:
+    change = status.competence
+    if change is None:
+        return []
+    lang = status.language
+    rows = tuple(
+        (literal(r.label), number(r.mean_before, lang), number(r.mean_now, lang),
+         ("+" if r.change > 0 else "") + number(r.change, lang), str(int(r.n_before)), str(int(r.n_now)))
+        for r in change.table.itertuples()
+    )
+    blocks: list[Block] = [Heading(_l(status, "competence_heading")), Para(_l(status, "competence_note"), muted=True)]
+    if len(change.profile):
+        blocks.append(Image("radar", 0.6))
+    blocks.append(Table(
+        headers=tuple(_l(status, k) for k in ("factor", "mean_before", "mean_now", "change", "n_before", "n_now")),
+        rows=rows, widths=(0.32, 0.12, 0.12, 0.14, 0.15, 0.15), numeric=(False, True, True, True, True, True),
+    ))
+    return blocks
+
+
+def status_outline(status: CourseStatus, facilitators: tuple[str, ...] = ()) -> list[Block]:
+    """Return the status report's blocks in document order, in the status's language."""
+    lang = status.language
+    course = status.course
+    end = long_date(course.ends_on, lang) if course.ends_on else _l(status, "open_end")
+    counts = {s: sum(1 for t in status.actions if t.action.status == s) for s in ("done", "dropped")}
+    blocks: list[Block] = [
+        Title(_l(status, "title"), literal(course.name)),
+        Facts((
+            (_l(status, "status_on"), long_date(status.today, lang)),
+            (_l(status, "department"), literal(course.department)),
+            (_l(status, "period"), f"{long_date(course.starts_on, lang)} – {end}"),
+            (_l(status, "steering_group"), literal(course.steering_group)),
+            (_l(status, "facilitators"), literal(", ".join(facilitators))),
+            (_l(status, "workshops"), str(len(status.workshops))),
+            (_l(status, "next_follow_up"), long_date(status.next_follow_up, lang, label(lang, "doc.not_set"))),
+        )),
+        Heading(_l(status, "summary_heading")),
+        Para(_l(status, "summary", open=len(status.open_actions), overdue=len(status.overdue), due=len(status.due_soon),
+                **counts)),
+        Heading(_l(status, "overdue_heading"), level=2),
+        _action_table(status, status.overdue),
+        Heading(_l(status, "due_heading"), level=2),
+        _action_table(status, status.due_soon),
+        Heading(_l(status, "all_heading"), level=2),
+        _action_table(status, status.actions, mark_overdue=True) if status.actions else Para(_l(status, "no_actions")),
+        Heading(_l(status, "decisions_heading")),
+    ]
+    not_chosen = label(lang, "doc.not_chosen")
+    blocks.append(Table(
+        headers=tuple(_l(status, f"col_{k}") for k in ("date", "workshop", "problem", "solution")),
+        rows=tuple((short_date(d.workshop.held_on, lang), literal(d.workshop.name), literal(d.problem, not_chosen),
+                    literal(d.solution, not_chosen)) for d in status.decisions),
+        widths=(0.14, 0.24, 0.31, 0.31),
+    ) if status.decisions else Para(_l(status, "none")))
+    blocks += _history(status)
+    blocks.append(Heading(_l(status, "meetings_heading")))
+    if status.meetings:
+        for m in status.meetings:
+            when = long_date(m.held_on, lang) + (f" ({_l(status, 'planned')})" if m.held_on > status.today else "")
+            blocks.append(Field(when, literal(m.notes)))
+    else:
+        blocks.append(Para(_l(status, "no_meetings")))
+    blocks += _competence(status)
+    return blocks
+
+
+def status_images(status: CourseStatus) -> dict[str, bytes]:
+    """Return the PNG of the before/after radar ("radar"), when the report has one."""
+    if status.competence is None or not len(status.competence.profile):
+        return {}
+    return {"radar": _trim(to_png(radar_chart(status.competence.profile, status.factors)))}
+
+
+def status_file_name(course_name: str, language: str, today: date, extension: str) -> str:
+    """Return "Statusrapport - <forløb> - <date>.<ext>": filesystem-safe, Danish letters kept."""
+    cleaned = unicodedata.normalize("NFC", _NOT_IN_FILE_NAME.sub(" ", str(course_name or "")))
+    cleaned = " ".join(cleaned.split()).encode("utf-8")[:FILE_NAME_MAX].decode("utf-8", "ignore").strip(" .")
+    title = label(language, "course_report.title")
+    stem = " - ".join(p for p in (title, cleaned, today.isoformat()) if p)
+    return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', extension)}"
+
+
+def footer_line(status: CourseStatus) -> str:
+    """Return the line at the end of the document: when it was generated, and with what."""
+    return label(status.language, "doc.footer", date=long_date(status.generated_at, status.language))
