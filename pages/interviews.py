@@ -1,0 +1,37 @@
+"""Facilitator: a workshop's interviews: interviewer links, the anonymous overview, points to trin 1."""
+
+import streamlit as st
+
+from fea_core import sharing, workshops
+from fea_core.plain import escape_markdown
+from ui import interview_summary_view as view
+from ui import style
+from ui.auth import logout_button, require_facilitator
+from ui.context import language_switch, store, t
+
+username = require_facilitator()
+style.screen()
+workshop = workshops.find_by_code(store(), st.query_params.get("w", ""))
+if not sharing.can_facilitate(store(), workshop, username):
+    st.error(t("screen.not_found"), icon=":material/error:")
+    st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
+    st.stop()
+
+with st.sidebar:
+    st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
+    st.page_link("pages/screen.py", label=t("workshops.open_screen"), icon=":material/cast:",
+                 query_params={"w": workshop.code})
+    language_switch(key="interviews_lang")
+    logout_button()
+
+st.title(t("interviews.title"), anchor=False)
+st.caption(f"{escape_markdown(workshop.name)} · {workshop.held_on:%d.%m.%Y}")
+st.warning(t("interviews.not_for_screen"), icon=":material/lock:")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    result = view.overview(workshop)
+    view.send_panel(workshop, result)
+with right:
+    view.links_panel(workshop)
+st.divider()
+view.raw_notes(workshop)
