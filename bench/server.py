@@ -31,7 +31,8 @@ def free_port() -> int:
 class Server:
     """One Streamlit server process on 127.0.0.1, started by us and stopped by its pid."""
 
-    def __init__(self, mode: str, data_dir: Path, log_path: Path):
+    def __init__(self, mode: str, data_dir: Path, log_path: Path, database_url: str | None = None,
+                 extra_env: dict[str, str] | None = None):
         self.mode = mode
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -42,8 +43,10 @@ class Server:
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             *MODE_FLAGS[mode],
         ]
-        env = {**os.environ, "FEA_DATA_DIR": str(data_dir)}
-        env.pop("FEA_DATABASE_URL", None)  # the temporary SQLite file, never a real database
+        env = {**os.environ, "FEA_DATA_DIR": str(data_dir), **(extra_env or {})}
+        env.pop("FEA_DATABASE_URL", None)  # the temporary SQLite file, never a real database ...
+        if database_url:
+            env["FEA_DATABASE_URL"] = database_url  # ... unless the caller started one (bench/cluster.py)
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 

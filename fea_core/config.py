@@ -19,6 +19,37 @@ def database_url() -> str:
     return f"sqlite:///{data_dir / 'fea.sqlite3'}"
 
 
+# Connections one app process keeps open to PostgreSQL, and how many more it may open in a burst.
+# See README "Deployment: several processes" for sizing them against max_connections.
+DEFAULT_DB_POOL_SIZE = 5
+DEFAULT_DB_MAX_OVERFLOW = 10
+
+
+def db_pool_size() -> int:
+    """Return FEA_DB_POOL_SIZE: connections each process keeps open (PostgreSQL; at least 1)."""
+    return _whole_number("FEA_DB_POOL_SIZE", os.environ.get("FEA_DB_POOL_SIZE"), DEFAULT_DB_POOL_SIZE, minimum=1)
+
+
+def db_max_overflow() -> int:
+    """Return FEA_DB_MAX_OVERFLOW: extra connections a process may open while busy (PostgreSQL; 0 or more)."""
+    return _whole_number(
+        "FEA_DB_MAX_OVERFLOW", os.environ.get("FEA_DB_MAX_OVERFLOW"), DEFAULT_DB_MAX_OVERFLOW, minimum=0
+    )
+
+
+def _whole_number(name: str, raw: str | None, default: int, *, minimum: int) -> int:
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 def public_url() -> str | None:
     """Return the base URL phones use to reach the app (FEA_PUBLIC_URL), if configured."""
     url = os.environ.get("FEA_PUBLIC_URL", "").strip().rstrip("/")

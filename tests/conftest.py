@@ -6,6 +6,7 @@ in their subfolders.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -21,19 +22,89 @@ from fea_core import competence, participation  # noqa: E402
 from fea_core.model import ACTIVITY_COMPETENCE, Participant, Workshop  # noqa: E402
 from fea_core.storage import Store, open_store  # noqa: E402
 from fea_core.workshops import create_workshop, set_activity  # noqa: E402
+from tests.pg_cluster import TEMPLATE, ThrowawayPostgres  # noqa: E402
 
 FACTOR_KEYS = ("innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer")
 
 
+# --- the database backends ---------------------------------------------------------------------
+# A test module (or test) marked ``databases("sqlite", "postgresql")`` runs once per backend; the
+# rest use SQLite only. PostgreSQL is a real server started once per run (tests/pg_cluster.py).
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "databases(*backends): run once per database backend ('sqlite', 'postgresql'); default sqlite"
+    )
+
+
+def pytest_generate_tests(metafunc):
+    marker = metafunc.definition.get_closest_marker("databases")
+    if marker is not None and "database_backend" in metafunc.fixturenames:
+        metafunc.parametrize("database_backend", marker.args, indirect=True)
+
+
 @pytest.fixture
-def store_url(tmp_path) -> str:
-    """The URL of a database file that exists only for this test."""
+def database_backend(request) -> str:
+    """"sqlite" or "postgresql": which database this test's ``store_url`` names."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole run, with a migrated template database.
+
+    Fails (never skips) when PostgreSQL is not installed: the scale-out promise is tested.
+    """
+    server = problem = None
+    try:
+        server = ThrowawayPostgres()
+        server.start()
+    except (RuntimeError, OSError) as error:
+        problem = str(error)
+        if server is not None:
+            server.stop()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    try:
+        server.create_database(TEMPLATE)
+        open_store(server.url(TEMPLATE)).engine.dispose()  # a template must have no open connections
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_test_database(postgres_server) -> str:
+    """The migrated database the PostgreSQL tests take turns on (emptied after each test)."""
+    return postgres_server.create_database("fea_test", template=TEMPLATE)
+
+
+_postgres_urls = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, postgres_test_database) -> str:
+    """The URL of a migrated PostgreSQL database with no rows, for this test alone.
+
+    One database, emptied after every test: a new database per test costs several times more. The
+    URL differs per test (application_name) so open_store gives each test its own store and pool.
+    """
+    yield f"{postgres_server.url(postgres_test_database)}?application_name=fea-test-{next(_postgres_urls)}"
+    postgres_server.empty_database(postgres_test_database)  # also closes what the test's pool still holds
+
+
+@pytest.fixture
+def store_url(request, database_backend, tmp_path) -> str:
+    """The URL of a database that exists only for this test (an SQLite file unless marked otherwise)."""
+    if database_backend == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path}/t.sqlite3"
 
 
 @pytest.fixture
 def fresh_store(store_url) -> Store:
-    """A migrated, empty SQLite store in a new file (open_store caches per URL; the path is unique)."""
+    """A migrated, empty store in a new database (open_store caches per URL; the URL is unique)."""
     store = open_store(store_url)
     yield store
     # Close the pooled connections so a test run does not hold hundreds of open files.

@@ -81,7 +81,8 @@ def _workshop(store: Store, name: str) -> Workshop:
     )
 
 
-def new_solver(tmp_path: Path) -> Solver:
-    """Return a Solver on a migrated SQLite file that exists only for this test."""
-    store = open_store(f"sqlite:///{tmp_path}/t.sqlite3")
+def new_solver(where: Path | str) -> Solver:
+    """Return a Solver on a database that exists only for this test: a URL (the ``store_url``
+    fixture), or a folder for a migrated SQLite file."""
+    store = open_store(where if isinstance(where, str) else f"sqlite:///{where}/t.sqlite3")
     return Solver(store, _workshop(store, "Temadag om psykisk arbejdsmiljø"))

@@ -224,3 +224,32 @@ def test_the_command_line_reports_a_failed_backup_with_exit_code_two(tmp_path, m
     assert backup.main(["create", str(tmp_path / "copy.sqlite3")]) == 2
 
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.databases("postgresql")
+def test_a_postgresql_backup_restores_every_answer_and_drops_what_came_later(
+    store_url, fresh_store, room, tmp_path, monkeypatch, capsys
+):
+    # A real pg_dump and pg_restore against the test server, through the documented command line.
+    monkeypatch.setenv("FEA_DATABASE_URL", store_url)
+    for value in (1, 3, 5):
+        room.rate(room.join(), value)
+    dump = tmp_path / "fea.dump"
+    assert backup.main(["create", str(dump)]) == 0, capsys.readouterr().err
+    assert dump.stat().st_size > 0
+
+    room.rate(room.join(), 2)  # after the backup: the restore must take it away again
+    create_workshop(
+        fresh_store, name="Efter backup", department="Køkkenet", held_on=room.workshop.held_on,
+        theme="Tema", language="da", owner="anne",
+    )
+    fresh_store.engine.dispose()  # the app is stopped for a restore
+    assert backup.main(["restore", str(dump)]) == 0, capsys.readouterr().err
+
+    assert count_workshops(fresh_store) == 1
+    assert participation.count_participants(fresh_store, room.workshop.id) == 3
+    rows = competence.rating_rows(fresh_store, room.workshop.id)
+    assert sorted(rows.groupby("participant_id")["value"].first()) == [1, 3, 5]
+    # The restored database takes new answers (its sequences were restored too).
+    room.rate(room.join(), 4)
+    assert participation.count_participants(fresh_store, room.workshop.id) == 4

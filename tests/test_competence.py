@@ -20,6 +20,9 @@ from fea_core.workshops import (
     set_activity_open,
 )
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 FACTORS = ("innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer")
 
 

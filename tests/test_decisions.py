@@ -24,10 +24,13 @@ from fea_core.placement import place_item
 from fea_core.storage import MIGRATIONS, Store, open_store, utcnow
 from fea_core.workshops import create_workshop, get_workshop, set_activity
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 @pytest.fixture
-def solver(tmp_path):
-    s = new_solver(tmp_path)
+def solver(store_url):
+    s = new_solver(store_url)
     yield s
     s.store.engine.dispose()
 

@@ -9,6 +9,9 @@ from fea_core.method import load_method
 from fea_core.participation import count_participants, join, resume, set_role
 from fea_core.workshops import create_workshop, end_workshop, get_workshop, reopen_workshop
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 ROLE_KEYS = [r.key for r in load_method().roles]
 
 

@@ -28,10 +28,13 @@ from fea_core.placement import (
 )
 from fea_core.workshops import end_workshop, set_activity, set_activity_open
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 @pytest.fixture
-def solver(tmp_path):
-    s = new_solver(tmp_path)
+def solver(store_url):
+    s = new_solver(store_url)
     yield s
     s.store.engine.dispose()
 

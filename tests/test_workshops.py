@@ -29,6 +29,9 @@ from fea_core.workshops import (
     set_results_visible,
 )
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 def new(store, **overrides):
     """Create a workshop with sensible defaults."""

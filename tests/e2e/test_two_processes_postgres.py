@@ -1,0 +1,188 @@
+"""Scale-out in real browsers: two app processes on different ports share one PostgreSQL server.
+
+A phone on process A joins and rates; the facilitator's shared screen on process B shows it
+within 2 s. Then the same through nginx with the repository's deploy/nginx-fea.conf: the
+websocket is upgraded through the proxy and each browser sticks to one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from fea_core import competence, participation
+from fea_core.model import ACTIVITY_COMPETENCE
+from fea_core.storage import open_store
+from fea_core.workshops import create_workshop, find_by_code, set_activity
+from tests.e2e.conftest import DESKTOP, FACILITATOR, PHONE, REPO, free_port, start_server, wait_for_app, warm_up
+from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop, rate
+from tests.nginx_proxy import NginxProxy
+
+ANSWERS = {"innovation": 4, "aabenhed": 3, "teknikker_og_viden": 5, "motivation": 4, "systematik": 2,
+           "tid_og_ressourcer": None}
+
+
+class Cluster:
+    """Two app processes on one PostgreSQL database, and nginx in front of both."""
+
+    def __init__(self, url: str, a, b, proxy: NginxProxy):
+        self.url, self.a, self.b, self.proxy = url, a, b, proxy
+
+
+@pytest.fixture(scope="module")
+def cluster(postgres_server, tmp_path_factory):
+    url = postgres_server.url(postgres_server.create_database("two_processes"))
+    shared = {"FEA_DATABASE_URL": url, "FEA_COOKIE_KEY": secrets.token_urlsafe(32)}
+    env = {**os.environ, **shared, "FEA_NEW_PASSWORD": FACILITATOR[2]}
+    subprocess.run(
+        [sys.executable, "-m", "fea_core.accounts", "create", FACILITATOR[0], "--name", FACILITATOR[1]],
+        cwd=REPO, env=env, check=True, capture_output=True,
+    )
+    processes, proxy = [], None
+    folders = [tmp_path_factory.mktemp(f"process-{name}") for name in ("a", "b")]
+    try:
+        # Started side by side, as a deployment starts its processes.
+        with ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(start_server, folder, free_port(), shared) for folder in folders]
+            for future in starting:
+                try:
+                    processes.append(future.result())
+                except Exception:  # noqa: BLE001 - stop the other one before failing
+                    pass
+        if len(processes) < 2:
+            raise RuntimeError(f"an app process did not start; see {folders}")
+        (_, a), (_, b) = processes
+        proxy = NginxProxy([a.base.removeprefix("http://"), b.base.removeprefix("http://")]).start()
+        yield Cluster(url, a, b, proxy)
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        for process, _ in processes:
+            process.terminate()
+            process.wait(timeout=20)
+        postgres_server.drop_database("two_processes")
+
+
+def warm_up_both_pages(browser, base: str) -> None:
+    """Load the join page and the facilitator page once, so Streamlit's spurious first-session
+    "Page not found" dialog (streamlit/streamlit#9992) cannot cover the login form later."""
+    warm_up(browser, base)
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(base + "/facilitator")
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").wait_for(timeout=20_000)
+    context.close()
+
+
+def join(browser, base: str, code: str, until: tuple[str, str] = ("text", "Velkommen!")):
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{base}/?code={code}")
+    wait_for_app(phone)
+    phone.get_by_role("button", name="Deltag").click()
+    kind, what = until
+    shown = phone.get_by_text(what) if kind == "text" else phone.get_by_role(kind, name=what)
+    shown.first.wait_for(timeout=15_000)
+    return phone
+
+
+def seconds_until(locator, limit: float) -> float:
+    """Wait for ``locator`` (a little past ``limit`` so a miss is measured, not just failed)."""
+    started = time.monotonic()
+    locator.wait_for(timeout=(limit + 3) * 1000)
+    return time.monotonic() - started
+
+
+def test_a_phone_on_process_a_reaches_the_shared_screen_on_process_b_within_two_seconds(cluster, browser):
+    a, b = cluster.a, cluster.b
+    assert a.base != b.base
+    warm_up_both_pages(browser, b.base)  # the phone on A opens the default page, which needs none
+    facilitator = browser.new_context(**DESKTOP).new_page()
+    code = login_and_create_workshop(facilitator, b.base, "To processer, én database")
+
+    phone = join(browser, a.base, code)
+    joined = seconds_until(facilitator.locator("[data-testid='stMetricValue']", has_text="1"), LIVE_SECONDS)
+    assert joined <= LIVE_SECONDS, f"the join took {joined:.2f} s to reach the other process's screen"
+
+    # The facilitator on B opens the round; the phone on A follows (the stage counter is in the database).
+    facilitator.get_by_text("Arbejdsmiljøkompetencemodellen").first.click()
+    switched = seconds_until(phone.get_by_role("button", name="Send mine svar"), LIVE_SECONDS)
+    assert switched <= LIVE_SECONDS, f"the phone on A took {switched:.2f} s to follow B's facilitator"
+
+    wait_for_app(phone)
+    rate(phone, ANSWERS)  # returns once A has saved and shown "Tak! Dine svar er gemt."
+    seen = seconds_until(facilitator.get_by_text("1 af 1 har svaret"), LIVE_SECONDS)
+    assert seen <= LIVE_SECONDS, f"the answer took {seen:.2f} s to reach the shared screen on B"
+    print(f"A -> B: join {joined:.2f} s, step switch {switched:.2f} s, answer {seen:.2f} s")  # shown with -s
+
+    # Both processes wrote to the one PostgreSQL database, not to SQLite files of their own.
+    store = open_store(cluster.url)
+    workshop = find_by_code(store, code)
+    assert participation.count_participants(store, workshop.id) == 1
+    rows = competence.rating_rows(store, workshop.id)
+    assert sorted(rows["value"].dropna().astype(int)) == sorted(v for v in ANSWERS.values() if v is not None)
+    assert not list(a.data_dir.glob("*.sqlite3")) and not list(b.data_dir.glob("*.sqlite3"))
+    store.engine.dispose()
+
+
+def test_through_nginx_the_websocket_is_proxied_and_every_browser_sticks_to_one_process(cluster, browser):
+    proxy = cluster.proxy
+    store = open_store(cluster.url)
+    workshop = create_workshop(
+        store, name="Bag nginx", department="Akutmodtagelsen", held_on=date.today(), theme="Stress",
+        language="da", owner=FACILITATOR[0],
+    )
+    set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+    phone = join(browser, proxy.url, workshop.code, until=("button", "Send mine svar"))
+    wait_for_app(phone)
+    rate(phone, ANSWERS)  # a whole script run over the proxied websocket, saved in the shared database
+    assert participation.count_participants(store, workshop.id) == 1
+    assert len(competence.rating_rows(store, workshop.id)) == len(ANSWERS)
+    store.engine.dispose()
+    routes = {c["value"] for c in phone.context.cookies() if c["name"] == "fea_route"}
+    assert len(routes) == 1, "the browser got a route cookie"
+    phone.context.close()  # nginx logs a websocket when it closes
+
+    # Every request of one browser, websocket included, went to one process.
+    upstreams: dict[str, set[str]] = defaultdict(set)
+    websockets = 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        entries = [e for e in proxy.access_entries() if e["route"] in routes]
+        websockets = sum(e["request"].startswith("GET /_stcore/stream") and e["status"] == "101" for e in entries)
+        if websockets >= 1:
+            break
+        time.sleep(0.3)
+    for entry in entries:
+        upstreams[entry["route"]].add(entry["upstream"])
+    assert websockets >= 1, f"no upgraded websocket in nginx's log: {entries[-5:]}"
+    assert len(entries) >= 5, entries  # the page, its scripts, the websocket, the live polls
+    assert all(len(ups) == 1 for ups in upstreams.values()), dict(upstreams)
+
+    # New browsers (no cookie yet) are spread over both processes, unlike ip_hash would do
+    # for a room of phones behind one Wi-Fi address.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    cookies = []
+    for _ in range(20):
+        with opener.open(f"{proxy.url}/") as response:
+            cookies.append(response.headers["Set-Cookie"].split(";")[0])
+    for cookie in cookies[:5]:  # and a returning browser lands where it was
+        opener.open(urllib.request.Request(f"{proxy.url}/", headers={"Cookie": cookie})).read()
+    by_route: dict[str, set[str]] = defaultdict(set)
+    for entry in proxy.access_entries():
+        if entry["request"] == "GET / HTTP/1.1":
+            by_route[entry["route"]].add(entry["upstream"])
+    fresh = [by_route[c.split("=", 1)[1]] for c in cookies]
+    assert {up for ups in fresh for up in ups} == {
+        cluster.a.base.removeprefix("http://"), cluster.b.base.removeprefix("http://")
+    }
+    assert all(len(ups) == 1 for ups in fresh[:5])
