@@ -1,35 +1,45 @@
 """Load-test the live workshop with real Streamlit sessions (websocket protocol), not HTTP GETs.
 
-    python bench/load.py --phones 200 --duration 60 --think 2
+    python bench/load.py --phones 200 --duration 60
     python bench/load.py --compare --phones 100 --duration 30
     python bench/load.py --idle --phones 200
+    python bench/load.py --phones 200 --duration 1800 --phase-seconds 60     # the soak
 
-Each simulated phone resumes a pre-joined participant (``?code=...&p=TOKEN``), then
-loops: pick the six ratings, press the form's submit button, think, repeat. See
-bench/README.md for what is measured and how.
+The scenario is a workshop: every simulated phone resumes a pre-joined participant
+(``?code=...&p=TOKEN``), polls ``/api/live/<token>`` every second as the browser's
+watcher does, and does what the active step asks, with a think time between
+interactions: rate the six factors, send problems, place problems on their cards. The
+bench plays the facilitator: it moves the room through the steps (Arbejdsmiljøkompetence-
+modellen -> Trin 1 -> Trin 2, round and round) and measures how long each phone takes to
+show the new step. A simulated shared screen is logged in and reruns its live fragment
+every second, as the facilitator's browser does. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # fea_core, when run as a script
 
 from bench.server import Server, cpu_seconds, rss_mib  # noqa: E402
-from bench.ws_client import LivePoller, Phone, RunResult  # noqa: E402
+from bench.ws_client import STEP_ITEMS, STEP_OTHER, LivePoller, Phone, RunResult, Screen  # noqa: E402
 
 BENCH_USER = "bench-load"
+BENCH_PASSWORD = "bench-load-password"
 LOG_DIR = Path(tempfile.gettempdir()) / "fea-bench-logs"
+PHASES = ("competence", "problems", "problem_matrix")
+RSS_SAMPLE_SECONDS = 5.0
 
 
 def prepare_workshop(phones: int) -> tuple[int, str, list[str]]:
@@ -41,7 +51,7 @@ def prepare_workshop(phones: int) -> tuple[int, str, list[str]]:
 
     store = open_store(database_url())
     try:
-        accounts.create_facilitator(store, BENCH_USER, "Load test", "bench-load-password")
+        accounts.create_facilitator(store, BENCH_USER, "Load test", BENCH_PASSWORD)
     except accounts.InvalidAccount:
         pass  # a second run against the same database reuses the account
     workshop = workshops.create_workshop(
@@ -63,6 +73,50 @@ def phones_with_ratings(workshop_id: int) -> int:
     return int((rows.groupby("participant_id").size() == 6).sum()) if len(rows) else 0
 
 
+class Facilitator:
+    """The bench's hand on the facilitator's controls: the same service calls the shared screen makes."""
+
+    def __init__(self, code: str):
+        from fea_core import workshops
+        from fea_core.config import database_url
+        from fea_core.storage import open_store
+
+        self.store = open_store(database_url())
+        self.workshop = workshops.find_by_code(self.store, code)
+
+    def move_to(self, activity: str, cards: int) -> int:
+        """Make ``activity`` the room's step; return the new stage number."""
+        from fea_core import workshops
+        from fea_core.model import ACTIVITY_PROBLEM_MATRIX
+
+        if activity == ACTIVITY_PROBLEM_MATRIX:
+            self._tidy_problems(cards)
+        return workshops.set_activity(self.store, self.workshop.id, activity).stage
+
+    def _tidy_problems(self, cards: int) -> None:
+        # A facilitator merges and hides until the room has a dozen or so problems to place;
+        # 200 phones send hundreds. One bulk update stands for that work (one revision, no stage).
+        from sqlalchemy import select, update
+
+        from fea_core import items, schema
+
+        wid = self.workshop.id
+        shown = items.list_items(self.store, wid, "problem")
+        for n in range(len(shown), cards):
+            items.add_item_as_facilitator(self.store, wid, "problem", f"Problem fra facilitator {n + 1}")
+        keep = select(schema.items.c.id).where(
+            schema.items.c.workshop_id == wid, schema.items.c.kind == "problem", schema.items.c.hidden.is_(False)
+        ).order_by(schema.items.c.number).limit(cards)
+        with self.store.write(wid) as conn:
+            kept = [r.id for r in conn.execute(keep)]
+            conn.execute(
+                update(schema.items)
+                .where(schema.items.c.workshop_id == wid, schema.items.c.kind == "problem",
+                       schema.items.c.id.not_in(kept))
+                .values(hidden=True)
+            )
+
+
 def percentiles(values: list[float]) -> tuple[float, float, float, float]:
     """Return p50, p95, p99 and max in milliseconds (NaN when there are none)."""
     if not values:
@@ -81,6 +135,7 @@ async def open_phones(urls, code, tokens, args, counters, errors: Counter):
         await asyncio.sleep(ramp * i / len(tokens))
         phone = Phone(urls[i % len(urls)], f"code={code}&p={token}", counters=counters,
                       timeout=args.timeout, rng=random.Random(args.seed * 100_003 + i))
+        phone.token, phone.base_url = token, urls[i % len(urls)]
         try:
             await phone.connect()
         except Exception as exc:
@@ -91,8 +146,8 @@ async def open_phones(urls, code, tokens, args, counters, errors: Counter):
     opened = await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens)))
     good, loads = [], []
     for phone, result in opened:
-        if result.errors or not phone.submit_id:
-            errors.update(f"load: {e}" for e in result.errors or ["rating form missing"])
+        if result.errors or phone.step() == STEP_OTHER:
+            errors.update(f"load: {e}" for e in result.errors or ["no rating form on the page"])
             await phone.close()
         else:
             good.append(phone)
@@ -125,48 +180,172 @@ def _own_cpu() -> float:
     return t.user + t.system
 
 
+class Watcher:
+    """A phone's watcher: what stage it has shown, and an event when the poll sees a newer one."""
+
+    def __init__(self, stage: int):
+        self.shown = stage
+        self.seen = stage
+        self.changed = asyncio.Event()
+
+
+async def _poll_loop(url: str, token: str, watcher: Watcher, args, deadline: float, errors: Counter, rng):
+    poller = LivePoller(url, token, timeout=args.timeout)
+    await asyncio.sleep(rng.uniform(0, args.poll))  # browsers' timers are not in step
+    while time.monotonic() < deadline:
+        sent = time.monotonic()
+        try:
+            status, body = await poller.get()
+            if status == 200:
+                stage = json.loads(body)["stage"]
+                if stage > watcher.seen:
+                    watcher.seen = stage
+                    watcher.changed.set()
+            else:
+                errors[f"poll: HTTP {status}"] += 1
+        except Exception as exc:
+            errors[f"poll: {type(exc).__name__}"] += 1
+            await poller.close()
+        await asyncio.sleep(max(0.0, args.poll - (time.monotonic() - sent)))
+    await poller.close()
+
+
+async def _screen_loop(url: str, code: str, args, deadline: float, counters: Counter, out: dict):
+    screen = Screen(url, f"w={code}", page_name="screen", counters=counters, timeout=args.timeout)
+    try:
+        await screen.connect()
+        opened = await screen.log_in(BENCH_USER, BENCH_PASSWORD)
+    except Exception as exc:
+        out["errors"][f"screen: {type(exc).__name__}: {exc}"[:120]] += 1
+        return
+    if opened.errors:
+        out["errors"].update(f"screen: {e}" for e in opened.errors)
+        await screen.close()
+        return
+    interval = screen.auto_rerun[0]
+    while time.monotonic() < deadline:
+        sent = time.monotonic()
+        result = await screen.tick()
+        if result.errors:
+            out["errors"].update(f"screen: {e}" for e in result.errors)
+        else:
+            out["ticks"].append(result.latency)
+        # The browser's timer fires every interval, and not again while a run is going.
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - sent)))
+    await screen.close()
+
+
 async def active_run(urls, pids, code, tokens, args) -> dict:
-    """Ramp the phones up, let them rate and submit for --duration seconds, and measure."""
+    """Ramp the phones up, run the workshop's steps for --duration seconds, and measure."""
     counters, errors = Counter(), Counter()
+    phases = tuple(getattr(args, "phases", None) or PHASES)
+    phase_seconds = getattr(args, "phase_seconds", None) or args.duration / len(phases)
+    cards = getattr(args, "cards", 12)
+    items_each = getattr(args, "items_each", 3)
+    poll = getattr(args, "poll", 1.0)
+    args.poll = poll
+    facilitator = await asyncio.to_thread(Facilitator, code)
     rss_start = rss_mib(pids)
     phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
+    rss_loaded = rss_mib(pids)
     latencies: list[float] = []
+    by_step: dict[str, list[float]] = defaultdict(list)
     finished_at: list[float] = []
-    failed = 0
+    changes: list[float] = []  # seconds from the facilitator's switch to a phone showing the new step
+    switched_at: dict[int, float] = {}
+    outcome = Counter()
     deadline = time.monotonic() + args.duration
+    screen_out = {"ticks": [], "errors": errors}
+    rss_samples: list[float] = []
 
-    async def loop(phone: Phone, rng: random.Random):
-        nonlocal failed
+    async def phone_loop(phone: Phone, watcher: Watcher, rng: random.Random):
         await asyncio.sleep(rng.uniform(0, args.think))  # phones do not all press at once
+        sent_items = 0
         while time.monotonic() < deadline:
-            result = await phone.rate_and_submit()
-            if not result.errors and not result.saved:
-                result.errors.append("no success box after submit")
-            errors.update(result.errors)
-            if result.errors:
-                failed += 1
+            if watcher.seen > watcher.shown:
+                target = watcher.seen
+                watcher.changed.clear()
+                result = await phone.load()  # the watcher's rerun: the page of the new step
+                if result.errors:
+                    errors.update(f"step change: {e}" for e in result.errors)
+                    outcome["failed"] += 1
+                elif target in switched_at:
+                    changes.append(time.monotonic() - switched_at[target])
+                watcher.shown = target
+                sent_items = 0
+                continue
+            if phone.step() == STEP_ITEMS and sent_items >= items_each:
+                step, result = STEP_OTHER, RunResult(0.0, 0)  # said what it had to say: listens
+            else:
+                step, result = await phone.act()
+                sent_items += step == STEP_ITEMS
+            if step == STEP_OTHER:
+                result.errors.clear()  # nothing to do here until the next step: just wait
+            elif result.refused:
+                outcome["refused"] += 1
+            elif result.errors or not result.saved:
+                errors.update(result.errors or [f"{step}: no confirmation after submit"])
+                outcome["failed"] += 1
                 if any(e.startswith(("connection", "timeout")) for e in result.errors):
                     return  # a dead or stuck session will not recover; count it once
             else:
                 latencies.append(result.latency)
+                by_step[step].append(result.latency)
                 finished_at.append(time.monotonic())
-            pause = args.think * rng.uniform(0.5, 1.5)
-            await asyncio.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(args.think * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic()))
+            try:  # think, unless the watcher sees the facilitator move on
+                await asyncio.wait_for(watcher.changed.wait(), pause)
+            except asyncio.TimeoutError:
+                pass
 
+    async def conductor():
+        # Move the room through the steps; the first one is already active.
+        k = 0
+        while True:
+            k += 1
+            at = window_start + k * phase_seconds
+            if at >= deadline - 1.0:
+                return
+            await asyncio.sleep(at - time.monotonic())
+            stage = await asyncio.to_thread(facilitator.move_to, phases[k % len(phases)], cards)
+            switched_at[stage] = time.monotonic()
+
+    async def rss_sampler():
+        while time.monotonic() < deadline:
+            rss_samples.append(rss_mib(pids) if pids else float("nan"))
+            await asyncio.sleep(RSS_SAMPLE_SECONDS)
+
+    stage0 = facilitator.workshop.stage
+    watchers = [Watcher(stage0) for _ in phones]
     window = Window(pids, counters)
-    tasks = [asyncio.create_task(loop(p, random.Random(args.seed + i))) for i, p in enumerate(phones)]
+    window_start = time.monotonic()
+    tasks = [asyncio.create_task(phone_loop(p, w, random.Random(args.seed + i)))
+             for i, (p, w) in enumerate(zip(phones, watchers))]
+    tasks += [asyncio.create_task(_poll_loop(p.base_url, p.token, w, args, deadline, errors, random.Random(-i)))
+              for i, (p, w) in enumerate(zip(phones, watchers))]
+    if getattr(args, "screen", True):
+        tasks.append(asyncio.create_task(_screen_loop(urls[0], code, args, deadline, counters, screen_out)))
+    tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler())]
     await asyncio.sleep(max(0.0, deadline - time.monotonic()))
     measured = window.close()
     window_end = time.monotonic()
     await asyncio.gather(*tasks)  # in-flight interactions finish: the slow tail stays in the numbers
-    # Throughput counts what finished inside the window; latencies include the stragglers.
+    # A phone that never showed a step it was switched to counts as a failed step change.
+    missed = sum(1 for w in watchers for s in switched_at if s > w.shown and switched_at[s] < window_end - 3)
+    if missed:
+        errors["step change never shown"] += missed
     measured["done_per_s"] = sum(t <= window_end for t in finished_at) / measured["seconds"]
     rss_end = rss_mib(pids)
     await asyncio.gather(*(p.close() for p in phones))
     return {
-        "phones": len(tokens), "loaded": len(phones), "interactions": len(latencies) + failed,
-        "ok": len(latencies), "failed": failed + len(tokens) - len(phones), "errors": errors, "lat": percentiles(latencies), "load": percentiles(loads),
-        "rss_start": rss_start, "rss_end": rss_end, **measured,
+        "phones": len(tokens), "loaded": len(phones), "interactions": len(latencies) + outcome["failed"],
+        "ok": len(latencies), "failed": outcome["failed"] + missed + len(tokens) - len(phones),
+        "refused": outcome["refused"], "errors": errors, "lat": percentiles(latencies),
+        "steps": {step: (len(v), percentiles(v)) for step, v in by_step.items()},
+        "changes": (len(changes), len(switched_at), percentiles(changes)),
+        "screen": (len(screen_out["ticks"]), percentiles(screen_out["ticks"])),
+        "load": percentiles(loads), "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
+        "rss_max": max(rss_samples + [rss_end]), **measured,
     }
 
 
@@ -250,7 +429,7 @@ def run_config(mode: str, args, idle: bool = False) -> dict:
 
 
 def print_active(results: list[dict]) -> None:
-    """Print the interaction table."""
+    """Print the interaction table, then steps, step changes, the shared screen and memory."""
     head = (f"{'config':<10}{'phones':>7}{'loaded':>7}{'inter.':>8}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}"
             f"{'p99 ms':>9}{'max ms':>9}{'inter/s':>8}{'runs/s':>8}{'srv CPU%':>9}{'ms/run':>7}{'gen CPU%':>9}"
             f"{'RSS MiB start->end':>20}{'load p95':>9}{'in DB':>7}")
@@ -261,6 +440,19 @@ def print_active(results: list[dict]) -> None:
               f"{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}{top:>9.0f}{r['done_per_s']:>8.1f}{r['runs_per_s']:>8.1f}"
               f"{r['cpu_pct']:>9.0f}{r['cpu_ms_per_run']:>7.1f}{r['gen_cpu_pct']:>9.1f}{r['rss_start']:>10.0f} ->{r['rss_end']:>6.0f}"
               f"{r['load'][1]:>11.0f}{r['saved_in_db']:>7}")
+    for r in results:
+        if "steps" not in r:
+            continue
+        steps = ", ".join(f"{step} {n} (p95 {lat[1]:.0f} ms)" for step, (n, lat) in sorted(r["steps"].items()))
+        print(f"{r['config']}: interactions by step: {steps}; refused by the app (step moved on): {r['refused']}")
+        shown, switches, lat = r["changes"]
+        print(f"{r['config']}: step changes: {switches} switches, {shown} phone updates, "
+              f"p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms, max {lat[3]:.0f} ms (facilitator's switch -> new step drawn)")
+        ticks, lat = r["screen"]
+        print(f"{r['config']}: shared screen: {ticks} live-fragment runs, p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms")
+        growth = (r["rss_end"] - r["rss_loaded"]) / r["rss_loaded"] * 100 if r["rss_loaded"] else float("nan")
+        print(f"{r['config']}: server RSS MiB: before phones {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
+              f"max {r['rss_max']:.0f}, end {r['rss_end']:.0f} (growth after loading {growth:+.1f} %)")
     _print_errors(results)
 
 
@@ -286,8 +478,14 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: run the chosen scenario and print the results table."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--phones", type=int, default=200)
-    p.add_argument("--duration", type=float, default=60.0, help="seconds of rating after the ramp")
-    p.add_argument("--think", type=float, default=2.0, help="mean pause between submits, jittered +-50%%")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of workshop after the ramp")
+    p.add_argument("--think", type=float, default=2.0, help="mean pause between interactions, jittered +-50%%")
+    p.add_argument("--phases", type=lambda s: tuple(s.split(",")), default=PHASES,
+                   help="the steps the facilitator cycles through (activity keys, comma-separated)")
+    p.add_argument("--phase-seconds", type=float, default=None, help="seconds per step (duration / steps)")
+    p.add_argument("--cards", type=int, default=12, help="problems left to place in trin 2")
+    p.add_argument("--items-each", type=int, default=3, help="problems each phone sends per trin 1")
+    p.add_argument("--no-screen", dest="screen", action="store_false", help="no simulated shared screen")
     p.add_argument("--ramp", type=float, default=None, help="seconds to connect all phones (phones/20)")
     p.add_argument("--url", help="an already running server (with --start-server none)")
     p.add_argument("--start-server", choices=["default", "tuned", "none"], default="tuned")
@@ -307,15 +505,16 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     results = [run_config(mode, args, idle=args.idle) for mode in modes]
     load_after = os.getloadavg()
-    print(f"\nthink {args.think} s, duration {args.duration:.0f} s, {args.processes} server process(es), "
-          f"{os.cpu_count()} cores" if not args.idle else f"\nidle {args.idle_seconds:.0f} s, poll every {args.poll} s")
+    print(f"\nthink {args.think} s, duration {args.duration:.0f} s, steps {','.join(args.phases)} "
+          f"({args.phase_seconds or args.duration / len(args.phases):.0f} s each), {args.processes} server "
+          f"process(es), {os.cpu_count()} cores" if not args.idle else f"\nidle {args.idle_seconds:.0f} s, poll every {args.poll} s")
     # Other work on the machine shares the same cores: say how busy it was.
     print(f"machine load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     (print_idle if args.idle else print_active)(results)
     if args.compare and len(results) == 2:
         ratio = results[0]["lat"][1] / results[1]["lat"][1]
         print(f"p95 default / tuned = {ratio:.2f}")
-    return 0
+    return 1 if any(r["failed"] for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,17 @@
-"""One simulated phone: a real Streamlit session driven over Streamlit's websocket protocol.
+"""Simulated phones and a simulated shared screen: real Streamlit sessions over Streamlit's websocket.
 
 The browser frontend talks to the server only through binary protobufs on
 ``/_stcore/stream``: it sends ``BackMsg.rerun_script`` (a ``ClientState`` with the
-query string, the page and every widget's value) and receives ``ForwardMsg``s
-(``new_session``, deltas with the elements, ``script_finished``). This module does
-the same, so the server does exactly the work a phone causes. It also has a tiny
-keep-alive HTTP client for the ``/api/live/<token>`` poll the phone's watcher makes.
+query string, the page, every widget's value and, for a fragment, its id) and receives
+``ForwardMsg``s (``new_session``, deltas with the elements, ``script_finished``). This
+module does the same, so the server does exactly the work a phone causes.
+
+A ``Session`` keeps a small model of the page it was last sent: the widgets with their
+keys, forms, fragments and options, and the alerts of the last run. ``Phone`` uses it to
+do what a participant does on whatever step the facilitator has made active (rate the six
+factors, send a problem, place a problem on its card). ``Screen`` logs in as a facilitator,
+opens the shared screen and lets its live fragment rerun every second, as the browser's
+timer does. ``LivePoller`` is the phones' watcher: ``GET /api/live/<token>`` over keep-alive HTTP.
 """
 
 from __future__ import annotations
@@ -23,49 +29,92 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 STREAM_PATH = "/_stcore/stream"
-RATING_KEY_MARK = "-rate_"  # keyed widget ids end with "-<key>"; the rating keys are rate_<factor>
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+FACTORS = 6
+
+# What a phone's page shows, told by the keys of the widgets on it.
+STEP_RATE = "rate"
+STEP_ITEMS = "items"
+STEP_PLACE = "place"
+STEP_OTHER = "other"
+
+PROBLEM_TEXTS = (
+    "Vi når ikke at holde pauser", "Uklare roller ved vagtskifte", "For mange afbrydelser",
+    "Mangler tid til oplæring", "Tonen på møderne", "Travlhed om morgenen", "Ingen fælles prioritering",
+)
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A widget as the frontend knows it from a delta."""
+
+    id: str
+    kind: str  # "button_group", "text_area", "text_input", "button", ...
+    key: str | None  # the key the script gave it, read from the id ($$ID-<hash>-<key>)
+    form_id: str
+    fragment_id: str
+    options: tuple[str, ...] = ()  # a button group's option labels (its wire values)
+    is_submit: bool = False
 
 
 @dataclass
 class RunResult:
     """What one request (a page load or an interaction) cost and showed."""
 
-    latency: float  # seconds from sending the BackMsg to the final script_finished
-    runs: int  # script runs it caused (st.rerun() inside the script makes two)
+    latency: float  # seconds from sending the BackMsg to the script_finished that ends it
+    runs: int  # script runs it caused
     errors: list[str] = field(default_factory=list)
-    saved: bool = False  # the final run showed a success box ("Tak! Dine svar er gemt.")
+    saved: bool = False  # the run showed a success box ("Tak! Dine svar er gemt.")
+    refused: str = ""  # the app's own clear "no" (e.g. the step closed meanwhile): not a failure
 
 
 @dataclass
 class _Wait:
     future: asyncio.Future
     sent: float
+    fragment_id: str
     started: bool = False  # a new_session arrived after our request: the run is ours
     runs: int = 0
     errors: list[str] = field(default_factory=list)
+    refused: str = ""
     saved: bool = False
 
 
-class Phone:
-    """A participant's phone: one websocket, one Streamlit session, one rerun at a time."""
+def _key_of(widget_id: str) -> str | None:
+    # Keyed widget ids are "$$ID-<hash>-<key>"; unkeyed ones carry "None" or a label.
+    if widget_id.startswith("$$ID-"):
+        parts = widget_id.split("-", 2)
+        if len(parts) == 3 and parts[2] != "None":
+            return parts[2]
+    return None
 
-    def __init__(self, base_url: str, query_string: str, *, counters: Counter | None = None,
-                 timeout: float = 60.0, rng: random.Random | None = None):
+
+class Session:
+    """One websocket, one Streamlit session, one rerun at a time, and a model of its page."""
+
+    #: error boxes that are the app's clear "no" to a late answer (the facilitator moved on or
+    #: closed the round, an item was merged meanwhile, the same text was sent twice): not failures
+    refusal_marks: tuple[str, ...] = (
+        "Runden er lukket", "Facilitator er gået videre", "Punktet er blevet samlet", "Det står der allerede",
+    )
+
+    def __init__(self, base_url: str, query_string: str, *, page_name: str = "",
+                 counters: Counter | None = None, timeout: float = 60.0, rng: random.Random | None = None):
         parts = urlsplit(base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.ws_url = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}{STREAM_PATH}"
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.query_string = query_string
+        self.page_name = page_name
         self.counters = counters if counters is not None else Counter()
         self.timeout = timeout
         self.rng = rng or random.Random()
         self.page_script_hash = ""  # the browser sends "" first, then the page the server chose
-        self.rating_options: dict[str, list[str]] = {}  # widget id -> option labels (wire values)
-        self.submit_id: str | None = None
-        self.values: dict[str, list[str]] = {}  # widget values the frontend would keep re-sending
-        self._run_ratings: dict[str, list[str]] = {}
-        self._run_submit: str | None = None
+        self.widgets: dict[str, Widget] = {}  # the page as the last completed run left it
+        self.values: dict[str, object] = {}  # widget values the frontend keeps re-sending
+        self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id) of run_every
+        self._run_widgets: dict[str, Widget] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._wait: _Wait | None = None
@@ -80,17 +129,8 @@ class Phone:
         self._reader = asyncio.create_task(self._read())
 
     async def load(self) -> RunResult:
-        """Send the first rerun a browser sends on page load, with the URL's query string."""
-        return await self._rerun(trigger_id=None)
-
-    async def rate_and_submit(self) -> RunResult:
-        """Pick a value on each of the six rating controls and press the form's submit button."""
-        if len(self.rating_options) != 6 or not self.submit_id:
-            found = f"{len(self.rating_options)} rating controls, submit={'yes' if self.submit_id else 'no'}"
-            return RunResult(0.0, 0, [f"form not on page ({found})"])
-        for widget_id, options in self.rating_options.items():
-            self.values[widget_id] = [self.rng.choice(options)]
-        return await self._rerun(trigger_id=self.submit_id)
+        """Send the rerun a browser sends on page load (or when its watcher asks for one)."""
+        return await self.rerun()
 
     async def close(self) -> None:
         """Close the websocket; the server keeps the session for disconnectedSessionTTL."""
@@ -100,15 +140,45 @@ class Phone:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
 
-    def _back_msg(self, trigger_id: str | None) -> bytes:
+    # --- the page model -------------------------------------------------------------------
+
+    def keyed(self, prefix: str) -> list[Widget]:
+        """Return the page's widgets whose key starts with ``prefix``, in page order."""
+        return [w for w in self.widgets.values() if w.key and w.key.startswith(prefix)]
+
+    def submit_of(self, form_id: str) -> Widget | None:
+        """Return the submit button of a form."""
+        return next((w for w in self.widgets.values() if w.is_submit and w.form_id == form_id), None)
+
+    async def submit(self, form_id: str, values: dict[str, object]) -> RunResult:
+        """Set widget values and press the form's submit button (in its fragment, as a browser does)."""
+        button = self.submit_of(form_id)
+        if button is None:
+            return RunResult(0.0, 0, [f"no submit button for form {form_id!r}"])
+        self.values.update(values)
+        return await self.rerun(trigger_id=button.id, fragment_id=button.fragment_id)
+
+    # --- the protocol ---------------------------------------------------------------------
+
+    def _back_msg(self, trigger_id: str | None, fragment_id: str, auto: bool) -> bytes:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query_string
         state.page_script_hash = self.page_script_hash
+        if not self.page_script_hash:
+            state.page_name = self.page_name
+        if fragment_id:
+            state.fragment_id = fragment_id
+        state.is_auto_rerun = auto
         for widget_id, value in self.values.items():
+            if self.widgets and widget_id not in self.widgets:
+                continue  # a widget the page no longer has: the frontend forgets it too
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
-            widget.string_array_value.data.extend(value)
+            if isinstance(value, list):
+                widget.string_array_value.data.extend(value)
+            else:
+                widget.string_value = str(value)
         if trigger_id:
             # A form submit is a one-shot trigger; the form's values travel with it.
             widget = state.widget_states.widgets.add()
@@ -116,14 +186,15 @@ class Phone:
             widget.trigger_value = True
         return msg.SerializeToString()
 
-    async def _rerun(self, trigger_id: str | None) -> RunResult:
+    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "", auto: bool = False) -> RunResult:
+        """Send one rerun and wait for the script_finished that ends it."""
         if self._wait is not None:
-            raise RuntimeError("one rerun at a time per phone")
+            raise RuntimeError("one rerun at a time per session")
         loop = asyncio.get_running_loop()
-        wait = _Wait(loop.create_future(), time.perf_counter())
+        wait = _Wait(loop.create_future(), time.perf_counter(), fragment_id)
         self._wait = wait
         try:
-            await self._ws.send(self._back_msg(trigger_id))
+            await self._ws.send(self._back_msg(trigger_id, fragment_id, auto))
             await asyncio.wait_for(asyncio.shield(wait.future), self.timeout)
         except asyncio.TimeoutError:
             wait.errors.append("timeout")
@@ -131,7 +202,7 @@ class Phone:
             wait.errors.append(f"connection: {type(exc).__name__}")
         finally:
             self._wait = None
-        return RunResult(time.perf_counter() - wait.sent, wait.runs, wait.errors, wait.saved)
+        return RunResult(time.perf_counter() - wait.sent, wait.runs, wait.errors, wait.saved, wait.refused)
 
     async def _read(self) -> None:
         try:
@@ -139,7 +210,7 @@ class Phone:
                 self._handle(data)
         except websockets.ConnectionClosed as exc:
             self._fail(exc)
-        except Exception as exc:  # a parse error must end the phone's wait, not hang it
+        except Exception as exc:  # a parse error must end the session's wait, not hang it
             self._fail(exc)
         else:
             self._fail(ConnectionError("closed by server"))
@@ -157,14 +228,16 @@ class Phone:
         kind = msg.WhichOneof("type")
         wait = self._wait
         if kind == "new_session":
-            self._run_ratings, self._run_submit = {}, None
+            self._run_widgets = {}
             if wait is not None:
                 wait.started = True
                 wait.saved = False
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash
+        elif kind == "auto_rerun":
+            self.auto_rerun = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element, wait)
+            self._element(msg.delta.new_element, msg.delta.fragment_id, wait)
         elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
             if wait is not None:
                 wait.errors.append("compile error")
@@ -175,25 +248,111 @@ class Phone:
             if wait is None or not wait.started:
                 return
             wait.runs += 1
-            if msg.script_finished != EARLY:
-                # Only a completed run shows the whole page: its ids are the ones to use next.
-                self.rating_options, self.submit_id = self._run_ratings, self._run_submit
-                if not wait.future.done():
-                    wait.future.set_result(None)
+            if msg.script_finished == EARLY:
+                return
+            if msg.script_finished == FRAGMENT_DONE:
+                # Only the fragment was redrawn: the rest of the page stays as it was.
+                kept = {i: w for i, w in self.widgets.items() if w.fragment_id != wait.fragment_id}
+                self.widgets = {**kept, **self._run_widgets}
+            else:
+                self.widgets = self._run_widgets
+            if not wait.future.done():
+                wait.future.set_result(None)
 
-    def _element(self, element, wait: _Wait | None) -> None:
+    def _element(self, element, fragment_id: str, wait: _Wait | None) -> None:
         kind = element.WhichOneof("type")
-        if kind == "button_group" and RATING_KEY_MARK in element.button_group.id:
-            self._run_ratings[element.button_group.id] = [o.content for o in element.button_group.options]
-        elif kind == "button" and element.button.is_form_submitter:
-            self._run_submit = element.button.id
+        if kind in ("button_group", "text_area", "text_input", "button"):
+            proto = getattr(element, kind)
+            options = tuple(o.content for o in proto.options) if kind == "button_group" else ()
+            self._run_widgets[proto.id] = Widget(
+                proto.id, kind, _key_of(proto.id), proto.form_id, fragment_id, options,
+                is_submit=kind == "button" and proto.is_form_submitter,
+            )
         elif kind == "exception" and wait is not None:
             wait.errors.append(f"exception: {element.exception.type}: {element.exception.message[:120]}")
         elif kind == "alert" and wait is not None:
             if element.alert.format == Alert.ERROR:
-                wait.errors.append(f"error box: {element.alert.body[:120]}")
+                body = element.alert.body
+                if any(mark in body for mark in self.refusal_marks):
+                    wait.refused = body[:120]
+                else:
+                    wait.errors.append(f"error box: {body[:120]}")
             elif element.alert.format == Alert.SUCCESS:
                 wait.saved = True
+
+
+class Phone(Session):
+    """A participant's phone, doing what the active step asks for."""
+
+    def step(self) -> str:
+        """Return what the page shows now: rating, sending items, placing, or something else."""
+        if len(self.keyed("rate_")) == FACTORS:
+            return STEP_RATE
+        if self.keyed("item_text"):
+            return STEP_ITEMS
+        if self.keyed("y_"):
+            return STEP_PLACE
+        return STEP_OTHER
+
+    async def act(self) -> tuple[str, RunResult]:
+        """Do one interaction on the current step; return the step and what happened."""
+        step = self.step()
+        if step == STEP_RATE:
+            return step, await self.rate()
+        if step == STEP_ITEMS:
+            return step, await self.send_item()
+        if step == STEP_PLACE:
+            return step, await self.place()
+        return step, RunResult(0.0, 0, ["nothing to do on this page"])
+
+    async def rate(self) -> RunResult:
+        """Pick a value on each of the six rating controls and press the form's submit button."""
+        controls = self.keyed("rate_")
+        return await self.submit(controls[0].form_id, {w.id: [self.rng.choice(w.options)] for w in controls})
+
+    async def send_item(self) -> RunResult:
+        """Type a problem (or the step's kind of item) and send it."""
+        [text] = self.keyed("item_text")
+        values: dict[str, object] = {text.id: f"{self.rng.choice(PROBLEM_TEXTS)} ({self.rng.randrange(1000)})"}
+        for kind in self.keyed("item_kind"):
+            values[kind.id] = [kind.options[0]]  # a problem, not a thing to keep
+        return await self.submit(text.form_id, values)
+
+    async def place(self) -> RunResult:
+        """Place one of the cards on both scales and save it (the card is its own fragment)."""
+        card = self.rng.choice(self.keyed("y_"))
+        item = card.key.removeprefix("y_")
+        [x] = [w for w in self.widgets.values() if w.key == f"x_{item}"]
+        result = await self.submit(card.form_id, {card.id: [self.rng.choice(card.options)],
+                                                  x.id: [self.rng.choice(x.options)]})
+        result.saved = result.saved or not result.errors  # a placement answers with its quadrant, no box
+        return result
+
+
+class Screen(Session):
+    """The facilitator's shared screen: log in, open the workshop, let the live fragment tick."""
+
+    async def log_in(self, username: str, password: str) -> RunResult:
+        """Load the login gate at /screen, submit the form, then load the shared screen itself."""
+        first = await self.load()
+        fields = {w.key: w for w in self.widgets.values() if w.kind == "text_input"}
+        inputs = [w for w in self.widgets.values() if w.kind == "text_input"]
+        if len(inputs) < 2:
+            return RunResult(first.latency, first.runs, first.errors + [f"login form not found ({list(fields)})"])
+        result = await self.submit(inputs[0].form_id, {inputs[0].id: username, inputs[1].id: password})
+        if result.errors:
+            return result
+        self.values.clear()
+        self.page_script_hash = ""  # ask for /screen again, as the login's own rerun does
+        opened = await self.load()
+        if self.auto_rerun is None:
+            opened.errors.append("the shared screen has no live fragment (not logged in?)")
+        return opened
+
+    async def tick(self) -> RunResult:
+        """Rerun the live fragment, as the browser's run_every timer does."""
+        _, fragment_id = self.auto_rerun
+        return await self.rerun(fragment_id=fragment_id, auto=True)
 
 
 class LivePoller:

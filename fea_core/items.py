@@ -21,7 +21,9 @@ from fea_core import schema
 from fea_core.errors import DuplicateItem, StaleItem
 from fea_core.model import (
     ACTIVITY_IDEAS,
+    ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
+    ACTIVITY_SOLUTION_MATRIX,
     ITEM_IDEA,
     ITEM_KEEP,
     ITEM_KINDS,
@@ -31,7 +33,7 @@ from fea_core.model import (
 )
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
-from fea_core.workshops import require_open_activity
+from fea_core.workshops import get_workshop, require_open_activity
 
 ITEM_TEXT_MAX = 200
 # The activity during which phones may send each kind.
@@ -116,6 +118,17 @@ def get_item(store: Store, item_id: int) -> Item | None:
     return _row_to_item(row) if row else None
 
 
+# Phones draw items as cards only while placing them (trin 2 and 4). Tidying the lists at other
+# times must not make a room of phones rerun their pages at once (each stage bump does).
+_PLACED_DURING = {ITEM_PROBLEM: ACTIVITY_PROBLEM_MATRIX, ITEM_IDEA: ACTIVITY_SOLUTION_MATRIX}
+
+
+def _phones_draw(store: Store, item: Item) -> bool:
+    """Return whether phones show this item's kind as cards right now (then a change bumps the stage)."""
+    workshop = get_workshop(store, item.workshop_id)
+    return workshop is not None and workshop.activity == _PLACED_DURING.get(item.kind)
+
+
 def _existing(store: Store, item_id: int) -> Item:
     item = get_item(store, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
     if item is None:
@@ -193,7 +206,7 @@ def edit_item(store: Store, item_id: int, text: str) -> Item:
     """Replace an item's text (the facilitator tidies the wording); its number stays."""
     cleaned = clean_text(text, max_length=ITEM_TEXT_MAX)
     item = _existing(store, item_id)
-    with store.write(item.workshop_id) as conn:
+    with store.write(item.workshop_id, stage=_phones_draw(store, item)) as conn:
         _lock_workshop(conn, item.workshop_id)
         _check_duplicate(conn, item.workshop_id, item.kind, cleaned, exclude_id=item.id)
         conn.execute(update(_I).where(_I.c.id == item.id).values(text=cleaned, edited_at=utcnow()))
@@ -204,7 +217,7 @@ def hide_item(store: Store, item_id: int, hidden: bool = True) -> Item:
     """Hide an item from the room's lists and results (or show it again); nothing is deleted."""
     item = _existing(store, item_id)
     # stage: phones placing items must drop (or get back) this one.
-    with store.write(item.workshop_id, stage=True) as conn:
+    with store.write(item.workshop_id, stage=_phones_draw(store, item)) as conn:
         conn.execute(update(_I).where(_I.c.id == item.id).values(hidden=bool(hidden)))
     return get_item(store, item.id)
 
@@ -221,7 +234,7 @@ def merge_items(store: Store, target_id: int, source_ids: Iterable[int]) -> Item
         if not target.is_visible:
             raise StaleItem(item_id=target.id, reason="hidden" if target.hidden else "merged")
         return target  # nothing to merge: nothing to write
-    with store.write(target.workshop_id, stage=True) as conn:
+    with store.write(target.workshop_id, stage=_phones_draw(store, target)) as conn:
         _lock_workshop(conn, target.workshop_id)
         row = conn.execute(select(_I).where(_I.c.id == target.id)).one()
         if row.hidden or row.merged_into is not None:
@@ -242,7 +255,7 @@ def unmerge_item(store: Store, source_id: int) -> Item:
     item = _existing(store, source_id)
     if item.merged_into is None:
         return item  # already undone (a second click, another tab): nothing to write
-    with store.write(item.workshop_id, stage=True) as conn:
+    with store.write(item.workshop_id, stage=_phones_draw(store, item)) as conn:
         conn.execute(update(_I).where(_I.c.id == item.id).values(merged_into=None))
     return get_item(store, item.id)
 
@@ -255,6 +268,23 @@ def list_items(store: Store, workshop_id: int, kind: str, *, include_hidden: boo
         query = query.where(_I.c.hidden.is_(False))
     with store.read() as conn:
         return [_row_to_item(r) for r in conn.execute(query.order_by(_I.c.number))]
+
+
+def items_by_author(store: Store, participant: Participant, kinds: Iterable[str]) -> list[Item]:
+    """Return a phone's own listed items of these kinds (not hidden, not merged), kind by kind, by number."""
+    kinds = list(kinds)
+    for kind in kinds:
+        _check_kind(kind)
+    query = select(_I).where(
+        _I.c.workshop_id == participant.workshop_id,
+        _I.c.author_participant_id == participant.id,
+        _I.c.kind.in_(kinds),
+        _I.c.merged_into.is_(None),
+        _I.c.hidden.is_(False),
+    )
+    with store.read() as conn:
+        found = [_row_to_item(r) for r in conn.execute(query)]
+    return sorted(found, key=lambda i: (kinds.index(i.kind), i.number))
 
 
 def all_items(store: Store, workshop_id: int, kind: str) -> list[Item]:

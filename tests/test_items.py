@@ -14,6 +14,7 @@ from fea_core.items import (
     edit_item,
     get_item,
     hide_item,
+    items_by_author,
     list_items,
     merge_items,
     merge_roots,
@@ -27,14 +28,18 @@ from fea_core.model import (
     ACTIVITY_IDEAS,
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
+    ACTIVITY_SOLUTION_MATRIX,
     ACTIVITY_WELCOME,
 )
 from fea_core.workshops import end_workshop, set_activity, set_activity_open
 
+# Services that write: run against both databases (PostgreSQL when several processes share one).
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 @pytest.fixture
-def solver(tmp_path):
-    s = new_solver(tmp_path)
+def solver(store_url):
+    s = new_solver(store_url)
     yield s
     s.store.engine.dispose()
 
@@ -59,6 +64,23 @@ def test_a_phone_sends_a_problem_while_trin_1_is_open(solver):
     assert item.workshop_id == solver.id
     assert not item.hidden and item.merged_into is None and item.is_visible
     assert list_items(solver.store, solver.id, "problem") == [item]
+
+
+def test_a_phone_gets_back_only_its_own_listed_items_problems_before_things_to_keep(solver):
+    me, other = solver.phone(), solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    keep = submit_item(solver.store, me, "keep", "Gode kolleger")
+    first = submit_item(solver.store, me, "problem", "Travlhed")
+    submit_item(solver.store, other, "problem", "Støj")
+    hidden = submit_item(solver.store, me, "problem", "Skjult")
+    merged = submit_item(solver.store, me, "problem", "Travlhed igen")
+    add_item_as_facilitator(solver.store, solver.workshop.id, "problem", "Fra facilitator")
+    hide_item(solver.store, hidden.id)
+    merge_items(solver.store, first.id, [merged.id])
+
+    assert texts(items_by_author(solver.store, me, ("problem", "keep"))) == ["Travlhed", "Gode kolleger"]
+    assert texts(items_by_author(solver.store, me, ("keep",))) == [keep.text]
+    assert texts(items_by_author(solver.store, other, ("problem", "keep"))) == ["Støj"]
 
 
 def test_problems_and_things_to_keep_are_numbered_separately_in_creation_order(solver):
@@ -435,7 +457,8 @@ def test_merge_roots_follows_chains_to_the_end():
 # --- revision and stage --------------------------------------------------------------------------
 
 
-def test_sending_adding_and_editing_bump_the_revision_but_not_the_stage(solver):
+def test_sending_adding_and_tidying_during_trin_1_bump_the_revision_but_not_the_stage(solver):
+    # The phones' trin 1 page does not show the room's list: 200 phones need not rerun per click.
     phone = solver.phone()
     solver.step(ACTIVITY_PROBLEMS)
     revision, stage = solver.counters()
@@ -445,10 +468,17 @@ def test_sending_adding_and_editing_bump_the_revision_but_not_the_stage(solver):
     assert solver.counters() == (revision + 2, stage)
     edit_item(solver.store, item.id, "Støj i kontoret")
     assert solver.counters() == (revision + 3, stage)
+    [other] = solver.add("problem", "Larm")
+    merge_items(solver.store, item.id, [other.id])
+    unmerge_item(solver.store, other.id)
+    hide_item(solver.store, other.id)
+    assert solver.counters() == (revision + 7, stage)
 
 
-def test_hiding_merging_and_undoing_bump_both_revision_and_stage(solver):
-    one, two = solver.add("problem", "Støj", "Larm")
+@pytest.mark.parametrize(("kind", "placing"), [("problem", ACTIVITY_PROBLEM_MATRIX), ("idea", ACTIVITY_SOLUTION_MATRIX)])
+def test_while_phones_place_the_kind_every_change_to_its_cards_bumps_the_stage(solver, kind, placing):
+    one, two = solver.add(kind, "Støj", "Larm")
+    solver.step(placing)
     revision, stage = solver.counters()
     hide_item(solver.store, two.id)
     assert solver.counters() == (revision + 1, stage + 1)
@@ -458,6 +488,16 @@ def test_hiding_merging_and_undoing_bump_both_revision_and_stage(solver):
     assert solver.counters() == (revision + 3, stage + 3)
     unmerge_item(solver.store, two.id)
     assert solver.counters() == (revision + 4, stage + 4)
+    edit_item(solver.store, one.id, "Støj i kontoret")  # the card's words change on every phone
+    assert solver.counters() == (revision + 5, stage + 5)
+
+
+def test_placing_problems_is_not_disturbed_by_tidying_the_ideas(solver):
+    [idea] = solver.add("idea", "Fast morgenmøde")
+    solver.step(ACTIVITY_PROBLEM_MATRIX)
+    revision, stage = solver.counters()
+    hide_item(solver.store, idea.id)
+    assert solver.counters() == (revision + 1, stage)
 
 
 def test_a_refused_change_bumps_nothing(solver):

@@ -16,6 +16,8 @@ from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
 from fea_core.workshops import create_workshop, find_by_code, get_workshop
 
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMA_001 = FIXTURES / "schema_001.sqlite3"
 MIGRATION_NAMES = [name for name, _ in MIGRATIONS]
@@ -176,19 +178,23 @@ def test_an_upgraded_database_takes_new_answers(upgraded):
 # --- SQLite settings ---------------------------------------------------------------------------
 
 
+@pytest.mark.databases("sqlite")
 def test_sqlite_runs_in_wal_mode(fresh_store):
     assert pragma(fresh_store, "journal_mode") == "wal"
 
 
+@pytest.mark.databases("sqlite")
 def test_sqlite_waits_for_the_writer_instead_of_failing(fresh_store):
     assert pragma(fresh_store, "busy_timeout") == SQLITE_BUSY_TIMEOUT_MS
     assert SQLITE_BUSY_TIMEOUT_MS >= 1000
 
 
+@pytest.mark.databases("sqlite")
 def test_sqlite_enforces_foreign_keys(fresh_store):
     assert pragma(fresh_store, "foreign_keys") == 1
 
 
+@pytest.mark.databases("sqlite")
 def test_every_new_connection_gets_the_settings(fresh_store):
     fresh_store.engine.dispose()
     with fresh_store.engine.connect() as a, fresh_store.engine.connect() as b:
@@ -344,3 +350,120 @@ def test_a_write_that_waits_past_the_busy_timeout_raises_store_busy_and_saves_no
         blocker.close()
     with store.read() as conn:
         assert conn.execute(select(schema.settings.c.key).where(schema.settings.c.key == "k")).first() is None
+
+
+@pytest.mark.databases("sqlite")
+def test_writers_in_one_process_take_turns_instead_of_waiting_on_sqlites_busy_timeout(tmp_path, monkeypatch):
+    # SQLite makes a blocked writer poll with sleeps of up to 100 ms; the store queues this
+    # process's writers on a lock, so even a busy timeout far shorter than the queue fails no one.
+    import time
+
+    monkeypatch.setattr(storage, "SQLITE_BUSY_TIMEOUT_MS", 1)  # read when a connection opens
+    store = open_store(f"sqlite:///{tmp_path}/turns.sqlite3")
+    failures, barrier = [], threading.Barrier(8)
+
+    def writer(n: int) -> None:
+        barrier.wait()
+        for k in range(20):
+            try:
+                with store.write() as conn:
+                    conn.execute(schema.settings.insert().values(key=f"{n}-{k}", value="v"))
+                    time.sleep(0.001)  # hold the write lock a moment, as a real transaction does
+            except Exception as error:  # noqa: BLE001 - every failure is the finding
+                failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.settings).where(
+            schema.settings.c.value == "v")).scalar_one() == 160
+    store.engine.dispose()
+
+
+# --- several processes on one database -----------------------------------------------------------
+
+
+def test_the_database_refuses_a_row_whose_workshop_does_not_exist(fresh_store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with fresh_store.write() as conn:
+            conn.execute(
+                schema.participants.insert().values(workshop_id=999_999, token="v" * 32, joined_at=storage.utcnow())
+            )
+    assert count_rows(fresh_store, schema.participants) == 0
+
+
+@pytest.fixture
+def empty_database_url(database_backend, request, tmp_path) -> str:
+    """A database with no tables at all, as a new deployment starts."""
+    if database_backend == "sqlite":
+        return f"sqlite:///{tmp_path}/empty.sqlite3"
+    server = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server.url(name)
+
+
+def test_processes_starting_at_once_on_a_new_database_apply_each_migration_once(empty_database_url):
+    # Each "process" has its own engine, as separate app processes do (open_store would share one).
+    processes = 4
+    stores = [storage.Store(storage.create_app_engine(empty_database_url)) for _ in range(processes)]
+    start = threading.Barrier(processes)
+    applied: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def start_process(store) -> None:
+        try:
+            start.wait(timeout=30)
+            applied.append(store.migrate())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start_process, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == [], [repr(e) for e in errors]
+        assert sorted(name for names in applied for name in names) == sorted(MIGRATION_NAMES)
+        assert stores[0].applied_migrations() == MIGRATION_NAMES
+        assert count_rows(stores[0], schema.schema_migrations) == len(MIGRATIONS)
+    finally:
+        for store in stores:
+            store.engine.dispose()
+
+
+@pytest.mark.databases("postgresql")
+def test_the_postgresql_pool_is_sized_by_the_environment(postgres_url, monkeypatch):
+    monkeypatch.setenv("FEA_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("FEA_DB_MAX_OVERFLOW", "2")
+    store = open_store(postgres_url)
+    try:
+        assert (store.engine.pool.size(), store.engine.pool._max_overflow) == (3, 2)
+        # The sixth connection at once waits for a free one instead of opening more.
+        held = [store.engine.connect() for _ in range(5)]
+        store.engine.pool._timeout = 0.2
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+        with pytest.raises(PoolTimeout):
+            store.engine.connect()
+        for conn in held:
+            conn.close()
+    finally:
+        store.engine.dispose()
+
+
+@pytest.mark.databases("postgresql")
+@pytest.mark.parametrize(("name", "value"), [("FEA_DB_POOL_SIZE", "0"), ("FEA_DB_POOL_SIZE", "many"),
+                                             ("FEA_DB_MAX_OVERFLOW", "-1")])
+def test_a_wrong_pool_setting_stops_the_app_with_its_name(postgres_url, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        open_store(postgres_url)

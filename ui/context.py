@@ -11,25 +11,31 @@ from fea_core.retention import apply_configured_retention
 from fea_core.storage import Store, open_store
 
 
-@st.cache_resource(show_spinner=False)
-def _store(url: str) -> Store:
-    return open_store(url)
-
-
 def store() -> Store:
     """Return the process-wide store for the configured database."""
-    opened = _store(database_url())
+    # open_store keeps one store per URL in a dict: cheaper than st.cache_resource, which
+    # hashes its arguments on every call (a page run asks for the store a dozen times).
+    opened = open_store(database_url())
     # FEA_RETENTION_MONTHS: deletes expired workshops once per process and day, then a date check.
     apply_configured_retention(opened)
     return opened
 
 
-def language() -> str:
-    """Return the session's language: ?lang=, else the session's choice, else Danish."""
+def sync_language_from_url() -> None:
+    """Adopt ?lang= from the URL; app.py calls this once per full run."""
     from_url = st.query_params.get("lang")
     if from_url in LANGUAGES:
         st.session_state["lang"] = from_url
-    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def language() -> str:
+    """Return the session's language: ?lang=, else the session's choice, else Danish."""
+    # t() asks on every string: read the URL only when the session has no language yet
+    # (app.py syncs it once per run), since query-parameter reads are slow.
+    lang = st.session_state.get("lang")
+    if lang is None:
+        sync_language_from_url()
+        lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

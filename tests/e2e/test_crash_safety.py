@@ -23,7 +23,7 @@ from datetime import date
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.ws_client import EARLY, RATING_KEY_MARK, Phone
+from bench.ws_client import EARLY, STEP_RATE, Phone
 from fea_core import competence, participation
 from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
@@ -34,6 +34,7 @@ PHONES = 6
 CONFIRMED_BEFORE_KILL = 3 * PHONES  # let the room get going before pulling the plug
 THANKS = "Tak! Dine svar er gemt."
 DONT_KNOW = "Ved ikke"
+RATING_KEY_MARK = "-rate_"  # keyed widget ids end with "-<key>"; the rating keys are rate_<factor>
 
 Answers = dict[str, "int | None"]
 
@@ -110,7 +111,7 @@ async def submit_until_killed(base: str, code: str, tokens: list[str], process) 
     for phone in phones:
         await phone.connect()
         loaded = await phone.load()
-        assert not loaded.errors and phone.submit_id, loaded.errors
+        assert not loaded.errors and phone.step() == STEP_RATE, loaded.errors
     confirmed: dict[str, Answers] = {}  # token -> the answers of its last confirmed submit
     in_flight: dict[str, Answers] = {}  # token -> answers sent before the kill, never confirmed
     count = 0
@@ -120,7 +121,7 @@ async def submit_until_killed(base: str, code: str, tokens: list[str], process) 
         nonlocal count
         while True:
             before_kill = not killed.is_set()
-            result = await phone.rate_and_submit()
+            result = await phone.rate()
             if not result.errors and THANKS in phone.successes:
                 confirmed[token] = phone.sent()
                 count += 1
@@ -157,7 +158,7 @@ async def come_back(base: str, code: str, tokens: list[str]) -> dict[str, tuple[
             loaded = await phone.load()
             assert not loaded.errors, loaded.errors
             shown = dict(phone.chosen)
-            result = await phone.rate_and_submit()
+            result = await phone.rate()
             assert not result.errors and THANKS in phone.successes, (result.errors, phone.successes)
             out[token] = (shown, phone.sent())
         finally:

@@ -49,14 +49,21 @@ def choose_in_selectbox(page, container: str, option: str) -> None:
         wait_for_app(page)
 
 
-def place(phone, number: int, y: int, x: int, expect: str) -> None:
+def place(phone, number: int, y: int, x: int, quadrant: str) -> None:
+    """Deal the deck to card no. ``number``, choose both scales, save, and see where it landed."""
     number_label = phone.locator("strong", has_text=re.compile(rf"^{number}\.$"))
-    card = phone.locator("[class*='st-key-card_']").filter(has=number_label).first
+    card = phone.locator("[class*='st-key-card_']").filter(has=number_label)
+    for _ in range(10):
+        if card.count():
+            break
+        phone.get_by_role("button", name="Næste").click()
+        wait_for_app(phone)
+    card = card.first
     card.locator("[class*='st-key-y_']").get_by_role("radio", name=str(y), exact=True).click()
     card.locator("[class*='st-key-x_']").get_by_role("radio", name=str(x), exact=True).click()
     card.get_by_role("button", name=re.compile("Gem placering|Opdatér placering")).click()
     wait_for_app(phone)
-    phone.locator("[class*='st-key-card_']").filter(has_text=expect).first.wait_for(timeout=10_000)
+    phone.get_by_text(f"Nr. {number} er gemt: lander i {quadrant}.").wait_for(timeout=10_000)
 
 
 def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app_server, browser):
@@ -100,10 +107,11 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 2: each phone places the two remaining problems.
     switch_activity(facilitator, "Trin 2: Vælg et problem", phones, "Trin 2: Vælg et problem, I vil gøre noget ved")
-    assert phones[0].locator("[class*='st-key-card_']").count() == 2
+    assert phones[0].locator("[class*='st-key-card_']").count() == 1  # one card at a time
+    phones[0].get_by_text("0 af 2 placeret").wait_for(timeout=5_000)
     for phone, (many, big) in zip(phones, [(5, 5), (4, 5), (5, 4)]):
-        place(phone, 1, many, big, "Lander i: Her skal vi gøre en indsats")
-        place(phone, 3, 1, 2, "Lander i: Ikke relevant")
+        place(phone, 1, many, big, "Her skal vi gøre en indsats")
+        place(phone, 3, 1, 2, "Ikke relevant")
     phones[0].screenshot(path=str(SCREENSHOTS / "phone-placing.png"))
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
@@ -132,8 +140,8 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     # Trin 4: the solution matrix, Ressourceforbrug drawn with Høj on the left.
     switch_activity(facilitator, "Trin 4: Prioritér løsning", phones, "Trin 4: Prioritér den bedste løsning")
     for phone in phones:
-        place(phone, 1, 5, 1, "Lander i: Det her skal prioriteres")
-        place(phone, 2, 4, 5, "Lander i: Måske relevant")
+        place(phone, 1, 5, 1, "Det her skal prioriteres")
+        place(phone, 2, 4, 5, "Måske relevant")
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
     idea_rows = facilitator.locator("[data-testid='stTable'] tbody tr")

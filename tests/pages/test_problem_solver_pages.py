@@ -97,6 +97,10 @@ def place(at, view, item_id: int, *, x: int | None = None, y: int | None = None)
     return view.ok(submitter(at, f"place_{item_id}_").click().run())
 
 
+def cards(at) -> list[str]:
+    return [m for m in texts(at.markdown) if m.startswith("**")]
+
+
 def card_keys(at) -> list[str]:
     return [c.key for c in at.segmented_control if c.key and re.fullmatch(r"[xy]_\d+", c.key)]
 
@@ -259,7 +263,7 @@ def trin_2(store, room, add, join):
     return workshop, problems, join(workshop)
 
 
-def test_trin_2_shows_one_card_per_visible_problem_and_none_for_merged_or_hidden_ones(
+def test_trin_2_deals_the_visible_problems_one_card_at_a_time_and_skips_merged_or_hidden_ones(
     app, view, store, trin_2, add
 ):
     workshop, (p1, p2, p3), participant = trin_2
@@ -270,11 +274,20 @@ def test_trin_2_shows_one_card_per_visible_problem_and_none_for_merged_or_hidden
     at = phone(app, view, participant)
 
     assert "Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.subheader)
-    assert card_keys(at) == [f"y_{p1.id}", f"x_{p1.id}", f"y_{p3.id}", f"x_{p3.id}"]
-    assert [b.label for b in at.button if b.proto.is_form_submitter] == ["Gem placering", "Gem placering"]
-    cards = [m for m in texts(at.markdown) if m.startswith("**")]
-    assert cards == ["**1.** Vi når ikke at holde pauser", "**3.** Uklare roller"]
-    assert "Placér hvert punkt på de to skalaer. Du kan springe et punkt over. 0 af 2 placeret." in texts(at.caption)
+    assert card_keys(at) == [f"y_{p1.id}", f"x_{p1.id}"]
+    assert [b.label for b in at.button if b.proto.is_form_submitter] == ["Gem placering"]
+    assert cards(at) == ["**1.** Vi når ikke at holde pauser"]
+    assert "Punkt 1 af 2 · du kan springe et punkt over" in texts(at.caption)
+    assert at.get("progress")[0].proto.text == "0 af 2 placeret"
+    assert not [c for c in texts(at.caption) if c.startswith("Lander i")]
+
+    view.ok(view.button(at, "Næste").click().run())
+    assert cards(at) == ["**3.** Uklare roller"]
+    assert card_keys(at) == [f"y_{p3.id}", f"x_{p3.id}"]
+    view.ok(view.button(at, "Næste").click().run())  # round again to the first
+    assert cards(at) == ["**1.** Vi når ikke at holde pauser"]
+    view.ok(view.button(at, "Forrige").click().run())
+    assert cards(at) == ["**3.** Uklare roller"]
 
 
 def test_the_problem_scales_read_antal_beroerte_and_problemets_konsekvenser_low_to_high(app, view, trin_2):
@@ -300,23 +313,43 @@ def test_placing_a_problem_on_both_scales_saves_it_and_names_the_quadrant(
     place(at, view, p1.id, x=x, y=y)
 
     assert placement.my_placements(store, participant, "problem") == {p1.id: (x, y)}
-    assert f"Lander i: {quadrant}" in texts(at.caption)
+    assert texts(at.success) == [f"Nr. 1 er gemt: lander i {quadrant}."]
     assert not at.error and not at.warning
-    assert submitter(at, f"place_{p1.id}_").label == "Opdatér placering"
+    # On to the next card by itself, with the count moved on.
+    assert card_keys(at) == [f"y_{p2.id}", f"x_{p2.id}"]
     assert submitter(at, f"place_{p2.id}_").label == "Gem placering"
-    assert "Placér hvert punkt på de to skalaer. Du kan springe et punkt over. 1 af 3 placeret." in texts(at.caption)
+    assert at.get("progress")[0].proto.text == "1 af 3 placeret"
+
+    view.ok(view.button(at, "Forrige").click().run())
+    assert submitter(at, f"place_{p1.id}_").label == "Opdatér placering"
+    assert [c for c in texts(at.caption) if c.startswith("Lander i")] == [f"Lander i: {quadrant}"]
+
+
+def test_the_deck_opens_at_the_first_problem_not_yet_placed_and_says_when_all_are(app, view, store, trin_2):
+    workshop, (p1, p2, p3), participant = trin_2
+    placement.place_item(store, participant, p1.id, 5, 5)
+    placement.place_item(store, participant, p3.id, 1, 1)
+
+    at = phone(app, view, participant)
+    assert card_keys(at) == [f"y_{p2.id}", f"x_{p2.id}"]
+
+    place(at, view, p2.id, x=2, y=4)
+
+    assert at.get("progress")[0].proto.text == "3 af 3 placeret"
+    assert "Du har placeret alle 3 punkter. Du kan stadig gå tilbage og ændre dem." in texts(at.info)
 
 
 def test_moving_a_placement_replaces_the_saved_one(app, view, store, trin_2):
     workshop, (p1, *_), participant = trin_2
     placement.place_item(store, participant, p1.id, 5, 5)
     at = phone(app, view, participant)
+    view.ok(view.button(at, "Forrige").click().run())  # back from the first unplaced card
     assert at.segmented_control(key=f"x_{p1.id}").value == 5
 
     place(at, view, p1.id, x=1, y=1)
 
     assert placement.my_placements(store, participant, "problem") == {p1.id: (1, 1)}
-    assert "Lander i: Ikke relevant" in texts(at.caption)
+    assert texts(at.success) == ["Nr. 1 er gemt: lander i Ikke relevant."]
 
 
 @pytest.mark.parametrize("chosen", [{"y": 4}, {"x": 4}, {}])
@@ -337,6 +370,7 @@ def test_a_problem_merged_or_hidden_after_the_phone_drew_it_is_refused_with_the_
 ):
     workshop, (p1, p2, _), participant = trin_2
     at = phone(app, view, participant)
+    view.ok(view.button(at, "Næste").click().run())
     at.segmented_control(key=f"y_{p2.id}").set_value(5)
     at.segmented_control(key=f"x_{p2.id}").set_value(5)
     if change == "merge":
@@ -356,6 +390,7 @@ def test_a_stale_message_does_not_surface_later_when_the_item_comes_back(app, vi
     # facilitator undoes the merge and the card is drawn again.
     workshop, (p1, p2, _), participant = trin_2
     at = phone(app, view, participant)
+    view.ok(view.button(at, "Næste").click().run())
     at.segmented_control(key=f"y_{p2.id}").set_value(5)
     at.segmented_control(key=f"x_{p2.id}").set_value(5)
     items.merge_items(store, p1.id, [p2.id])
@@ -363,6 +398,7 @@ def test_a_stale_message_does_not_surface_later_when_the_item_comes_back(app, vi
 
     items.unmerge_item(store, p2.id)
     view.ok(at.run())
+    view.ok(view.button(at, "Næste").click().run())
 
     assert f"y_{p2.id}" in card_keys(at)
     assert STALE not in texts(at.error)
@@ -511,7 +547,8 @@ def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, v
     at = open_screen(app, view, facilitator, workshop.code)
 
     options = at.sidebar.radio(key="activity").options
-    assert options[2:6] == list(NEW_ACTIVITY_LABELS.values())
+    first = options.index(NEW_ACTIVITY_LABELS[ACTIVITY_PROBLEMS])  # after welcome, talk and competence
+    assert options[first:first + 4] == list(NEW_ACTIVITY_LABELS.values())
 
 
 @pytest.mark.parametrize("activity", list(NEW_ACTIVITY_LABELS))

@@ -1,0 +1,95 @@
+"""Measure the server CPU one script run costs, per page and interaction, with one session at a time.
+
+    python bench/run_cost.py --runs 200
+
+Starts the app (repository settings), prepares a workshop, and for each phone step
+(rating, trin 1, trin 2 with 12 cards) sends --runs full page runs and --runs
+interactions from one simulated phone, one after the other; then the shared screen's live
+fragment. Prints the server's CPU milliseconds per run (from /proc, so other work on the
+machine changes the wall clock but hardly this). A room's capacity is roughly one core
+divided by this cost: this is the number to push down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import Facilitator, prepare_workshop  # noqa: E402
+from bench.load import BENCH_PASSWORD, BENCH_USER  # noqa: E402
+from bench.server import Server, cpu_seconds  # noqa: E402
+from bench.ws_client import Phone, Screen  # noqa: E402
+
+
+async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, float, float]:
+    await action()  # warm: first loads import modules and fill caches
+    cpu0, t0 = cpu_seconds([server.proc.pid]), time.perf_counter()
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = await action()
+        if result.errors:
+            raise RuntimeError(f"{label}: {result.errors}")
+        walls.append(time.perf_counter() - started)
+    cpu = cpu_seconds([server.proc.pid]) - cpu0
+    return label, cpu * 1000 / runs, statistics.median(walls) * 1000
+
+
+async def scenario(server: Server, code: str, token: str, runs: int) -> list[tuple[str, float, float]]:
+    facilitator = Facilitator(code)
+    phone = Phone(server.url, f"code={code}&p={token}")
+    await phone.connect()
+    await phone.load()
+    rows = [await _measure(server, "rating page, full run", phone.load, runs),
+            await _measure(server, "rating: submit (fragment)", phone.rate, runs)]
+    facilitator.move_to("problems", 12)
+    await phone.load()
+    rows += [await _measure(server, "trin 1 page, full run", phone.load, runs),
+             await _measure(server, "trin 1: send (fragment)", phone.send_item, min(runs, 40))]
+    facilitator.move_to("problem_matrix", 12)
+    await phone.load()
+    rows += [await _measure(server, "trin 2 page (12 cards), full run", phone.load, runs),
+             await _measure(server, "trin 2: place (card fragment)", phone.place, runs)]
+    await phone.close()
+    screen = Screen(server.url, f"w={code}", page_name="screen")
+    await screen.connect()
+    opened = await screen.log_in(BENCH_USER, BENCH_PASSWORD)
+    if opened.errors:
+        raise RuntimeError(f"screen: {opened.errors}")
+    rows.append(await _measure(server, "shared screen trin 2, live fragment", screen.tick, runs))
+    await screen.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: start a server, measure, print the table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=200)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="fea-cost-") as tmp:
+        os.environ["FEA_DATA_DIR"] = tmp
+        os.environ.pop("FEA_DATABASE_URL", None)
+        _, code, tokens = prepare_workshop(1)
+        server = Server("tuned", Path(tmp), Path(tmp) / "server.log")
+        try:
+            server.wait_ready()
+            rows = asyncio.run(scenario(server, code, tokens[0], args.runs))
+        finally:
+            server.stop()
+    print(f"{'run':<40}{'server CPU ms/run':>18}{'wall ms p50':>13}")
+    for label, cpu_ms, wall_ms in rows:
+        print(f"{label:<40}{cpu_ms:>18.1f}{wall_ms:>13.1f}")
+    print(f"machine load average (1 min): {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
