@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 # What a phone can be asked to show, in workshop order.
 ACTIVITY_WELCOME = "welcome"
+ACTIVITY_TALK = "talk"  # the Vidensoplæg: phones listen along, the screen presents
 ACTIVITY_COMPETENCE = "competence"
 ACTIVITY_PROBLEMS = "problems"  # Problemløseren trin 1: phones send problems and things to keep
 ACTIVITY_PROBLEM_MATRIX = "problem_matrix"  # trin 2: phones place the problems
@@ -16,6 +17,7 @@ ACTIVITY_CONCRETISE = "concretise"  # trin 5: the five support questions; phones
 ACTIVITY_IMPLEMENT = "implement"  # trin 6: the handleplan's actions and follow-up
 ACTIVITIES = (
     ACTIVITY_WELCOME,
+    ACTIVITY_TALK,
     ACTIVITY_COMPETENCE,
     ACTIVITY_PROBLEMS,
     ACTIVITY_PROBLEM_MATRIX,

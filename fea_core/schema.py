@@ -206,3 +206,147 @@ workshop_facilitators = Table(
     Column("username", String(64), primary_key=True, index=True),
     Column("added_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# --- Forløb: one unit's workshops and follow-up meetings over 10-12 months (migration 006) -------
+
+courses = Table(
+    "courses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("department", String(200), nullable=False),  # the unit ("afdeling") the forløb is for
+    Column("language", String(2), nullable=False),  # of its status report
+    Column("owner", String(64), nullable=False),
+    # The steering group's members as the workplace names them (plain text, not accounts).
+    Column("steering_group", Text, nullable=False),
+    Column("starts_on", String(10), nullable=False),  # ISO date
+    Column("ends_on", String(10)),  # ISO date: the planned end, 10-12 months on
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+course_workshops = Table(
+    "course_workshops",
+    metadata,
+    # A workshop belongs to at most one forløb; deleting either removes only the link.
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+course_facilitators = Table(
+    "course_facilitators",
+    metadata,
+    # The steering group's facilitators: they see the forløb and run its workshops.
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("username", String(64), primary_key=True, index=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+follow_up_meetings = Table(
+    "follow_up_meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("held_on", String(10), nullable=False),  # ISO date; a future date is a planned meeting
+    Column("notes", Text, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+action_updates = Table(
+    "action_updates",
+    metadata,
+    # An action's history: one row per change, never overwritten. The newest row is its status.
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("meeting_id", Integer, ForeignKey("follow_up_meetings.id", ondelete="SET NULL"), index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),  # report.ACTION_STATUSES
+    Column("works", Text, nullable=False),  # what works ("" when not noted)
+    Column("not_working", Text, nullable=False),  # what does not work
+    Column("adjustment", Text, nullable=False),  # how the action or solution is adjusted
+    Column("deadline", String(10)),  # the deadline from this update on (ISO date), None: none
+    Column("recorded_by", String(64), nullable=False),  # a facilitator's username
+    sqlite_autoincrement=True,
+)
+
+carried_actions = Table(
+    "carried_actions",
+    metadata,
+    # An open action a new workshop of the forløb took over from the previous one.
+    Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("from_action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+
+# --- Arbejdsmiljøinterviewet and the Vidensoplæg (migration 005) --------------------------------
+# Raw interview notes are confidential (tavshedspligt): read only by the interviewer who wrote
+# them (through their link's secret token) and the workshop's facilitators; never exported.
+
+interviewer_links = Table(
+    "interviewer_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token", String(64), nullable=False, unique=True),  # 192 random bits, in the link's URL
+    Column("label", String(120), nullable=False),  # what the facilitator calls it ("AMR", "TR 2")
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),  # set: the link opens nothing any more
+    sqlite_autoincrement=True,
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    # The link it was written through; only that link (and the facilitators) may read it.
+    Column("link_id", Integer, ForeignKey("interviewer_links.id", ondelete="SET NULL"), index=True),
+    Column("number", Integer, nullable=False),  # "Interview 3", per workshop; no names
+    Column("group_size", SmallInteger, nullable=False),  # 1: one interviewee; more: a small group
+    Column("advice", Text, nullable=False),  # the interviewee's good advice ("" when not noted)
+    Column("confirmed", Boolean, nullable=False),  # the three points were checked with the interviewee
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workshop_id", "number"),
+    sqlite_autoincrement=True,
+)
+
+interview_notes = Table(
+    "interview_notes",
+    metadata,
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme", String(40), primary_key=True),  # method.InterviewTheme.key
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("works_well", Text, nullable=False),  # what works well ("" when not noted)
+    Column("problem", Text, nullable=False),  # what is a problem
+    Column("how_long", Text, nullable=False),  # Hvor længe har problemet været der?
+    Column("sustains", Text, nullable=False),  # Hvad skaber og fastholder problemet?
+    Column("could_solve", Text, nullable=False),  # Hvad kunne måske løse problemet?
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+interview_points = Table(
+    "interview_points",
+    metadata,
+    Column("interview_id", Integer, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),  # 1-3: "de tre vigtigste pointer"
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("theme", String(40)),  # the theme it is about, or NULL: across the themes
+    Column("text", Text, nullable=False),
+    # The Trin 1 item the facilitator sent it forward as (problem or thing to keep), if any.
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+talks = Table(
+    "talks",
+    metadata,
+    # The Vidensoplæg: the questions the facilitator wants to put to the room, as a JSON list.
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("questions", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -7,19 +7,21 @@ transaction so any process (or replica) can tell that something changed.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
-from fea_core import schema
+from fea_core import config, schema
 from fea_core.errors import StoreBusy
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK_KEY = 0x_FEA_0001  # any fixed bigint: PostgreSQL advisory lock taken while migrating
 
 
 def utcnow() -> datetime:
@@ -56,12 +58,41 @@ def _security(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _interviews(conn: Connection) -> None:
+    # Arbejdsmiljøinterviewet (interviewer links, interviews, their notes and three points) and
+    # the Vidensoplæg's dialogue questions.
+    for table in (
+        schema.interviewer_links,
+        schema.interviews,
+        schema.interview_notes,
+        schema.interview_points,
+        schema.talks,
+    ):
+        table.create(conn, checkfirst=True)
+
+
+def _courses(conn: Connection) -> None:
+    # Forløb: a unit's workshops and follow-up meetings, its steering group, and each action's
+    # dated history (new tables only: the workshops table is left as it is).
+    for table in (
+        schema.courses,
+        schema.course_workshops,
+        schema.course_facilitators,
+        schema.follow_up_meetings,
+        schema.action_updates,
+        schema.carried_actions,
+    ):
+        table.create(conn, checkfirst=True)
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
     ("002_problem_solver", _problem_solver),
     ("003_handleplan", _handleplan),
     ("004_security", _security),
+    ("005_interviews", _interviews),
+    ("006_courses", _courses),
 ]
 
 
@@ -71,6 +102,10 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # SQLite lets one writer in at a time and makes the others poll with sleeps of up to
+        # 100 ms (busy_timeout): queue this process's writers on a lock instead, so a busy
+        # room waits its turn in milliseconds. Other processes still meet busy_timeout.
+        self._write_turn = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -84,6 +119,10 @@ class Store:
 
         :param stage: also bump the stage counter: what the phones show has changed.
         """
+        with self._write_turn:
+            yield from self._write(workshop_id, stage)
+
+    def _write(self, workshop_id: int | None, stage: bool) -> Iterator[Connection]:
         conn = self.engine.connect()
         if self.is_sqlite:
             # Take the write lock up front: a deferred transaction that upgrades to a
@@ -96,11 +135,11 @@ class Store:
                     values = {"revision": schema.workshops.c.revision + 1}
                     if stage:
                         values["stage"] = schema.workshops.c.stage + 1
-                    conn.execute(
-                        update(schema.workshops)
-                        .where(schema.workshops.c.id == workshop_id)
-                        .values(**values)
-                    )
+                    bump = update(schema.workshops).where(schema.workshops.c.id == workshop_id).values(**values)
+                    if self.is_sqlite:
+                        conn.execute(bump)
+                    else:
+                        _bump_and_commit(conn, bump)
         finally:
             conn.close()
 
@@ -124,8 +163,14 @@ class Store:
             return [r.name for r in rows]
 
     def migrate(self) -> list[str]:
-        """Apply the migrations this database lacks; return their names."""
+        """Apply the migrations this database lacks; return their names.
+
+        Several processes may start on one new database at once: each step checks again inside
+        its write transaction, and those transactions run one at a time (SQLite's write lock,
+        a PostgreSQL advisory lock), so every migration is applied exactly once.
+        """
         with self.write() as conn:
+            self._one_migrator_at_a_time(conn)
             schema.schema_migrations.create(conn, checkfirst=True)
         done = set(self.applied_migrations())
         applied = []
@@ -133,12 +178,35 @@ class Store:
             if name in done:
                 continue
             with self.write() as conn:
+                self._one_migrator_at_a_time(conn)
+                already = select(schema.schema_migrations.c.name).where(schema.schema_migrations.c.name == name)
+                if conn.execute(already).first() is not None:
+                    continue  # another process applied it meanwhile
                 step(conn)
                 conn.execute(
                     schema.schema_migrations.insert().values(name=name, applied_at=utcnow())
                 )
             applied.append(name)
         return applied
+
+    def _one_migrator_at_a_time(self, conn: Connection) -> None:
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock that also
+        # covers CREATE TABLE (held until this transaction ends).
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+def _bump_and_commit(conn: Connection, bump) -> None:
+    # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
+    # workshop, in every process, queues on it. Send both in one round trip (psycopg's pipeline),
+    # so the lock is never held while this thread waits for the GIL between the two; a busy
+    # process made that wait, and so the whole room's queue, seconds long. SQLAlchemy's own
+    # COMMIT afterwards finds no transaction and sends nothing.
+    compiled = bump.compile(dialect=conn.dialect)
+    driver = conn.connection.driver_connection
+    with driver.pipeline():
+        driver.execute(str(compiled), compiled.params)
+        driver.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -173,6 +241,13 @@ def open_store(url: str) -> Store:
 
 
 def _create_store(url: str) -> Store:
+    store = Store(create_app_engine(url))
+    store.migrate()
+    return store
+
+
+def create_app_engine(url: str) -> Engine:
+    """Return a new engine configured as the app uses it (the app itself shares one: open_store)."""
     if url.startswith("sqlite"):
         kwargs = {"connect_args": {"check_same_thread": False}}
         if url in ("sqlite://", "sqlite:///:memory:"):
@@ -182,7 +257,9 @@ def _create_store(url: str) -> Store:
     else:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-    store = Store(engine)
-    store.migrate()
-    return store
+        # Script runs and live polls are threads: each holds a connection only inside
+        # store.read()/write(). pre_ping replaces connections a database restart has closed.
+        engine = create_engine(
+            url, pool_size=config.db_pool_size(), max_overflow=config.db_max_overflow(), pool_pre_ping=True
+        )
+    return engine

@@ -13,10 +13,11 @@ from fea_core.model import (
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
     ACTIVITY_SOLUTION_MATRIX,
+    ACTIVITY_TALK,
     RATING_MAX,
     RATING_MIN,
 )
-from ui import identity, live, phone_steps, style
+from ui import identity, live, phone_steps, style, talk_view
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 from ui.join_guard import join_limits, workshop_in_url
@@ -76,6 +77,7 @@ def save_competence(participant, factor_keys) -> None:
         st.session_state["just_saved"] = True
 
 
+@st.fragment
 def competence_form(workshop, participant) -> None:
     m = method()
     st.subheader(m.competence_model, anchor=False)
@@ -150,7 +152,9 @@ st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)
 
 m = method()
-if workshop.activity == ACTIVITY_COMPETENCE:
+if workshop.activity == ACTIVITY_TALK:
+    talk_view.phone_view(workshop)
+elif workshop.activity == ACTIVITY_COMPETENCE:
     competence_form(workshop, participant)
 elif workshop.activity == ACTIVITY_PROBLEMS:
     phone_steps.item_entry(workshop, participant, ("problem", "keep"), 1)

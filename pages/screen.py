@@ -12,15 +12,19 @@ from fea_core.model import (
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_PROBLEMS,
     ACTIVITY_SOLUTION_MATRIX,
+    ACTIVITY_TALK,
     ACTIVITY_WELCOME,
 )
 from fea_core.plain import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
 from ui import handleplan_view as plan
+from ui import interview_summary_view as interviews_view
 from ui import problem_solver_view as ps
+from ui import talk_view
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
+from ui.course_view import course_link
 from ui.join_panel import join_url, qr_png
 from ui.sharing_view import sharing_panel
 
@@ -38,6 +42,9 @@ wid = workshop.id
 
 with st.sidebar:
     st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
+    st.page_link("pages/interviews.py", label=t("interviews.link"), icon=":material/record_voice_over:",
+                 query_params={"w": workshop.code})
+    course_link(workshop, username)  # its forløb, when it belongs to one
     st.subheader(t("screen.controls"))
     # The database decides what is active (another tab may have changed it); only a
     # click on this radio changes it.
@@ -50,7 +57,7 @@ with st.sidebar:
         on_change=lambda: workshops.set_activity(store(), wid, st.session_state["activity"]),
     )
     workshop = workshops.get_workshop(store(), wid)
-    if workshop.activity != ACTIVITY_WELCOME:
+    if workshop.activity not in (ACTIVITY_WELCOME, ACTIVITY_TALK):
         if workshop.activity_open:
             if st.button(t("screen.close_round"), icon=":material/lock:", width="stretch"):
                 workshop = workshops.set_activity_open(store(), wid, False)
@@ -89,16 +96,19 @@ def live_view() -> None:
     current = workshops.get_workshop(store(), wid)
     joined = participation.count_participants(store(), wid)
     with st.container(key="live_view"):
-        if current.activity != ACTIVITY_WELCOME:
+        if current.activity not in (ACTIVITY_WELCOME, ACTIVITY_TALK):  # the talk is presented clean
             strip = st.columns([1, 5, 2], vertical_alignment="center")
             strip[0].image(qr_png(url), width=110)
             strip[1].markdown(t("screen.join_strip", url=url, code=current.code))
             strip[2].metric(t("screen.joined"), joined)
-        if current.activity == ACTIVITY_COMPETENCE:
+        if current.activity == ACTIVITY_TALK:
+            talk_view.talk_panel(current)
+        elif current.activity == ACTIVITY_COMPETENCE:
             competence_panel(current, joined)
         elif current.activity == ACTIVITY_PROBLEMS:
             ps.refresh_tools_on_change(wid, TOOL_KINDS[current.activity])
             ps.step_heading(1)
+            interviews_view.screen_strip(current)  # counts only: raw notes never reach this screen
             cols = st.columns(2, gap="large")
             with cols[0]:
                 ps.item_list(current, "problem")
@@ -143,7 +153,9 @@ if workshop.activity in TOOL_KINDS:
 live_view()
 
 # Tools sit outside the live fragment: what the facilitator types is not rerun away.
-if workshop.activity == ACTIVITY_PROBLEMS:
+if workshop.activity == ACTIVITY_TALK:
+    talk_view.talk_tools(workshop)
+elif workshop.activity == ACTIVITY_PROBLEMS:
     ps.item_tools(workshop, "problem")
     ps.item_tools(workshop, "keep")
 elif workshop.activity == ACTIVITY_IDEAS:

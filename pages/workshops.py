@@ -11,6 +11,7 @@ from fea_core.plain import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
 from ui.context import language, language_switch, method, store, t
+from ui.course_view import course_list
 from ui.deletion import delete_panel, deleted_notice
 from ui.errors import show_error
 
@@ -50,6 +51,8 @@ with left:
             show_error(error)
         else:
             st.switch_page("pages/screen.py", query_params={"w": new.code})
+    st.divider()
+    course_list(username)  # forløb: a unit's workshops and follow-up meetings over months
 
 with right:
     st.subheader(t("workshops.mine"))
@@ -67,6 +70,10 @@ with right:
             )
             cols[1].page_link(
                 "pages/screen.py", label=t("workshops.open_screen"), icon=":material/cast:", query_params={"w": w.code}
+            )
+            cols[1].page_link(
+                "pages/interviews.py", label=t("interviews.link"), icon=":material/record_voice_over:",
+                query_params={"w": w.code},
             )
             if w.owner == username:  # a co-facilitator runs a workshop but may not delete it
                 delete_panel(w, username)

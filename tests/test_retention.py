@@ -15,6 +15,8 @@ from fea_core.report import build_report
 from fea_core.report_fixture import make_workshop_for_report
 from fea_core.storage import utcnow
 from fea_core.workshops import count_workshops, create_workshop, find_by_code, get_workshop
+from tests.course_fixtures import fill_course_tables
+from tests.interview_fixtures import fill_interview_tables
 
 TODAY = date(2026, 11, 26)
 
@@ -29,6 +31,8 @@ def full_workshop(store, owner: str = "anne"):
         conn.execute(
             schema.workshop_facilitators.insert().values(workshop_id=workshop.id, username="bent", added_at=utcnow())
         )
+    fill_interview_tables(store, workshop.id)  # Arbejdsmiljøinterviewet and the Vidensoplæg (005)
+    fill_course_tables(store, workshop.id, owner)  # forløb, follow-up and the actions' history (006)
     return get_workshop(store, workshop.id)
 
 
@@ -247,7 +251,7 @@ def test_footprint_counts_what_deleting_would_remove_and_changes_nothing(fresh_s
 
     assert counts["workshops"] == 1
     assert counts["participants"] == 4
-    assert counts["items"] == 3 + 3 + 2  # problems, things to keep, ideas
+    assert counts["items"] == 3 + 3 + 2 + 1  # problems, things to keep, ideas, a point from the interviews
     assert counts["actions"] == 4
     assert dump_all(fresh_store) == before
 

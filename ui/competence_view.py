@@ -63,16 +63,23 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
         st.info(t("competence.hidden"), icon=":material/visibility_off:")
         return
 
+    from ui import competence_compare  # it imports this module
+
+    earlier = competence_compare.earlier_rated(workshop.id)  # the forløb's earlier rounds, if any
     left, right = st.columns([1, 1], gap="large")
     with left:
         view = st.segmented_control(
             t("competence.view"),
-            options=["all", "groups"],
-            format_func=lambda v: t(f"competence.view_{v}"),
+            options=["all", "groups"] + ([competence_compare.COMPARE] if earlier else []),
+            format_func=lambda v: t("course.view_compare") if v == competence_compare.COMPARE else t(f"competence.view_{v}"),
             default="all",
             key="radar_view",
             label_visibility="collapsed",
         )
+        if view == competence_compare.COMPARE and earlier:
+            competence_compare.compare_view(workshop, earlier, right)
+            st.caption(m.competence_caption)
+            return
         if view == "groups" and radar_groups is None:
             st.info(t("competence.no_groups"), icon=":material/group_off:")
         else:

@@ -17,7 +17,7 @@ h3 { font-size: 1.35rem !important; overflow-wrap: anywhere; hyphens: auto; }
 
 _SCREEN_CSS = """
 <style>
-.block-container { padding-top: 1.5rem; }
+.block-container { padding-top: 3.5rem; }  /* clear of Streamlit's top bar */
 .fea-code { font-size: 5.5rem; font-weight: 800; letter-spacing: .35rem; line-height: 1.1;
             font-family: ui-monospace, Menlo, Consolas, monospace; color: #1f5fa8; }
 .fea-big { font-size: 1.6rem; }
