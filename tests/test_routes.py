@@ -45,3 +45,23 @@ def test_a_stage_change_shows_after_the_cache_interval(app_store, workshop, monk
     workshops.set_activity(app_store, workshop.id, ACTIVITY_COMPETENCE)
     monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)
     assert get(phone.token)[1]["stage"] == before + 1
+
+
+def test_polls_within_the_cache_interval_are_answered_from_memory_without_a_worker_thread(
+    app_store, workshop, monkeypatch
+):
+    _, phone = participation.join(app_store, workshop.code)
+    first = get(phone.token)
+    hops = []
+
+    async def counting_hop(func, *args):
+        hops.append(func)
+        return func(*args)
+
+    monkeypatch.setattr(routes, "run_in_threadpool", counting_hop)
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 60.0)
+    assert [get(phone.token) for _ in range(5)] == [first] * 5
+    assert hops == []
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)  # stale: the database is asked again, off the loop
+    assert get(phone.token) == first
+    assert hops == [routes._counters]
