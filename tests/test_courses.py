@@ -16,6 +16,8 @@ from fea_core.status_report import build_course_status, next_follow_up
 from fea_core.storage import utcnow
 from fea_core.workshops import create_workshop, get_workshop
 
+# A forløb's data is shared by every process of a deployment: run against both databases.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 @pytest.fixture
 def course(fresh_store):

@@ -13,6 +13,9 @@ from fea_core.model import ACTIVITIES, ACTIVITY_COMPETENCE, ACTIVITY_TALK, ACTIV
 from fea_core.model_figure import RINGS, competence_circle
 from fea_core.workshops import get_workshop, set_activity
 
+# Shared by every process of a deployment: run against both databases.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 
 def test_the_talk_comes_after_the_welcome_and_leads_straight_into_the_competence_rating():
     assert ACTIVITIES[:3] == (ACTIVITY_WELCOME, ACTIVITY_TALK, ACTIVITY_COMPETENCE)
