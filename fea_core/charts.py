@@ -36,15 +36,20 @@ def _fmt(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.1f}"
 
 
-def _wrap(label: str, width: int = 13) -> str:
-    """Break a long label at spaces so it fits beside the circle; short labels stay one line."""
+def wrap_words(label: str, width: int) -> list[str]:
+    """Break a label at spaces into lines of at most ``width`` characters (a longer word stays whole)."""
     lines: list[str] = []
     for word in label.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "\n".join(lines)
+    return lines
+
+
+def _wrap(label: str, width: int = 13) -> str:
+    """Break a long label at spaces so it fits beside the circle; short labels stay one line."""
+    return "\n".join(wrap_words(label, width))
 
 
 def _axes(domain) -> dict:

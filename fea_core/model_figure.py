@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from fea_core.charts import FONT, INK
+from fea_core.charts import FONT, INK, wrap_words
 from fea_core.method import Factor
 
 RINGS = 5
@@ -21,14 +21,7 @@ RING_FILLS = ("#eef4fb", "#dce8f6", "#c6d9f0", "#adc8e8", "#92b5df")
 SPOKE, RIM, LOW_HIGH = "#ffffff", "#1f5fbf", "#10243e"
 
 
-def _wrap(label: str, width: int = 12) -> list[str]:
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
+LABEL_WIDTH = 12  # characters per line of a factor's label beside the circle
 
 
 def competence_circle(
@@ -41,8 +34,8 @@ def competence_circle(
 
     # Pixels per unit: the circle as large as the labels beside and above it allow.
     char_w, line_h, gap = 0.6 * font_size, 1.25 * font_size, 0.45
-    widest = max((len(line) for f in factors for line in _wrap(f.label)), default=1) * char_w + 10
-    tallest = max((len(_wrap(f.label)) for f in factors), default=1) * line_h
+    widest = max((len(line) for f in factors for line in wrap_words(f.label, LABEL_WIDTH)), default=1) * char_w + 10
+    tallest = max((len(wrap_words(f.label, LABEL_WIDTH)) for f in factors), default=1) * line_h
     ppu = min((width / 2 - widest - 8) / (RINGS + gap), (height / 2 - tallest - 8) / (RINGS + gap))
     dx, dy = width / 2 / ppu, height / 2 / ppu
     enc = {
@@ -80,7 +73,7 @@ def competence_circle(
         x, y = pos(RINGS + gap, a)
         side = "center" if abs(x) < 1e-6 else ("left" if x > 0 else "right")
         baseline = "middle" if side != "center" else ("bottom" if y > 0 else "top")
-        labels.append({"factor": f.key, "text": "\n".join(_wrap(f.label)), "x": x, "y": y,
+        labels.append({"factor": f.key, "text": "\n".join(wrap_words(f.label, LABEL_WIDTH)), "x": x, "y": y,
                        "align": side, "baseline": baseline})
     for key in dict.fromkeys((lab["align"], lab["baseline"]) for lab in labels):
         rows = [lab for lab in labels if (lab["align"], lab["baseline"]) == key]

@@ -2,20 +2,16 @@
 
 import streamlit as st
 
-from fea_core import sharing, workshops
 from fea_core.plain import escape_markdown
 from ui import interview_summary_view as view
 from ui import style
 from ui.auth import logout_button, require_facilitator
-from ui.context import language_switch, store, t
+from ui.context import language_switch, t
+from ui.sharing_view import facilitated_workshop
 
 username = require_facilitator()
 style.screen()
-workshop = workshops.find_by_code(store(), st.query_params.get("w", ""))
-if not sharing.can_facilitate(store(), workshop, username):
-    st.error(t("screen.not_found"), icon=":material/error:")
-    st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
-    st.stop()
+workshop = facilitated_workshop(username)
 
 with st.sidebar:
     st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")

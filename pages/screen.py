@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from fea_core import participation, sharing, workshops
+from fea_core import participation, workshops
 from fea_core.model import (
     ACTIVITIES,
     ACTIVITY_COMPETENCE,
@@ -26,18 +26,14 @@ from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
 from ui.course_view import course_link
 from ui.join_panel import join_url, qr_png
-from ui.sharing_view import sharing_panel
+from ui.sharing_view import facilitated_workshop, sharing_panel
 
 LIVE_REFRESH_SECONDS = 1.0
 RESULT_ACTIVITIES = (ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX)
 
 username = require_facilitator()
 style.screen()
-workshop = workshops.find_by_code(store(), st.query_params.get("w", ""))
-if not sharing.can_facilitate(store(), workshop, username):
-    st.error(t("screen.not_found"), icon=":material/error:")
-    st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
-    st.stop()
+workshop = facilitated_workshop(username)
 wid = workshop.id
 
 with st.sidebar:

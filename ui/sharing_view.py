@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fea_core import accounts, sharing
+from fea_core import accounts, sharing, workshops
 from fea_core.errors import FeaError
 from fea_core.model import Workshop
 from ui.context import store, t
 from ui.errors import show_error
+
+
+def facilitated_workshop(username: str) -> Workshop:
+    """Return the workshop named by ?w= if this facilitator may run it; else say so and stop the page."""
+    workshop = workshops.find_by_code(store(), st.query_params.get("w", ""))
+    if not sharing.can_facilitate(store(), workshop, username):
+        st.error(t("screen.not_found"), icon=":material/error:")
+        st.page_link("pages/workshops.py", label=t("screen.back"), icon=":material/arrow_back:")
+        st.stop()
+    return workshop
 
 
 def sharing_panel(workshop: Workshop, username: str) -> None:

@@ -151,14 +151,13 @@ def _field_code(paragraph, code: str) -> None:
             run.text = text
 
 
-def _footer(section, report: Report) -> None:
+def _footer(section, title: str, name: str, language: str) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    name = literal(report.workshop.name, "")
-    prefix = f"{label(report.language, 'doc.title')} · {name[:80]} · " if name else ""
+    prefix = f"{title} · {name[:80]} · " if name else ""
     run = paragraph.add_run(prefix)
     run.font.size, run.font.color.rgb = Pt(8), MUTED
-    template = label(report.language, "doc.page", page="{page}", pages="{pages}")
+    template = label(language, "doc.page", page="{page}", pages="{pages}")
     for part in re.split(r"(\{page\}|\{pages\})", template):
         if part == "{page}":
             _field_code(paragraph, "PAGE")
@@ -169,7 +168,8 @@ def _footer(section, report: Report) -> None:
             run.font.size, run.font.color.rgb = Pt(8), MUTED
 
 
-def _setup(doc, report: Report) -> None:
+def house_style(doc, title: str, name: str, language: str) -> None:
+    """Give a document the handleplan's page, fonts, headings and "title · name · page x of y" footer."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = PAGE_W, PAGE_H
@@ -179,15 +179,15 @@ def _setup(doc, report: Report) -> None:
     normal = styles["Normal"]
     normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(10.5), INK
     normal.paragraph_format.space_after = Pt(4)
-    for name, size, before in (("Title", 24, 0), ("Heading 1", 15, 14), ("Heading 2", 12, 10)):
-        style = styles[name]
+    for style_name, size, before in (("Title", 24, 0), ("Heading 1", 15, 14), ("Heading 2", 12, 10)):
+        style = styles[style_name]
         style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), ACCENT
         style.font.bold = True
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(4)
-    doc.core_properties.title = f"{label(report.language, 'doc.title')} – {literal(report.workshop.name, '')}"
-    doc.core_properties.language = report.language
-    _footer(section, report)
+    doc.core_properties.title = f"{title} – {name}"
+    doc.core_properties.language = language
+    _footer(section, title, name, language)
 
 
 def _text(doc, text: str, *, bold: bool = False, muted: bool = False, size: float | None = None,
@@ -209,7 +209,7 @@ def to_docx(report: Report) -> bytes:
     """Return the handleplan as a .docx file's bytes."""
     images = chart_images(report)
     doc = Document()
-    _setup(doc, report)
+    house_style(doc, label(report.language, "doc.title"), literal(report.workshop.name, ""), report.language)
     for block in outline(report):
         if isinstance(block, Title):
             doc.add_paragraph(block.title, style="Title").paragraph_format.space_after = Pt(0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -16,45 +15,11 @@ from fea_core.export.status_outline import footer_line, status_images, status_ou
 from fea_core.status_report import CourseStatus
 
 
-def _footer(section, status: CourseStatus) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    name = literal(status.course.name, "")
-    run = paragraph.add_run(f"{label(status.language, 'course_report.title')} · {name[:80]} · ")
-    run.font.size, run.font.color.rgb = Pt(8), base.MUTED
-    template = label(status.language, "doc.page", page="{page}", pages="{pages}")
-    for part in re.split(r"(\{page\}|\{pages\})", template):
-        if part in ("{page}", "{pages}"):
-            base._field_code(paragraph, "PAGE" if part == "{page}" else "NUMPAGES")
-        elif part:
-            run = paragraph.add_run(part)
-            run.font.size, run.font.color.rgb = Pt(8), base.MUTED
-
-
-def _setup(doc, status: CourseStatus) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = base.PAGE_W, base.PAGE_H
-    section.left_margin = section.right_margin = base.MARGIN
-    styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size, normal.font.color.rgb = base.FONT, Pt(10.5), base.INK
-    normal.paragraph_format.space_after = Pt(4)
-    for name, size, before in (("Title", 24, 0), ("Heading 1", 15, 14), ("Heading 2", 12, 10)):
-        style = styles[name]
-        style.font.name, style.font.size, style.font.color.rgb = base.FONT, Pt(size), base.ACCENT
-        style.font.bold = True
-        style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(4)
-    doc.core_properties.title = f"{label(status.language, 'course_report.title')} – {literal(status.course.name, '')}"
-    doc.core_properties.language = status.language
-    _footer(section, status)
-
-
 def status_to_docx(status: CourseStatus, facilitators: tuple[str, ...] = ()) -> bytes:
     """Return the forløb's status report as a .docx file's bytes."""
     images = status_images(status)
     doc = Document()
-    _setup(doc, status)
+    base.house_style(doc, label(status.language, "course_report.title"), literal(status.course.name, ""), status.language)
     for block in status_outline(status, facilitators):
         if isinstance(block, Title):
             doc.add_paragraph(block.title, style="Title").paragraph_format.space_after = Pt(0)
