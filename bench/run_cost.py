@@ -29,6 +29,17 @@ from bench.server import Server, cpu_seconds  # noqa: E402
 from bench.ws_client import Phone, Screen  # noqa: E402
 
 
+IDLE_SECONDS = 5.0
+_idle_rate = 0.0  # the server's CPU seconds per wall second with nothing to do (timers, file polls)
+
+
+async def _measure_idle(server: Server) -> None:
+    global _idle_rate
+    cpu0, t0 = cpu_seconds([server.proc.pid]), time.perf_counter()
+    await asyncio.sleep(IDLE_SECONDS)
+    _idle_rate = (cpu_seconds([server.proc.pid]) - cpu0) / (time.perf_counter() - t0)
+
+
 async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, float, float]:
     await action()  # warm: first loads import modules and fill caches
     cpu0, t0 = cpu_seconds([server.proc.pid]), time.perf_counter()
@@ -39,12 +50,14 @@ async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, 
         if result.errors:
             raise RuntimeError(f"{label}: {result.errors}")
         walls.append(time.perf_counter() - started)
-    cpu = cpu_seconds([server.proc.pid]) - cpu0
+    # What the idle server would have used in the same time is not the runs' cost.
+    cpu = cpu_seconds([server.proc.pid]) - cpu0 - _idle_rate * (time.perf_counter() - t0)
     return label, cpu * 1000 / runs, statistics.median(walls) * 1000
 
 
 async def scenario(server: Server, code: str, token: str, runs: int) -> list[tuple[str, float, float]]:
     facilitator = Facilitator(code)
+    await _measure_idle(server)
     phone = Phone(server.url, f"code={code}&p={token}")
     await phone.connect()
     await phone.load()
@@ -84,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = asyncio.run(scenario(server, code, tokens[0], args.runs))
         finally:
             server.stop()
+    print(f"server CPU when idle: {_idle_rate * 100:.1f} % of a core (subtracted below)")
     print(f"{'run':<40}{'server CPU ms/run':>18}{'wall ms p50':>13}")
     for label, cpu_ms, wall_ms in rows:
         print(f"{label:<40}{cpu_ms:>18.1f}{wall_ms:>13.1f}")

@@ -127,3 +127,15 @@ def warm_up(browser, base: str) -> None:
     page.goto(base + "/")
     wait_for_app(page)
     context.close()
+
+
+def log_in_facilitator(page, base: str, password: str = FACILITATOR[2], *, then: str | None = "Ny workshop") -> None:
+    """Log in at /facilitator as the test facilitator; wait for ``then`` (the workshop list) to show."""
+    page.goto(base + "/facilitator")
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    if then:
+        page.get_by_text(then).first.wait_for(timeout=20_000)
+    wait_for_app(page)

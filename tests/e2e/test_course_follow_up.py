@@ -14,7 +14,7 @@ from fea_core import action_history, carry_over, competence, courses, handleplan
 from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.report_fixture import make_workshop_for_report
 from fea_core.storage import open_store
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 from tests.e2e.test_problem_solver import choose_in_selectbox, document_text
 
 TODAY = date.today()
@@ -82,13 +82,7 @@ def seeded(app_server):
 
 
 def login(page, base: str) -> None:
-    page.goto(base + "/facilitator")
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
-    page.get_by_label("Adgangskode").fill(FACILITATOR[2])
-    page.get_by_role("button", name="Log ind").click()
-    page.get_by_text("Ny workshop").wait_for(timeout=20_000)
-    wait_for_app(page)
+    log_in_facilitator(page, base)
 
 
 def test_a_follow_up_meeting_updates_an_action_and_the_steering_group_gets_its_status(app_server, browser, seeded):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import DESKTOP, FACILITATOR, wait_for_app, warm_up
+from tests.e2e.conftest import DESKTOP, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
 
 
 def log_in(page, base: str, password: str = FACILITATOR[2]) -> None:
-    page.goto(base + "/facilitator")
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    wait_for_app(page)
+    log_in_facilitator(page, base, password, then=None)
 
 
 def test_a_reload_after_logging_in_stays_logged_in_until_logging_out(app_server, browser):

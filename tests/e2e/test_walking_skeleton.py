@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PHONE, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 
 FACTORS = ["innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer"]
 # Three phones' answers; None is "Ved ikke". Innovation splits the room (1, 5, 3).
@@ -21,13 +21,7 @@ LIVE_SECONDS = 2.0  # the issue's promise: the other screen follows within 2 s
 
 
 def login_and_create_workshop(page, base: str, name: str) -> str:
-    page.goto(base + "/facilitator")
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
-    page.get_by_label("Adgangskode").fill(FACILITATOR[2])
-    page.get_by_role("button", name="Log ind").click()
-    page.get_by_text("Ny workshop").wait_for(timeout=20_000)
-    wait_for_app(page)
+    log_in_facilitator(page, base)
     page.get_by_label("Navn på workshoppen").fill(name)
     page.get_by_label("Arbejdsplads / afdeling").fill("Akutmodtagelsen, Regionshospitalet")
     page.get_by_role("button", name="Opret workshop").click()
@@ -135,12 +129,7 @@ def test_the_demo_workshop_shows_leaders_and_employees_as_two_profiles(app_serve
     )
     warm_up(browser, app_server.base)
     page = browser.new_context(**DESKTOP).new_page()
-    page.goto(app_server.base + "/facilitator")
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(FACILITATOR[0])
-    page.get_by_label("Adgangskode").fill(FACILITATOR[2])
-    page.get_by_role("button", name="Log ind").click()
-    page.get_by_text("(demo)").first.wait_for(timeout=20_000)
+    log_in_facilitator(page, app_server.base, then="(demo)")
     page.locator("[class*='st-key-ws_']", has_text="(demo)").get_by_text("Åbn storskærm").click()
     page.get_by_text("25 af 25 har svaret").wait_for(timeout=20_000)
     page.get_by_role("radio", name="Opdelt på grupper").click()
