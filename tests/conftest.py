@@ -177,3 +177,13 @@ class Room:
 def room(fresh_store, competence_workshop) -> Room:
     """A workshop whose competence round is open, ready for phones to join and rate."""
     return Room(fresh_store, competence_workshop)
+
+
+@pytest.fixture
+def solver(store_url):
+    """A workshop at Problemløseren with helpers to add phones and items (tests/problem_solver_fixtures.py)."""
+    from tests.problem_solver_fixtures import new_solver
+
+    s = new_solver(store_url)
+    yield s
+    s.store.engine.dispose()

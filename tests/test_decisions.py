@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from problem_solver_fixtures import new_solver
 from sqlalchemy import create_engine, delete, func, inspect, select
 
 from fea_core import competence, participation, schema, storage
@@ -26,13 +25,6 @@ from fea_core.workshops import create_workshop, get_workshop, set_activity
 
 # Services that write: run against both databases (PostgreSQL when several processes share one).
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
-
-
-@pytest.fixture
-def solver(store_url):
-    s = new_solver(store_url)
-    yield s
-    s.store.engine.dispose()
 
 
 @pytest.fixture

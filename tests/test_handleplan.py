@@ -7,7 +7,6 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from problem_solver_fixtures import new_solver
 from sqlalchemy import create_engine, delete, func, inspect, select
 
 from fea_core import competence, decisions, participation, schema, storage
@@ -46,13 +45,6 @@ from fea_core.workshops import create_workshop, end_workshop, get_workshop, set_
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
 TODAY = date(2025, 4, 1)
-
-
-@pytest.fixture
-def solver(store_url):
-    s = new_solver(store_url)
-    yield s
-    s.store.engine.dispose()
 
 
 def row(what="Indkøbe en tavle", owner="Mette", deadline=None, follow_up="", status="not_started", **extra):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from problem_solver_fixtures import new_solver
 
 from fea_core import items as items_module
 from fea_core import schema
@@ -35,13 +34,6 @@ from fea_core.workshops import end_workshop, set_activity, set_activity_open
 
 # Services that write: run against both databases (PostgreSQL when several processes share one).
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
-
-
-@pytest.fixture
-def solver(store_url):
-    s = new_solver(store_url)
-    yield s
-    s.store.engine.dispose()
 
 
 def texts(items) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from problem_solver_fixtures import new_solver
 
 from fea_core import placement as placement_module
 from fea_core.errors import InvalidPlacement, NotThisActivity, RoundClosed, StaleItem
@@ -30,13 +29,6 @@ from fea_core.workshops import end_workshop, set_activity, set_activity_open
 
 # Services that write: run against both databases (PostgreSQL when several processes share one).
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
-
-
-@pytest.fixture
-def solver(store_url):
-    s = new_solver(store_url)
-    yield s
-    s.store.engine.dispose()
 
 
 @pytest.fixture
