@@ -365,6 +365,20 @@ def set_confirmed(store: Store, link: InterviewerLink, number: int, confirmed: b
     return get_interview(store, link, number)
 
 
+def notes_version(store: Store, workshop_id: int) -> tuple[int, str]:
+    """Return what changes whenever an interview of the workshop is started or written in.
+
+    Every write through a link stamps its interview's ``updated_at``: one cheap read tells a
+    cache whether the overview must be computed again, where the workshop's revision would
+    change with every answer from the room.
+    """
+    with store.read() as conn:
+        count, latest = conn.execute(
+            select(func.count(), func.max(_IV.c.updated_at)).where(_IV.c.workshop_id == workshop_id)
+        ).one()
+    return count, str(latest)
+
+
 def interview_counts(store: Store, workshop_id: int) -> dict[int, int]:
     """Return how many interviews each link of the workshop has written, by link id."""
     with store.read() as conn:

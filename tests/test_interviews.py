@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fea_core import interview_summary as summary
 from fea_core import interviews as iv
-from fea_core import items, schema
+from fea_core import items, participation, schema
 from fea_core.errors import FeaError, InvalidText
 from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
@@ -394,3 +394,16 @@ def test_interviews_and_their_summary_work_on_both_databases(fresh_store, worksh
     assert result.interviews == 2 and sorted(p.text for p in result.points) == sorted(markers["points"])
     first = result.points[0]
     assert summary.send_to_trin_1(fresh_store, workshop.id, {first.ref: ITEM_PROBLEM}).created == (1,)
+
+
+def test_the_notes_version_moves_with_every_interview_write_and_not_with_the_rooms_answers(fresh_store, workshop):
+    link = iv.create_link(fresh_store, workshop.id, "AMR")
+    empty = iv.notes_version(fresh_store, workshop.id)
+    iv.start_interview(fresh_store, link)
+    started = iv.notes_version(fresh_store, workshop.id)
+    iv.save_note(fresh_store, link, 1, "rammer", "problem", "Travlhed")
+    written = iv.notes_version(fresh_store, workshop.id)
+    assert len({empty, started, written}) == 3
+
+    participation.join(fresh_store, workshop.code)  # the room's activity bumps the revision only
+    assert iv.notes_version(fresh_store, workshop.id) == written

@@ -33,8 +33,8 @@ def interviewer_url(token: str) -> str:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def summary_at(workshop_id: int, revision: int, lang: str) -> summary.InterviewSummary:
-    """Return the overview at one revision: computed once per change, whoever looks."""
+def summary_at(workshop_id: int, version, lang: str) -> summary.InterviewSummary:
+    """Return the overview at one version (a revision, or interviews.notes_version): once per change, whoever looks."""
     return summary.summarise(store(), workshop_id, lang, general_title=translate(lang, "interviews.general"))
 
 
@@ -178,7 +178,9 @@ def raw_notes(workshop: Workshop) -> None:
 
 def screen_strip(workshop: Workshop) -> None:
     """On the shared screen in trin 1: how many interviews spoke of problems and of what works, per theme."""
-    result = summary_at(workshop.id, workshop.revision, language())
+    # Keyed by the interviews' own version: the room's answers in trin 1 change the revision
+    # every moment, the interviews (written before the day) hardly ever.
+    result = summary_at(workshop.id, iv.notes_version(store(), workshop.id), language())
     if not result.interviews:
         return
     # Folded by default: the room's own lists come first; the facilitator opens it to talk about it.
