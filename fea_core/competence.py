@@ -11,8 +11,7 @@ from fea_core import schema
 from fea_core.errors import InvalidRating, MissingAnswers
 from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
-from fea_core.storage import Store, utcnow
-from fea_core.workshops import require_open_activity
+from fea_core.storage import Store, lock_participant, utcnow
 
 _R = schema.ratings
 _P = schema.participants
@@ -48,9 +47,10 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
     checked = validate_answers(answers)
     workshop_id = participant.workshop_id
     now = utcnow()
-    with store.write(workshop_id) as conn:
-        require_open_activity(conn, workshop_id, ACTIVITY_COMPETENCE)
-        # Replace, never add: a double submit or a second tab cannot count twice.
+    with store.write(workshop_id, open_for=ACTIVITY_COMPETENCE) as conn:
+        # Replace, never add: a double submit or a second tab cannot count twice. The phone's
+        # own row lock queues its tabs (other phones never wait for it).
+        lock_participant(conn, participant.id)
         conn.execute(delete(_R).where(_R.c.participant_id == participant.id))
         conn.execute(
             _R.insert(),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from fea_core import schema
 from fea_core.errors import DuplicateItem, StaleItem
@@ -130,7 +130,8 @@ def _phones_draw(store: Store, item: Item) -> bool:
 
 
 def _existing(store: Store, item_id: int) -> Item:
-    item = get_item(store, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    is_id = isinstance(item_id, int) and not isinstance(item_id, bool) and 0 < item_id < 2**63  # SQLite's range
+    item = get_item(store, item_id) if is_id else None
     if item is None:
         raise StaleItem(item_id=item_id, reason="unknown")
     return item
@@ -138,31 +139,33 @@ def _existing(store: Store, item_id: int) -> Item:
 
 def _lock_workshop(conn, workshop_id: int):
     """Return the workshop's row, locked on PostgreSQL (SQLite already holds the write lock)."""
+    # FOR NO KEY UPDATE: queues the workshop's numbering writes, not phones' answers referring to it.
     return conn.execute(
-        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id).with_for_update()
+        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at)
+        .where(_W.c.id == workshop_id)
+        .with_for_update(key_share=True)
     ).one()
 
 
-def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None) -> None:
+def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None) -> int:
+    """Raise DuplicateItem if a listed item of the kind says the same; return the next free number."""
     key = same_text_key(text)
+    # Every item of the kind in one round trip (the lock is held meanwhile): hidden and merged
+    # ones keep their numbers, only listed ones count as duplicates.
     rows = conn.execute(
-        select(_I.c.id, _I.c.number, _I.c.text).where(
-            _I.c.workshop_id == workshop_id,
-            _I.c.kind == kind,
-            _I.c.hidden.is_(False),
-            _I.c.merged_into.is_(None),
+        select(_I.c.id, _I.c.number, _I.c.text, _I.c.hidden, _I.c.merged_into).where(
+            _I.c.workshop_id == workshop_id, _I.c.kind == kind
         )
-    )
+    ).all()
     for row in rows:
-        if row.id != exclude_id and same_text_key(row.text) == key:
+        listed = not row.hidden and row.merged_into is None
+        if listed and row.id != exclude_id and same_text_key(row.text) == key:
             raise DuplicateItem(number=row.number, item_id=row.id)
+    return max((row.number for row in rows), default=0) + 1
 
 
 def _insert(conn, workshop_id: int, kind: str, text: str, author_id: int | None) -> int:
-    _check_duplicate(conn, workshop_id, kind, text)
-    number = conn.execute(
-        select(func.coalesce(func.max(_I.c.number), 0) + 1).where(_I.c.workshop_id == workshop_id, _I.c.kind == kind)
-    ).scalar_one()
+    number = _check_duplicate(conn, workshop_id, kind, text)
     return conn.execute(
         _I.insert().values(
             workshop_id=workshop_id,

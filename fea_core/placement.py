@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import delete, select, update
 
 from fea_core import schema
-from fea_core.errors import InvalidPlacement, StaleItem
+from fea_core.errors import InvalidPlacement, NotThisActivity, StaleItem
 from fea_core.items import counted_for
 from fea_core.model import (
     ACTIVITY_PROBLEM_MATRIX,
@@ -22,16 +22,17 @@ from fea_core.model import (
     Participant,
     Placement,
 )
-from fea_core.storage import Store, utcnow
-from fea_core.workshops import require_open_activity
+from fea_core.storage import Store, lock_participant, utcnow
 
 PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
 # Which kind of item each matrix activity places.
 PLACED_DURING = {ACTIVITY_PROBLEM_MATRIX: ITEM_PROBLEM, ACTIVITY_SOLUTION_MATRIX: ITEM_IDEA}
+MATRICES = tuple(PLACED_DURING)
 ROW_COLUMNS = ["item_id", "participant_id", "x", "y"]
 
 _PL = schema.placements
 _I = schema.items
+_W = schema.workshops
 
 
 def validate_position(x: object, y: object) -> tuple[int, int]:
@@ -42,19 +43,18 @@ def validate_position(x: object, y: object) -> tuple[int, int]:
     return x, y
 
 
-def _check_now(conn, workshop_id: int) -> str:
-    """Return the kind placed now, read inside the write lock."""
-    return PLACED_DURING[require_open_activity(conn, workshop_id, tuple(PLACED_DURING))]
-
-
-def _item_row(conn, item_id: object, workshop_id: int, kind: str):
-    """Return the item's row if it is one of this workshop's items of this kind, else raise StaleItem."""
-    if isinstance(item_id, bool) or not isinstance(item_id, int):
+def _item_row(conn, item_id: object, workshop_id: int):
+    """Return the item's row if it is one of this workshop's items of the kind placed now, else raise StaleItem."""
+    if isinstance(item_id, bool) or not isinstance(item_id, int) or not 0 < item_id < 2**63:  # SQLite's range
         raise StaleItem(item_id=item_id, reason="unknown")
-    row = conn.execute(select(_I).where(_I.c.id == item_id)).first()
+    # The activity comes along in the same round trip (store.write has checked it is a matrix).
+    activity = select(_W.c.activity).where(_W.c.id == workshop_id).scalar_subquery().label("activity_now")
+    row = conn.execute(select(_I, activity).where(_I.c.id == item_id)).first()
     if row is None or row.workshop_id != workshop_id:
         raise StaleItem(item_id=item_id, reason="unknown")
-    if row.kind != kind:
+    if row.activity_now not in PLACED_DURING:  # the facilitator moved on a moment ago
+        raise NotThisActivity(activity=row.activity_now)
+    if row.kind != PLACED_DURING[row.activity_now]:
         raise StaleItem(item_id=item_id, reason="other_kind")
     return row
 
@@ -66,13 +66,13 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
     """
     x, y = validate_position(x, y)
     workshop_id = participant.workshop_id
-    with store.write(workshop_id) as conn:
-        # Re-check inside the write lock: the facilitator may have closed the step, or hidden or
+    with store.write(workshop_id, open_for=MATRICES) as conn:
+        # Re-check inside the write: the facilitator may have closed the step, or hidden or
         # merged the item, since the phone drew its list.
-        kind = _check_now(conn, workshop_id)
-        item = _item_row(conn, item_id, workshop_id, kind)
+        item = _item_row(conn, item_id, workshop_id)
         if item.hidden or item.merged_into is not None:
             raise StaleItem(item_id=item_id, reason="hidden" if item.hidden else "merged")
+        lock_participant(conn, participant.id)  # two tabs: one updates what the other inserted
         key = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
         now = utcnow()
         moved = conn.execute(update(_PL).where(key).values(x=x, y=y, updated_at=now)).rowcount
@@ -87,9 +87,8 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
 
 def remove_placement(store: Store, participant: Participant, item_id: int) -> None:
     """Take back the phone's placement of an item (skip it) while its matrix is open."""
-    with store.write(participant.workshop_id) as conn:
-        kind = _check_now(conn, participant.workshop_id)
-        _item_row(conn, item_id, participant.workshop_id, kind)
+    with store.write(participant.workshop_id, open_for=MATRICES) as conn:
+        _item_row(conn, item_id, participant.workshop_id)
         conn.execute(delete(_PL).where((_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)))
 
 

@@ -2,7 +2,9 @@
 
 Services receive a ``Store``. Reads use ``store.read()``; writes use
 ``store.write(workshop_id)``, which bumps the workshop's revision in the same
-transaction so any process (or replica) can tell that something changed.
+transaction so any process (or replica) can tell that something changed. A phone's answer names
+the activities it belongs to (``store.write(workshop_id, open_for=...)``): it is refused unless the
+workshop is at one of them and open, both when it starts and atomically with the bump.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text, update
+from psycopg.errors import DivisionByZero
+from sqlalchemy import Connection, Engine, Integer, cast, create_engine, event, select, text, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from fea_core import config, schema
-from fea_core.errors import StoreBusy
+from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATION_LOCK_KEY = 0x_FEA_0001  # any fixed bigint: PostgreSQL advisory lock taken while migrating
+
+_W = schema.workshops
 
 
 def utcnow() -> datetime:
@@ -114,34 +119,62 @@ class Store:
             yield conn
 
     @contextmanager
-    def write(self, workshop_id: int | None = None, *, stage: bool = False) -> Iterator[Connection]:
+    def write(
+        self, workshop_id: int | None = None, *, stage: bool = False, open_for: str | tuple[str, ...] = ()
+    ) -> Iterator[Connection]:
         """Yield a connection in one transaction; bump the workshop's revision at the end.
 
         :param stage: also bump the stage counter: what the phones show has changed.
+        :param open_for: the activities this answer belongs to. Unless the workshop is at one of
+            them, open and not ended, raise NotThisActivity or RoundClosed: when the transaction
+            starts (no lock taken), and again atomically with the bump, rolling back what was written.
         """
+        wanted = (open_for,) if isinstance(open_for, str) else tuple(open_for)
+        if wanted and workshop_id is None:
+            raise ValueError("open_for needs a workshop")
         with self._write_turn:
-            yield from self._write(workshop_id, stage)
+            yield from self._write(workshop_id, stage, wanted)
 
-    def _write(self, workshop_id: int | None, stage: bool) -> Iterator[Connection]:
+    def _write(self, workshop_id: int | None, stage: bool, wanted: tuple[str, ...]) -> Iterator[Connection]:
         conn = self.engine.connect()
         if self.is_sqlite:
             # Take the write lock up front: a deferred transaction that upgrades to a
             # writer fails with "database is locked" instead of waiting on busy_timeout.
             conn = conn.execution_options(sqlite_immediate=True)
         try:
-            with self._busy_as_domain_error(), conn.begin():
-                yield conn
-                if workshop_id is not None:
-                    values = {"revision": schema.workshops.c.revision + 1}
-                    if stage:
-                        values["stage"] = schema.workshops.c.stage + 1
-                    bump = update(schema.workshops).where(schema.workshops.c.id == workshop_id).values(**values)
-                    if self.is_sqlite:
-                        conn.execute(bump)
-                    else:
-                        _bump_and_commit(conn, bump)
-        finally:
-            conn.close()
+            try:
+                with self._busy_as_domain_error(), conn.begin():
+                    if wanted:
+                        check_open_activity(conn, workshop_id, wanted)
+                    yield conn
+                    if workshop_id is not None:
+                        self._bump(conn, workshop_id, stage, wanted)
+            finally:
+                conn.close()
+        except _Refused:
+            # Rolled back: the facilitator moved on or closed the round before the bump. Say which.
+            with self.read() as now:
+                check_open_activity(now, workshop_id, wanted)
+            raise RoundClosed() from None  # closed and reopened meanwhile: still nothing saved
+
+    def _bump(self, conn: Connection, workshop_id: int, stage: bool, wanted: tuple[str, ...]) -> None:
+        values = {"revision": _W.c.revision + 1}
+        if stage:
+            values["stage"] = _W.c.stage + 1
+        bump = update(_W).where(_W.c.id == workshop_id)
+        if self.is_sqlite:
+            # The writer holds the whole database: a guard in the WHERE and a row count suffice.
+            if conn.execute(bump.where(_open_for(wanted)).values(**values)).rowcount == 0 and wanted:
+                raise _Refused()
+            return
+        if wanted:
+            # 1 / 0 unless the guard holds on the newest row version (READ COMMITTED re-reads it
+            # after any lock wait): the error aborts the transaction, so the pipelined COMMIT rolls back.
+            values["revision"] = _W.c.revision + 1 // cast(_open_for(wanted), Integer)
+        try:
+            _bump_and_commit(conn, bump.values(**values))
+        except DivisionByZero:
+            raise _Refused() from None
 
     @contextmanager
     def _busy_as_domain_error(self) -> Iterator[None]:
@@ -196,13 +229,45 @@ class Store:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
+class _Refused(Exception):
+    """The guarded bump found the workshop no longer open for the answer: nothing was saved."""
+
+
+def _open_for(wanted: tuple[str, ...]):
+    """Return the SQL condition: the workshop is at one of these activities, open and not ended (true if none)."""
+    if not wanted:
+        return true()
+    return _W.c.activity.in_(wanted) & _W.c.activity_open.is_(True) & _W.c.ended_at.is_(None)
+
+
+def check_open_activity(conn: Connection, workshop_id: int, activities: tuple[str, ...], *, lock: bool = False) -> str:
+    """Return the workshop's activity; raise NotThisActivity or RoundClosed unless it is one of these and open."""
+    query = select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id)
+    if lock:  # FOR NO KEY UPDATE: queues writers of this row, not inserts referencing it
+        query = query.with_for_update(key_share=True)
+    row = conn.execute(query).one()
+    if row.activity not in activities:
+        raise NotThisActivity(activity=row.activity)
+    if not row.activity_open or row.ended_at is not None:
+        raise RoundClosed()
+    return row.activity
+
+
+def lock_participant(conn: Connection, participant_id: int) -> None:
+    """Lock the participant's row till commit on PostgreSQL, so its own saves (two tabs) run one at a time."""
+    # FOR NO KEY UPDATE: rows inserted meanwhile that refer to the participant are not held up.
+    conn.execute(
+        select(schema.participants.c.id).where(schema.participants.c.id == participant_id).with_for_update(key_share=True)
+    )
+
+
 def _bump_and_commit(conn: Connection, bump) -> None:
     # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
     # workshop, in every process, queues on it. Send both in one round trip (psycopg's pipeline),
     # so the lock is never held while this thread waits for the GIL between the two; a busy
     # process made that wait, and so the whole room's queue, seconds long. SQLAlchemy's own
     # COMMIT afterwards finds no transaction and sends nothing.
-    compiled = bump.compile(dialect=conn.dialect)
+    compiled = bump.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     driver = conn.connection.driver_connection
     with driver.pipeline():
         driver.execute(str(compiled), compiled.params)

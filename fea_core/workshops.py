@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import Connection, func, or_, select, update
 
 from fea_core import schema
-from fea_core.errors import InvalidText, NotThisActivity, RoundClosed
+from fea_core.errors import InvalidText
 from fea_core.method import LANGUAGES
 from fea_core.model import ACTIVITIES, ACTIVITY_WELCOME, Workshop
-from fea_core.storage import Store, utcnow
+from fea_core.storage import Store, check_open_activity, utcnow
 from fea_core.text import clean_text
 
 # No 0/O, 1/I/L: a code read aloud or from a projector must not be ambiguous.
@@ -170,21 +170,12 @@ def live_counters(store: Store, workshop_id: int) -> tuple[int, int] | None:
 
 
 def require_open_activity(conn: Connection, workshop_id: int, activities: str | tuple[str, ...]) -> str:
-    """Return the workshop's current activity; raise unless it is one of these and takes answers.
-
-    Call it inside the write transaction that saves the answer, so a facilitator who
-    moved on or closed the round a moment earlier is always respected. The row is locked
-    on PostgreSQL (SQLite's writer already holds the whole database).
-    """
-    wanted = (activities,) if isinstance(activities, str) else activities
-    row = conn.execute(
-        select(_W.c.activity, _W.c.activity_open, _W.c.ended_at).where(_W.c.id == workshop_id).with_for_update()
-    ).one()
-    if row.activity not in wanted:
-        raise NotThisActivity(activity=row.activity)
-    if not row.activity_open or row.ended_at is not None:
-        raise RoundClosed()
-    return row.activity
+    """Return the workshop's current activity, its row locked till commit; raise unless it is one of these and open."""
+    # Only for writes that must run one at a time per workshop (numbering items). An answer that
+    # need not uses store.write(workshop_id, open_for=...), which holds no lock until its final
+    # bump. (SQLite's writer already holds the whole database.)
+    wanted = (activities,) if isinstance(activities, str) else tuple(activities)
+    return check_open_activity(conn, workshop_id, wanted, lock=True)
 
 
 def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> Workshop:

@@ -1,8 +1,10 @@
 """Phones saving at the same moment as each other and as the facilitator's steering, on both
 databases (with PostgreSQL, the other writer may be another app process).
 
-A round the facilitator closed takes no answer, an item the facilitator hid takes no placement,
-and one phone's double submit from two tabs counts once.
+A round the facilitator closed takes no answer, even one already on its way when it closed; an
+item the facilitator hid takes no placement that counts; one phone's double submit from two tabs
+counts once; and a phone's answer holds no lock on its workshop until its final revision bump, so
+other phones' answers never queue behind it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import threading
 
 import pytest
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from fea_core import competence, placement, schema
-from fea_core.errors import RoundClosed, StaleItem
+from fea_core.errors import NotThisActivity, RoundClosed, StaleItem
 from fea_core.items import _lock_workshop, add_item_as_facilitator
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
-from fea_core.workshops import require_open_activity, set_activity, set_activity_open
+from fea_core.storage import Store
+from fea_core.workshops import get_workshop, require_open_activity, set_activity, set_activity_open
 
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
@@ -39,10 +42,40 @@ def in_thread(work) -> tuple[threading.Thread, list]:
     return thread, outcome
 
 
-def test_closing_the_round_waits_for_a_save_in_flight_and_then_no_answer_gets_in(room):
+def revision(store, workshop_id: int) -> int:
+    return get_workshop(store, workshop_id).revision
+
+
+def count_rows(store, table) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def pause_before_the_bump(monkeypatch, meanwhile) -> None:
+    """Run ``meanwhile(conn)`` in every phone's answer just before its revision bump (rows written, not committed)."""
+    bump = Store._bump
+
+    def paused(self, conn, workshop_id, stage, wanted):
+        if wanted:  # a phone's answer, not the facilitator's steering
+            meanwhile(conn)
+        return bump(self, conn, workshop_id, stage, wanted)
+
+    monkeypatch.setattr(Store, "_bump", paused)
+
+
+def steer_from_another_connection(steer) -> None:
+    """Run the facilitator's ``steer()`` in another thread and connection; fail if it waits for the phone."""
+    steering, outcome = in_thread(steer)
+    steering.join(WAIT)
+    assert not steering.is_alive(), "the facilitator waited for a phone's save in flight"
+    assert not isinstance(outcome[0], BaseException), outcome
+
+
+def test_closing_the_round_waits_for_a_locking_save_in_flight_and_then_no_answer_gets_in(room):
     early, late = room.join(), room.join()
     with room.store.write(room.workshop.id) as conn:
-        require_open_activity(conn, room.workshop.id, ACTIVITY_COMPETENCE)  # a phone's save, mid-transaction
+        # A save that locks the workshop (numbering an item), mid-transaction.
+        require_open_activity(conn, room.workshop.id, ACTIVITY_COMPETENCE)
         closing, closed = in_thread(lambda: set_activity_open(room.store, room.workshop.id, False))
         closing.join(0.5)
         assert closing.is_alive(), "the facilitator closed the round under a phone's save"
@@ -72,7 +105,7 @@ def test_one_phones_double_submit_from_two_tabs_keeps_one_set_of_answers(room):
     assert rows["value"].nunique() == 1  # one tab's set, never a mix
 
 
-def test_a_placement_waits_for_the_facilitator_hiding_its_item_and_is_then_refused(room):
+def test_a_placement_racing_the_facilitator_hiding_its_item_never_counts_and_a_later_one_is_refused(room):
     phone = room.join()
     ws = room.workshop
     set_activity(room.store, ws.id, ACTIVITY_PROBLEMS)
@@ -84,8 +117,129 @@ def test_a_placement_waits_for_the_facilitator_hiding_its_item_and_is_then_refus
         conn.execute(update(schema.items).where(schema.items.c.id == item.id).values(hidden=True))
         placing, placed = in_thread(lambda: placement.place_item(room.store, phone, item.id, 2, 3))
         placing.join(0.5)
-        assert placing.is_alive(), "the phone placed an item the facilitator is hiding"
+        assert placing.is_alive(), "the phone's placement committed inside the facilitator's write"
     placing.join(WAIT)
     assert not placing.is_alive()
-    assert isinstance(placed[0], StaleItem), placed
-    assert placement.my_placements(room.store, phone, "problem") == {}
+    # SQLite queues the whole write behind the hide (StaleItem); PostgreSQL may save a placement
+    # that read the item just before the hide committed. Either way it counts for nothing.
+    assert isinstance(placed[0], (StaleItem, placement.Placement)), placed
+    assert placement.placement_rows(room.store, ws.id, "problem").empty
+    with pytest.raises(StaleItem):
+        placement.place_item(room.store, phone, item.id, 4, 4)
+
+
+def test_one_phones_double_placement_from_two_tabs_keeps_one_placement(room):
+    phone = room.join()
+    ws = room.workshop
+    set_activity(room.store, ws.id, ACTIVITY_PROBLEMS)
+    item = add_item_as_facilitator(room.store, ws.id, "problem", "Travlhed om morgenen")
+    set_activity(room.store, ws.id, ACTIVITY_PROBLEM_MATRIX)
+    start = threading.Barrier(2)
+
+    def tab(x: int):
+        start.wait(WAIT)
+        for _ in range(10):
+            placement.place_item(room.store, phone, item.id, x, x)
+            placement.remove_placement(room.store, phone, item.id)
+        placement.place_item(room.store, phone, item.id, x, x)
+
+    threads = [in_thread(lambda x=x: tab(x)) for x in (2, 5)]
+    for thread, _ in threads:
+        thread.join(60)
+    assert [outcome for _, outcome in threads] == [[None], [None]]
+    assert count_rows(room.store, schema.placements) == 1
+
+
+# --- a phone's answer holds no workshop lock until its final bump ------------------------------
+
+
+def test_a_rating_whose_round_is_closed_between_its_check_and_its_commit_is_refused_and_saves_nothing(
+    room, monkeypatch, database_backend
+):
+    phone = room.join()
+    ws_id = room.workshop.id
+    before = revision(room.store, ws_id)
+    if database_backend == "sqlite":
+        # SQLite's writer holds the whole database: the facilitator's write can only come first
+        # or after, so close the round inside the phone's own transaction to meet the final guard.
+        pause_before_the_bump(
+            monkeypatch,
+            lambda conn: conn.execute(update(schema.workshops).values(activity_open=False)),
+        )
+    else:
+        pause_before_the_bump(
+            monkeypatch, lambda conn: steer_from_another_connection(lambda: set_activity_open(room.store, ws_id, False))
+        )
+    with pytest.raises(RoundClosed):
+        room.rate(phone, 4)
+    monkeypatch.undo()
+    assert competence.my_ratings(room.store, phone) == {}
+    assert count_rows(room.store, schema.ratings) == 0
+    closed = database_backend == "postgresql"  # on SQLite the close rolled back with the rating
+    assert revision(room.store, ws_id) == before + closed
+    assert get_workshop(room.store, ws_id).activity_open is not closed
+
+
+@pytest.mark.databases("postgresql")
+def test_a_rating_whose_facilitator_moves_on_before_it_commits_is_refused_as_not_this_activity(
+    room, monkeypatch
+):
+    phone = room.join()
+    ws_id = room.workshop.id
+    pause_before_the_bump(
+        monkeypatch, lambda conn: steer_from_another_connection(lambda: set_activity(room.store, ws_id, ACTIVITY_PROBLEMS))
+    )
+    with pytest.raises(NotThisActivity):
+        room.rate(phone, 4)
+    assert count_rows(room.store, schema.ratings) == 0
+
+
+@pytest.mark.databases("postgresql")
+def test_a_placement_whose_matrix_is_closed_between_its_check_and_its_commit_is_refused_and_saves_nothing(
+    room, monkeypatch
+):
+    phone = room.join()
+    ws_id = room.workshop.id
+    set_activity(room.store, ws_id, ACTIVITY_PROBLEMS)
+    item = add_item_as_facilitator(room.store, ws_id, "problem", "Travlhed om morgenen")
+    set_activity(room.store, ws_id, ACTIVITY_PROBLEM_MATRIX)
+    placement.place_item(room.store, phone, item.id, 1, 1)
+    pause_before_the_bump(
+        monkeypatch, lambda conn: steer_from_another_connection(lambda: set_activity_open(room.store, ws_id, False))
+    )
+    with pytest.raises(RoundClosed):
+        placement.place_item(room.store, phone, item.id, 5, 5)
+    with pytest.raises(RoundClosed):
+        placement.remove_placement(room.store, phone, item.id)
+    monkeypatch.undo()
+    assert placement.my_placements(room.store, phone, "problem") == {item.id: (1, 1)}
+
+
+@pytest.mark.databases("postgresql")
+def test_another_phones_rating_goes_through_while_a_rating_is_written_but_not_yet_committed(room, monkeypatch):
+    slow, quick = room.join(), room.join()
+    ws_id = room.workshop.id
+    before = revision(room.store, ws_id)
+    written, release = threading.Event(), threading.Event()
+    slow_thread: list[threading.Thread] = []
+
+    def hold_the_slow_one(conn):
+        if threading.current_thread() in slow_thread:
+            written.set()
+            assert release.wait(WAIT)
+
+    pause_before_the_bump(monkeypatch, hold_the_slow_one)
+    thread, outcome = in_thread(lambda: room.rate(slow, 2))
+    slow_thread.append(thread)
+    assert written.wait(WAIT), "the slow phone's rating never reached its bump"
+    try:
+        rating, rated = in_thread(lambda: room.rate(quick, 5))
+        rating.join(WAIT)
+        assert not rating.is_alive(), "a phone's rating waited for another phone's open transaction"
+        assert rated == [None]
+    finally:
+        release.set()
+    thread.join(WAIT)
+    assert outcome == [None]
+    assert competence.my_ratings(room.store, slow) == dict.fromkeys(competence.factor_keys(), 2)
+    assert revision(room.store, ws_id) == before + 2

@@ -500,3 +500,30 @@ def test_a_refused_change_bumps_nothing(solver):
     with pytest.raises(DuplicateItem):
         edit_item(solver.store, two.id, "STØJ")
     assert solver.counters() == before
+
+
+def test_phones_sending_at_the_same_moment_get_distinct_numbers_and_a_shared_text_is_listed_once(solver):
+    import threading
+
+    solver.step(ACTIVITY_PROBLEMS)
+    phones = [solver.phone() for _ in range(6)]
+    texts_sent = ["Støj", "Travlhed", "Uklare opgaver", "Støj", "STØJ", "For mange møder"]
+    start = threading.Barrier(len(phones))
+    outcomes: list = [None] * len(phones)
+
+    def send(n: int) -> None:
+        start.wait(5)
+        try:
+            outcomes[n] = submit_item(solver.store, phones[n], "problem", texts_sent[n])
+        except DuplicateItem as error:
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(phones))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    listed = list_items(solver.store, solver.id, "problem")
+    assert sorted(numbers(listed)) == [1, 2, 3, 4]
+    assert sorted(same_text_key(t) for t in texts(listed)) == ["for mange møder", "støj", "travlhed", "uklare opgaver"]
+    assert sum(isinstance(o, DuplicateItem) for o in outcomes) == 2

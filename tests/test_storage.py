@@ -9,12 +9,14 @@ from pathlib import Path
 
 import bcrypt
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from fea_core import competence, participation, schema, storage
 from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
-from fea_core.workshops import create_workshop, find_by_code, get_workshop
+from fea_core.errors import NotThisActivity, RoundClosed
+from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_WELCOME
+from fea_core.workshops import create_workshop, end_workshop, find_by_code, get_workshop, set_activity_open
 
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
@@ -292,6 +294,70 @@ def test_a_reader_does_not_see_a_write_before_it_commits(fresh_store, workshop):
         assert counters(fresh_store, workshop.id) == (0, 0)
     assert count_rows(fresh_store, schema.participants) == 1
     assert counters(fresh_store, workshop.id) == (1, 0)
+
+
+# --- answers guarded by the activity they belong to (open_for) --------------------------------
+
+
+def _insert_participant(conn, workshop_id: int, token: str) -> None:
+    conn.execute(schema.participants.insert().values(workshop_id=workshop_id, token=token * 32, joined_at=storage.utcnow()))
+
+
+def test_a_write_open_for_the_current_open_activity_saves_and_bumps_the_revision_once(fresh_store, workshop):
+    with fresh_store.write(workshop.id, open_for=(ACTIVITY_COMPETENCE, ACTIVITY_WELCOME)) as conn:
+        _insert_participant(conn, workshop.id, "a")
+    assert counters(fresh_store, workshop.id) == (1, 0)
+    assert count_rows(fresh_store, schema.participants) == 1
+
+
+def test_a_write_open_for_another_activity_is_refused_before_its_body_runs(fresh_store, workshop):
+    ran = []
+    with pytest.raises(NotThisActivity):
+        with fresh_store.write(workshop.id, open_for=ACTIVITY_COMPETENCE):
+            ran.append(True)
+    assert ran == []
+    assert counters(fresh_store, workshop.id) == (0, 0)
+
+
+@pytest.mark.parametrize("steer", [lambda s, w: set_activity_open(s, w, False), end_workshop])
+def test_a_write_open_for_a_closed_round_or_an_ended_workshop_is_refused(fresh_store, workshop, steer):
+    steer(fresh_store, workshop.id)
+    revision_before = counters(fresh_store, workshop.id)
+    with pytest.raises(RoundClosed):
+        with fresh_store.write(workshop.id, open_for=ACTIVITY_WELCOME):
+            pass
+    assert counters(fresh_store, workshop.id) == revision_before
+
+
+def test_a_guarded_write_whose_round_closes_before_its_bump_rolls_everything_back(fresh_store, workshop):
+    # The facilitator's close, arriving inside the answer's transaction: the final guard catches it.
+    with pytest.raises(RoundClosed):
+        with fresh_store.write(workshop.id, open_for=ACTIVITY_WELCOME) as conn:
+            _insert_participant(conn, workshop.id, "b")
+            conn.execute(update(schema.workshops).values(activity_open=False))
+    assert counters(fresh_store, workshop.id) == (0, 0)
+    assert count_rows(fresh_store, schema.participants) == 0
+    assert get_workshop(fresh_store, workshop.id).activity_open is True
+
+
+def test_a_write_open_for_an_activity_needs_a_workshop(fresh_store):
+    with pytest.raises(ValueError):
+        with fresh_store.write(open_for=ACTIVITY_WELCOME):
+            pass
+
+
+def test_every_saved_answer_bumps_the_revision_by_one_and_a_refused_one_not_at_all(fresh_store, competence_workshop):
+    ws_id = competence_workshop.id
+    _, phone = participation.join(fresh_store, competence_workshop.code)
+    start, _ = counters(fresh_store, ws_id)
+    answers = dict.fromkeys(competence.factor_keys(), 3)
+    competence.submit_ratings(fresh_store, phone, answers)
+    competence.submit_ratings(fresh_store, phone, answers)
+    assert counters(fresh_store, ws_id)[0] == start + 2
+    set_activity_open(fresh_store, ws_id, False)  # one more: the facilitator's
+    with pytest.raises(RoundClosed):
+        competence.submit_ratings(fresh_store, phone, answers)
+    assert counters(fresh_store, ws_id)[0] == start + 3
 
 
 # --- many phones at once -----------------------------------------------------------------------
