@@ -62,15 +62,15 @@ async def scenario(server: Server, code: str, token: str, runs: int) -> list[tup
     await phone.connect()
     await phone.load()
     rows = [await _measure(server, "rating page, full run", phone.load, runs),
-            await _measure(server, "rating: submit (fragment)", phone.rate, runs)]
+            await _measure(server, "rating: send (POST, no script run)", phone.rate, runs)]
     facilitator.move_to("problems", 12)
     await phone.load()
     rows += [await _measure(server, "trin 1 page, full run", phone.load, runs),
-             await _measure(server, "trin 1: send (fragment)", phone.send_item, min(runs, 40))]
+             await _measure(server, "trin 1: send (POST, no script run)", phone.send_item, min(runs, 40))]
     facilitator.move_to("problem_matrix", 12)
     await phone.load()
     rows += [await _measure(server, "trin 2 page (12 cards), full run", phone.load, runs),
-             await _measure(server, "trin 2: place (card fragment)", phone.place, runs)]
+             await _measure(server, "trin 2: place (POST, no script run)", phone.place, runs)]
     await phone.close()
     screen = Screen(server.url, f"w={code}", page_name="screen")
     await screen.connect()

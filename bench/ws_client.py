@@ -12,11 +12,16 @@ do what a participant does on whatever step the facilitator has made active (rat
 factors, send a problem, place a problem on its card). ``Screen`` logs in as a facilitator,
 opens the shared screen and lets its live fragment rerun every second, as the browser's
 timer does. ``LivePoller`` is the phones' watcher: ``GET /api/live/<token>`` over keep-alive HTTP.
+
+The phone's answer forms are browser components (ui/answer_forms.py): the page's delta carries
+each form's data, and the browser POSTs the answer to ``/api/answer/<token>/...``. ``Phone``
+reads the same data and posts the same JSON over its own keep-alive connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from collections import Counter
@@ -31,9 +36,14 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 STREAM_PATH = "/_stcore/stream"
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-FACTORS = 6
 
-# What a phone's page shows, told by the keys of the widgets on it.
+# The answer forms a phone's page can carry (components by name), and what each means.
+FORMS = {"fea_rating_form": "rate", "fea_item_form": "items", "fea_placement_deck": "place"}
+# The app's clear "no" to a late answer (the facilitator moved on or closed the round, an item
+# was merged meanwhile, the same text was sent twice): not failures.
+REFUSAL_CODES = ("round_closed", "not_this_activity", "stale_item", "duplicate_item")
+
+# What a phone's page shows, told by the answer form on it.
 STEP_RATE = "rate"
 STEP_ITEMS = "items"
 STEP_PLACE = "place"
@@ -114,7 +124,9 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # the page as the last completed run left it
         self.values: dict[str, object] = {}  # widget values the frontend keeps re-sending
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id) of run_every
+        self.forms: dict[str, dict] = {}  # answer form component name -> its data, as last drawn
         self._run_widgets: dict[str, Widget] = {}
+        self._run_forms: dict[str, dict] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._wait: _Wait | None = None
@@ -229,6 +241,7 @@ class Session:
         wait = self._wait
         if kind == "new_session":
             self._run_widgets = {}
+            self._run_forms = {}
             if wait is not None:
                 wait.started = True
                 wait.saved = False
@@ -254,8 +267,10 @@ class Session:
                 # Only the fragment was redrawn: the rest of the page stays as it was.
                 kept = {i: w for i, w in self.widgets.items() if w.fragment_id != wait.fragment_id}
                 self.widgets = {**kept, **self._run_widgets}
+                self.forms = {**self.forms, **self._run_forms}
             else:
                 self.widgets = self._run_widgets
+                self.forms = self._run_forms
             if not wait.future.done():
                 wait.future.set_result(None)
 
@@ -268,6 +283,8 @@ class Session:
                 proto.id, kind, _key_of(proto.id), proto.form_id, fragment_id, options,
                 is_submit=kind == "button" and proto.is_form_submitter,
             )
+        elif kind == "bidi_component" and element.bidi_component.component_name in FORMS:
+            self._run_forms[element.bidi_component.component_name] = json.loads(element.bidi_component.json)
         elif kind == "exception" and wait is not None:
             wait.errors.append(f"exception: {element.exception.type}: {element.exception.message[:120]}")
         elif kind == "alert" and wait is not None:
@@ -284,14 +301,16 @@ class Session:
 class Phone(Session):
     """A participant's phone, doing what the active step asks for."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parts = urlsplit(self.origin)
+        self.http = HttpConnection(parts.hostname, parts.port or 80, self.timeout)
+
     def step(self) -> str:
         """Return what the page shows now: rating, sending items, placing, or something else."""
-        if len(self.keyed("rate_")) == FACTORS:
-            return STEP_RATE
-        if self.keyed("item_text"):
-            return STEP_ITEMS
-        if self.keyed("y_"):
-            return STEP_PLACE
+        for name, step in FORMS.items():
+            if name in self.forms:
+                return step
         return STEP_OTHER
 
     async def act(self) -> tuple[str, RunResult]:
@@ -305,28 +324,48 @@ class Phone(Session):
             return step, await self.place()
         return step, RunResult(0.0, 0, ["nothing to do on this page"])
 
+    async def answer(self, form: str, body: dict) -> RunResult:
+        """POST one answer as the form's script does; the latency is the round trip."""
+        data = self.forms[form]
+        sent = time.perf_counter()
+        try:
+            status, raw = await self.http.request("POST", data["url"], {**body, "lang": data["lang"]})
+            reply = json.loads(raw)
+        except Exception as exc:
+            return RunResult(time.perf_counter() - sent, 0, [f"connection: {type(exc).__name__}"])
+        result = RunResult(time.perf_counter() - sent, 0)
+        if status == 200 and reply.get("ok"):
+            result.saved = True
+        elif reply.get("code") in REFUSAL_CODES:
+            result.refused = str(reply.get("message", ""))[:120]
+        else:
+            result.errors.append(f"HTTP {status}: {str(reply.get('message', ''))[:100]}")
+        return result
+
     async def rate(self) -> RunResult:
-        """Pick a value on each of the six rating controls and press the form's submit button."""
-        controls = self.keyed("rate_")
-        return await self.submit(controls[0].form_id, {w.id: [self.rng.choice(w.options)] for w in controls})
+        """Pick a value (or "Ved ikke") for each of the six factors and send them."""
+        data = self.forms["fea_rating_form"]
+        choices = [*data["scale"], None]
+        return await self.answer("fea_rating_form", {"ratings": {f["key"]: self.rng.choice(choices) for f in data["factors"]}})
 
     async def send_item(self) -> RunResult:
         """Type a problem (or the step's kind of item) and send it."""
-        [text] = self.keyed("item_text")
-        values: dict[str, object] = {text.id: f"{self.rng.choice(PROBLEM_TEXTS)} ({self.rng.randrange(1000)})"}
-        for kind in self.keyed("item_kind"):
-            values[kind.id] = [kind.options[0]]  # a problem, not a thing to keep
-        return await self.submit(text.form_id, values)
+        kind = self.forms["fea_item_form"]["kinds"][0]["key"]  # a problem, not a thing to keep
+        text = f"{self.rng.choice(PROBLEM_TEXTS)} ({self.rng.randrange(1000)})"
+        return await self.answer("fea_item_form", {"kind": kind, "text": text})
 
     async def place(self) -> RunResult:
-        """Place one of the cards on both scales and save it (the card is its own fragment)."""
-        card = self.rng.choice(self.keyed("y_"))
-        item = card.key.removeprefix("y_")
-        [x] = [w for w in self.widgets.values() if w.key == f"x_{item}"]
-        result = await self.submit(card.form_id, {card.id: [self.rng.choice(card.options)],
-                                                  x.id: [self.rng.choice(x.options)]})
-        result.saved = result.saved or not result.errors  # a placement answers with its quadrant, no box
-        return result
+        """Place one of the cards on both scales and save it."""
+        data = self.forms["fea_placement_deck"]
+        card = self.rng.choice(data["cards"])
+        return await self.answer("fea_placement_deck", {
+            "item_id": card["id"], "x": self.rng.choice(data["scale"]), "y": self.rng.choice(data["scale"]),
+        })
+
+    async def close(self) -> None:
+        """Close the websocket and the answer connection."""
+        await super().close()
+        await self.http.close()
 
 
 class Screen(Session):
@@ -355,25 +394,35 @@ class Screen(Session):
         return await self.rerun(fragment_id=fragment_id, auto=True)
 
 
-class LivePoller:
-    """The phone's watcher: GET /api/live/<participant token> over one keep-alive HTTP/1.1 connection."""
+class HttpConnection:
+    """One keep-alive HTTP/1.1 connection, as a browser keeps one per server for fetch()."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 30.0):
-        parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname, parts.port or 80
-        self.path = f"{parts.path.rstrip('/')}/api/live/{token}"
-        self.timeout = timeout
+    def __init__(self, host: str, port: int, timeout: float = 30.0):
+        self.host, self.port, self.timeout = host, port, timeout
         self._reader = self._writer = None
 
-    async def get(self) -> tuple[int, bytes]:
-        """Return (status, body) of one poll; reconnect when the server closed the connection."""
-        return await asyncio.wait_for(self._get(), self.timeout)
+    async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        """Return (status, body) of one request; reconnect when the server closed the connection."""
+        reused = self._writer is not None
+        try:
+            return await asyncio.wait_for(self._request(method, path, body), self.timeout)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            # The server closed the idle connection as we sent: nothing was read, send again.
+            await self.close()
+            return await asyncio.wait_for(self._request(method, path, body), self.timeout)
 
-    async def _get(self) -> tuple[int, bytes]:
+    async def _request(self, method: str, path: str, body: dict | None) -> tuple[int, bytes]:
+        if self._reader is not None and self._reader.at_eof():
+            await self.close()  # the server closed it while idle (keep-alive timeout): as a browser, reconnect
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
-        request = f"GET {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: */*\r\n\r\n"
-        self._writer.write(request.encode("ascii"))
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: */*\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+        self._writer.write(head.encode("ascii") + b"\r\n" + payload)
         await self._writer.drain()
         status_line = await self._reader.readline()
         if not status_line:
@@ -385,15 +434,15 @@ class LivePoller:
             name, _, value = line.decode("latin-1").partition(":")
             headers[name.strip().lower()] = value.strip()
         if headers.get("transfer-encoding") == "chunked":
-            body = b""
+            data = b""
             while size := int((await self._reader.readline()).strip() or b"0", 16):
-                body += (await self._reader.readexactly(size + 2))[:-2]
+                data += (await self._reader.readexactly(size + 2))[:-2]
             await self._reader.readline()
         else:
-            body = await self._reader.readexactly(int(headers.get("content-length", 0)))
+            data = await self._reader.readexactly(int(headers.get("content-length", 0)))
         if headers.get("connection", "").lower() == "close":
             await self.close()
-        return status, body
+        return status, data
 
     async def close(self) -> None:
         """Close the connection."""
@@ -404,3 +453,20 @@ class LivePoller:
             except OSError:
                 pass
             self._reader = self._writer = None
+
+
+class LivePoller:
+    """The phone's watcher: GET /api/live/<participant token> over one keep-alive HTTP/1.1 connection."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0):
+        parts = urlsplit(base_url)
+        self.path = f"{parts.path.rstrip('/')}/api/live/{token}"
+        self._http = HttpConnection(parts.hostname, parts.port or 80, timeout)
+
+    async def get(self) -> tuple[int, bytes]:
+        """Return (status, body) of one poll."""
+        return await self._http.request("GET", self.path)
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._http.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -14,9 +15,15 @@ def database_url() -> str:
     url = os.environ.get("FEA_DATABASE_URL", "").strip()
     if url:
         return url
-    data_dir = Path(os.environ.get("FEA_DATA_DIR", DEFAULT_DATA_DIR))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'fea.sqlite3'}"
+    return _sqlite_url(os.environ.get("FEA_DATA_DIR", str(DEFAULT_DATA_DIR)))
+
+
+@lru_cache(maxsize=16)
+def _sqlite_url(data_dir: str) -> str:
+    # Create the folder once per process, not on every call (a page run asks a dozen times).
+    path = Path(data_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path / 'fea.sqlite3'}"
 
 
 # Connections one app process keeps open to PostgreSQL, and how many more it may open in a burst.

@@ -17,12 +17,11 @@ from fea_core.model import (
     RATING_MAX,
     RATING_MIN,
 )
-from ui import identity, live, phone_steps, style, talk_view
+from ui import answer_forms, identity, live, phone_steps, style, talk_view
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 from ui.join_guard import join_limits, workshop_in_url
 
-DONT_KNOW = "dk"
 style.phone()
 
 
@@ -48,6 +47,18 @@ def join_form() -> None:
         st.rerun()
 
 
+def resume(token: str):
+    """Return the phone's participant, read from the database once per session."""
+    # Its identity never changes and its role changes only here (role_picker keeps it in step):
+    # one query less per run, when a step change reruns every phone in the room at once.
+    cached = st.session_state.get("participant")
+    if cached is not None and cached.token == token:
+        return cached
+    participant = participation.resume(store(), token)
+    st.session_state["participant"] = participant
+    return participant
+
+
 def role_picker(participant) -> None:
     roles = method().roles
     with st.expander(t("join.role_title"), expanded=participant.role is None, icon=":material/group:"):
@@ -61,65 +72,23 @@ def role_picker(participant) -> None:
             label_visibility="collapsed",
         )
         if choice != participant.role:
-            participation.set_role(store(), participant, choice)
+            st.session_state["participant"] = participation.set_role(store(), participant, choice)
             st.rerun()
 
 
-def save_competence(participant, factor_keys) -> None:
-    # Runs before the script (on_click), so the page then draws what is saved, in one run.
-    answers = {k: st.session_state.get(f"rate_{k}") for k in factor_keys}
-    chosen = {k: (None if v == DONT_KNOW else v) for k, v in answers.items() if v is not None}
-    try:
-        competence.submit_ratings(store(), participant, chosen)
-    except FeaError as error:
-        st.session_state["rate_error"] = error
-    else:
-        st.session_state["just_saved"] = True
-
-
-@st.fragment
 def competence_form(workshop, participant) -> None:
     m = method()
     st.subheader(m.competence_model, anchor=False)
     st.caption(t("rate.scale_help", low=RATING_MIN, high=RATING_MAX))
-    saved = competence.my_ratings(store(), participant)
-    options = list(range(RATING_MIN, RATING_MAX + 1)) + [DONT_KNOW]
-
-    def label(option):
-        return t("rate.dont_know") if option == DONT_KNOW else str(option)
-
-    error = st.session_state.pop("rate_error", None)
-    just_saved = st.session_state.pop("just_saved", False)
-    if not workshop.activity_open:
-        if error:
-            show_error(error)
-        st.info(t("rate.closed"), icon=":material/lock:")
-        for f in m.factors:
-            if f.key in saved:
-                value = saved[f.key]
-                st.text(f"{f.label}: {t('rate.dont_know') if value is None else value}")
+    if workshop.activity_open:
+        answer_forms.rating_form(workshop, participant)
         return
-
-    with st.form(f"rate_{workshop.stage}", border=False):
-        for f in m.factors:
-            default = saved.get(f.key, "unset")
-            default = DONT_KNOW if default is None else (None if default == "unset" else default)
-            st.segmented_control(
-                f.label, options=options, format_func=label, default=default, key=f"rate_{f.key}", width="stretch"
-            )
-        st.form_submit_button(
-            t("rate.update" if saved else "rate.submit"),
-            type="primary",
-            width="stretch",
-            on_click=save_competence,
-            args=(participant, [f.key for f in m.factors]),
-        )
-    if error:
-        show_error(error)
-    elif just_saved:
-        st.success(t("rate.thanks"), icon=":material/check_circle:")
-    elif saved:
-        st.success(t("rate.saved"), icon=":material/check_circle:")
+    st.info(t("rate.closed"), icon=":material/lock:")
+    saved = competence.my_ratings(store(), participant)
+    for f in m.factors:
+        if f.key in saved:
+            value = saved[f.key]
+            st.text(f"{f.label}: {t('rate.dont_know') if value is None else value}")
 
 
 token = st.query_params.get("p")
@@ -128,13 +97,18 @@ if not token:
     token = identity.recall(workshops.normalize_code(st.query_params.get("code", "")))
     if token:
         st.query_params["p"] = token
-participant = None
+participant = workshop = None
 if token:
     try:
-        participant = participation.resume(store(), token)
+        participant = resume(token)
+        workshop = workshops.get_workshop(store(), participant.workshop_id)
+        if workshop is None:  # deleted meanwhile (retention, or by its facilitator)
+            raise UnknownParticipant()
     except UnknownParticipant as error:
+        st.session_state.pop("participant", None)
         show_error(error)
         del st.query_params["p"]
+        participant = None
 
 if participant is None:
     join_form()
@@ -143,10 +117,12 @@ if participant is None:
     st.page_link("pages/login.py", label=t("join.facilitator_link"), icon=":material/login:")
     st.stop()
 
-workshop = workshops.get_workshop(store(), participant.workshop_id)
 prefer_language(workshop.language)
 live.watch(participant.token, "stage", workshop.stage, key="live_stage")
-identity.remember(workshop.code, participant.token)
+if st.session_state.get("remembered") != participant.token:
+    # Once per session: localStorage keeps it, and every element costs each page run.
+    identity.remember(workshop.code, participant.token)
+    st.session_state["remembered"] = participant.token
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)

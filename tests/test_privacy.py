@@ -64,4 +64,15 @@ def test_the_app_code_imports_no_network_client():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [f"{path.relative_to(REPO)}: {n}" for n in names if is_network_client(n)]
-    assert offenders == []
+    assert offenders == [f"{SOCKET_OPTIONS.relative_to(REPO)}: socket"]
+
+
+# The one module that may import socket: it sets TCP_NODELAY on connections the server accepted.
+SOCKET_OPTIONS = REPO / "ui" / "tcp_nodelay.py"
+
+
+def test_the_socket_options_module_only_sets_options_and_opens_no_connection():
+    tree = ast.parse(SOCKET_OPTIONS.read_text(encoding="utf-8"))
+    called = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert "setsockopt" in called
+    assert not called & {"connect", "connect_ex", "create_connection", "socket", "sendto", "send", "sendall"}

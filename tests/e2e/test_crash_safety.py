@@ -1,13 +1,14 @@
 """Crash safety: the server is killed with SIGKILL while phones submit, and nothing confirmed is lost.
 
-Simulated phones (bench/ws_client.py: real Streamlit sessions over the websocket protocol) rate
-and submit in a loop through the real app. Every submission the app confirmed ("Tak! Dine svar
-er gemt.") is recorded. The server process is killed with SIGKILL while submissions are in flight,
-started again on the same database, and then:
+Simulated phones (bench/ws_client.py: real Streamlit sessions over the websocket protocol, and
+the answer form's POST to /api/answer/<token>/ratings, as the browser sends it) rate in a loop
+through the real app. Every submission the app confirmed (HTTP 200, ``ok``: the form then shows
+"Tak! Dine svar er gemt.") is recorded. The server process is killed with SIGKILL while
+submissions are in flight, started again on the same database, and then:
 - every phone's last confirmed answers are in the database (or the newer answers it had in
   flight when the server died: a commit can land just before the confirmation is sent);
 - each phone, reloading the join page with its token (``?code=..&p=TOKEN``), is the same
-  participant: its saved answers are shown, and it can go on answering.
+  participant: its rating form is drawn with its saved answers, and it can go on answering.
 """
 
 from __future__ import annotations
@@ -20,10 +21,7 @@ import sqlite3
 import time
 from datetime import date
 
-from streamlit.proto.Alert_pb2 import Alert
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-from bench.ws_client import EARLY, STEP_RATE, Phone
+from bench.ws_client import STEP_RATE, Phone, RunResult
 from fea_core import competence, participation
 from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
@@ -32,56 +30,33 @@ from tests.e2e.conftest import free_port, start_server
 
 PHONES = 6
 CONFIRMED_BEFORE_KILL = 3 * PHONES  # let the room get going before pulling the plug
-THANKS = "Tak! Dine svar er gemt."
-DONT_KNOW = "Ved ikke"
-RATING_KEY_MARK = "-rate_"  # keyed widget ids end with "-<key>"; the rating keys are rate_<factor>
+RATING_FORM = "fea_rating_form"
 
 Answers = dict[str, "int | None"]
 
 
 class CheckedPhone(Phone):
-    """A Phone that also reads what each completed run showed: success boxes and chosen ratings."""
+    """A Phone that remembers the answers it last sent, whether a send is on its way, and what its form shows."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._successes: list[str] = []
-        self._chosen: dict[str, str | None] = {}
-        self.successes: list[str] = []  # the success boxes of the last completed run
-        self.chosen: Answers = {}  # the rating each control showed as chosen in the last completed run
+        self.last_sent: Answers = {}
+        self.sending = False  # a POST is out and its reply not read yet
 
-    def _handle(self, data: bytes) -> None:
-        msg = ForwardMsg()
-        msg.ParseFromString(data)
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":
-            self._successes, self._chosen = [], {}
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            element = msg.delta.new_element
-            which = element.WhichOneof("type")
-            if which == "alert" and element.alert.format == Alert.SUCCESS:
-                self._successes.append(element.alert.body)
-            elif which == "button_group" and RATING_KEY_MARK in element.button_group.id:
-                group = element.button_group
-                picked = [group.options[i].content for i in group.default]
-                self._chosen[group.id] = picked[0] if picked else None
-        elif kind == "script_finished" and msg.script_finished != EARLY:
-            self.successes = list(self._successes)
-            self.chosen = {factor_of(i): value_of(v) for i, v in self._chosen.items()}
-        super()._handle(data)  # last: it wakes the waiting coroutine on script_finished
+    def shown(self) -> Answers:
+        """Return the saved answers the page's rating form was drawn with (its chosen options)."""
+        return dict(self.forms[RATING_FORM]["saved"])
 
-    def sent(self) -> Answers:
-        """Return the answers the last submit carried."""
-        return {factor_of(i): value_of(v[0]) for i, v in self.values.items()}
-
-
-def factor_of(widget_id: str) -> str:
-    return widget_id.rsplit(RATING_KEY_MARK, 1)[1]
-
-
-def value_of(label: str | None) -> int | None | str:
-    if label is None:
-        return "unset"
-    return None if label == DONT_KNOW else int(label)
+    async def rate(self) -> RunResult:
+        """Pick a value (or "Ved ikke") for each factor and POST them, as the form does."""
+        data = self.forms[RATING_FORM]
+        choices = [*data["scale"], None]
+        self.last_sent = {f["key"]: self.rng.choice(choices) for f in data["factors"]}
+        self.sending = True
+        try:
+            return await self.answer(RATING_FORM, {"ratings": self.last_sent})
+        finally:
+            self.sending = False
 
 
 def prepare(url: str) -> tuple[str, list[str]]:
@@ -122,13 +97,13 @@ async def submit_until_killed(base: str, code: str, tokens: list[str], process) 
         while True:
             before_kill = not killed.is_set()
             result = await phone.rate()
-            if not result.errors and THANKS in phone.successes:
-                confirmed[token] = phone.sent()
+            if result.saved:
+                confirmed[token] = phone.last_sent
                 count += 1
             else:
-                assert any(e.startswith(("connection", "timeout")) for e in result.errors), (result.errors, phone.successes)
+                assert any(e.startswith(("connection", "timeout")) for e in result.errors), result.errors
                 if before_kill:  # it may have been saved just before the server died
-                    in_flight[token] = phone.sent()
+                    in_flight[token] = phone.last_sent
                 return  # the server is gone
             await asyncio.sleep(rng.uniform(0.02, 0.15))
 
@@ -138,7 +113,7 @@ async def submit_until_killed(base: str, code: str, tokens: list[str], process) 
             await asyncio.sleep(0.01)
         # Kill while several submits are on their way, so some are cut off mid-write.
         settle = time.monotonic() + 10
-        while sum(p._wait is not None for p in phones) < (2 if time.monotonic() < settle else 1):
+        while sum(p.sending for p in phones) < (2 if time.monotonic() < settle else 1):
             await asyncio.sleep(0)
         os.kill(process.pid, signal.SIGKILL)
         killed.set()
@@ -157,10 +132,11 @@ async def come_back(base: str, code: str, tokens: list[str]) -> dict[str, tuple[
         try:
             loaded = await phone.load()
             assert not loaded.errors, loaded.errors
-            shown = dict(phone.chosen)
+            assert phone.step() == STEP_RATE, "the page shows the rating form"
+            shown = phone.shown()
             result = await phone.rate()
-            assert not result.errors and THANKS in phone.successes, (result.errors, phone.successes)
-            out[token] = (shown, phone.sent())
+            assert result.saved and not result.errors, result.errors
+            out[token] = (shown, phone.last_sent)
         finally:
             await phone.close()
     return out

@@ -21,13 +21,20 @@ def switch_activity(facilitator, label: str, phones, phone_marker: str) -> None:
     wait_for_app(facilitator)
 
 
+def is_answer_post(response) -> bool:
+    return "/api/answer/" in response.url and response.request.method == "POST"
+
+
 def send(phone, text: str, kind: str | None = None) -> None:
+    """Type an item on the phone's form (of ``kind``, if given), send it and wait for the form's reply."""
     wait_for_app(phone)
     if kind:
-        phone.locator(".st-key-item_kind").get_by_role("radio", name=kind).click()
-    phone.locator(".st-key-item_text textarea").fill(text)
-    phone.get_by_role("button", name="Send", exact=True).click()
-    wait_for_app(phone)
+        phone.get_by_test_id("item-kind").get_by_role("radio", name=kind).click()
+    phone.get_by_test_id("item-text").fill(text)
+    with phone.expect_response(is_answer_post, timeout=15_000):
+        phone.get_by_test_id("item-send").click()
+    # The reply (saved or refused) is drawn by the form itself once the button is free again.
+    phone.locator("[data-testid='item-send']:not([aria-busy])").wait_for(timeout=5_000)
 
 
 def choose_in_selectbox(page, container: str, option: str) -> None:
@@ -51,19 +58,19 @@ def choose_in_selectbox(page, container: str, option: str) -> None:
 
 def place(phone, number: int, y: int, x: int, quadrant: str) -> None:
     """Deal the deck to card no. ``number``, choose both scales, save, and see where it landed."""
-    number_label = phone.locator("strong", has_text=re.compile(rf"^{number}\.$"))
-    card = phone.locator("[class*='st-key-card_']").filter(has=number_label)
+    card = phone.get_by_test_id("deck-card")
+    card.wait_for(timeout=10_000)
+    number_label = card.locator("b", has_text=re.compile(rf"^{number}\.$"))
     for _ in range(10):
-        if card.count():
+        if number_label.count():
             break
-        phone.get_by_role("button", name="Næste").click()
-        wait_for_app(phone)
-    card = card.first
-    card.locator("[class*='st-key-y_']").get_by_role("radio", name=str(y), exact=True).click()
-    card.locator("[class*='st-key-x_']").get_by_role("radio", name=str(x), exact=True).click()
-    card.get_by_role("button", name=re.compile("Gem placering|Opdatér placering")).click()
-    wait_for_app(phone)
-    phone.get_by_text(f"Nr. {number} er gemt: lander i {quadrant}.").wait_for(timeout=10_000)
+        phone.get_by_test_id("deck-next").click()
+    number_label.wait_for(timeout=5_000)
+    card.get_by_test_id("place-y").get_by_role("radio", name=str(y), exact=True).click()
+    card.get_by_test_id("place-x").get_by_role("radio", name=str(x), exact=True).click()
+    with phone.expect_response(is_answer_post, timeout=15_000):
+        card.get_by_test_id("place-save").click()
+    phone.get_by_role("status").filter(has_text=f"Nr. {number} er gemt: lander i {quadrant}.").wait_for(timeout=10_000)
 
 
 def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app_server, browser):
@@ -107,12 +114,12 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 2: each phone places the two remaining problems.
     switch_activity(facilitator, "Trin 2: Vælg et problem", phones, "Trin 2: Vælg et problem, I vil gøre noget ved")
-    assert phones[0].locator("[class*='st-key-card_']").count() == 1  # one card at a time
+    phones[0].get_by_test_id("deck-card").wait_for(timeout=10_000)
+    assert phones[0].get_by_test_id("deck-card").count() == 1  # one card at a time
     phones[0].get_by_text("0 af 2 placeret").wait_for(timeout=5_000)
     for phone, (many, big) in zip(phones, [(5, 5), (4, 5), (5, 4)]):
         place(phone, 1, many, big, "Her skal vi gøre en indsats")
         place(phone, 3, 1, 2, "Ikke relevant")
-    phones[0].screenshot(path=str(SCREENSHOTS / "phone-placing.png"))
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
     facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)

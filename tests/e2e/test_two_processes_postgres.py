@@ -144,7 +144,7 @@ def test_through_nginx_the_websocket_is_proxied_and_every_browser_sticks_to_one_
     set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
     phone = join(browser, proxy.url, workshop.code, until=("button", "Send mine svar"))
     wait_for_app(phone)
-    rate(phone, ANSWERS)  # a whole script run over the proxied websocket, saved in the shared database
+    rate(phone, ANSWERS)  # the form's POST through the proxy, saved in the shared database
     assert participation.count_participants(store, workshop.id) == 1
     assert len(competence.rating_rows(store, workshop.id)) == len(ANSWERS)
     store.engine.dispose()

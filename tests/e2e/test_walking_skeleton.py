@@ -31,18 +31,21 @@ def login_and_create_workshop(page, base: str, name: str) -> str:
 
 
 def rate(phone, answers: dict) -> None:
+    """Choose each factor's value on the phone's rating form, send, and wait for the reply."""
     for factor, value in answers.items():
         label = "Ved ikke" if value is None else str(value)
-        phone.locator(f".st-key-rate_{factor}").get_by_role("radio", name=label, exact=True).click()
-    phone.get_by_role("button", name=re.compile("Send mine svar|Opdatér mine svar")).click()
-    phone.get_by_text("Tak! Dine svar er gemt.").first.wait_for(timeout=15_000)
+        phone.get_by_test_id(f"rate-{factor}").get_by_role("radio", name=label, exact=True).click()
+    # The form posts the answer and draws the reply itself (no script run): wait for both.
+    with phone.expect_response(lambda r: "/api/answer/" in r.url and r.request.method == "POST", timeout=15_000):
+        phone.get_by_test_id("rate-send").click()
+    phone.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=15_000)
 
 
 def selected_values(phone) -> dict:
     """Read which option of each factor's scale is shown as chosen."""
     chosen = {}
     for factor in FACTORS:
-        active = phone.locator(f".st-key-rate_{factor} [role='radio'][aria-checked='true']")
+        active = phone.get_by_test_id(f"rate-{factor}").locator("[role='radio'][aria-checked='true']")
         chosen[factor] = active.inner_text().strip() if active.count() == 1 else None
     return chosen
 
@@ -84,8 +87,6 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     for phone, answers in zip(phones, ANSWERS):
         wait_for_app(phone)
         rate(phone, answers)
-    phones[0].get_by_text("Hvordan vurderer du gruppens kompetence").scroll_into_view_if_needed()
-    phones[0].screenshot(path=str(SCREENSHOTS / "phone-rating.png"))
 
     # The shared screen counts the answers without a reload, results still hidden.
     facilitator.get_by_text("3 af 3 har svaret").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
@@ -100,7 +101,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     facilitator.screenshot(path=str(SCREENSHOTS / "shared-screen-radar.png"))
 
     # A fourth answer changes the screen's count within 2 s, with nobody reloading.
-    phones[1].locator(".st-key-rate_tid_og_ressourcer").get_by_role("radio", name="2", exact=True).click()
+    phones[1].get_by_test_id("rate-tid_og_ressourcer").get_by_role("radio", name="2", exact=True).click()
     phones[1].get_by_role("button", name="Opdatér mine svar").click()
     phones[1].get_by_text("Tak! Dine svar er gemt.").first.wait_for(timeout=10_000)
 

@@ -17,6 +17,7 @@ Two AppTest habits (Streamlit 1.67) that the tests rely on:
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -162,6 +163,17 @@ class View:
         found = [b for b in at.button if b.label == label]
         assert len(found) == 1, f"expected one button {label!r}, got {[b.label for b in at.button]}"
         return found[0]
+
+    @staticmethod
+    def form(at: AppTest, name: str) -> dict | None:
+        """Return the data the last run sent to the named answer-form component (None if not drawn).
+
+        The phone's forms (ui/answer_forms.py) are browser components: AppTest sees them only as
+        "bidi_component" elements, whose ``json`` is what the page hands the browser.
+        """
+        found = [c for c in at.get("bidi_component") if c.proto.component_name == name]
+        assert len(found) <= 1, f"expected at most one {name!r}, got {len(found)}"
+        return json.loads(found[0].proto.json) if found else None
 
     @staticmethod
     def ok(at: AppTest) -> AppTest:

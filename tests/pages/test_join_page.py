@@ -32,10 +32,6 @@ def phone(app, view, participant):
     return view.ok(app(query={"p": participant.token}).run())
 
 
-def rating_controls(at):
-    return [at.segmented_control(key=f"rate_{key}") for key in RATINGS]
-
-
 def test_with_no_token_the_join_form_is_shown(app, view):
     at = view.ok(app().run())
 
@@ -127,82 +123,45 @@ def test_a_returning_phone_is_recognised_by_its_token(app, view, join, make_work
     assert [s.value for s in at.subheader][0] == "Temadag i Lager Nord"
 
 
-def test_the_competence_round_shows_the_six_factors_verbatim(app, view, join, competence_round):
-    at = phone(app, view, join(competence_round))
-
-    assert [c.label for c in rating_controls(at)] == list(view.FACTOR_LABELS_DA)
-    assert all(c.options == ["1", "2", "3", "4", "5", "Ved ikke"] for c in rating_controls(at))
-    assert all(c.value is None for c in rating_controls(at))
-    assert "Arbejdsmiljøkompetencemodellen" in [s.value for s in at.subheader]
-    assert view.button(at, "Send mine svar")
-
-
-def test_submitting_with_nothing_chosen_names_what_is_missing_and_saves_nothing(
-    app, view, store, join, competence_round
+def test_the_competence_round_sends_the_six_factors_verbatim_to_the_rating_form(
+    app, view, join, competence_round
 ):
     participant = join(competence_round)
+
     at = phone(app, view, participant)
 
-    view.ok(view.button(at, "Send mine svar").click().run())
+    form = view.form(at, "fea_rating_form")
+    assert [f["label"] for f in form["factors"]] == list(view.FACTOR_LABELS_DA)
+    assert [f["key"] for f in form["factors"]] == list(RATINGS)
+    assert form["scale"] == [1, 2, 3, 4, 5]
+    assert form["saved"] == {}
+    assert (form["text"]["dont_know"], form["text"]["submit"]) == ("Ved ikke", "Send mine svar")
+    assert form["url"] == f"/api/answer/{participant.token}/ratings"
+    assert form["lang"] == "da"
+    assert "Arbejdsmiljøkompetencemodellen" in [s.value for s in at.subheader]
+    assert not [c for c in at.get("button_group") if str(c.key).startswith("rate_")]  # no widgets, no reruns
 
-    assert len(at.error) == 1
-    message = at.error[0].value
-    assert message.startswith("Du mangler at svare på")
-    for label in view.FACTOR_LABELS_DA:
-        assert label in message
-    assert competence.my_ratings(store, participant) == {}
-    assert "Tak! Dine svar er gemt." not in view.text(at)
 
+def test_an_english_workshop_sends_the_factors_in_english(app, view, store, join, make_workshop):
+    workshop = workshops.set_activity(store, make_workshop(language="en").id, ACTIVITY_COMPETENCE)
 
-def test_submitting_with_one_factor_left_out_names_only_that_factor(app, view, store, join, competence_round):
-    participant = join(competence_round)
-    at = phone(app, view, participant)
-    for key, value in RATINGS.items():
-        if key != "systematik":
-            at.segmented_control(key=f"rate_{key}").set_value(value)
+    form = view.form(phone(app, view, join(workshop)), "fea_rating_form")
 
-    view.ok(view.button(at, "Send mine svar").click().run())
-
-    assert [e.value for e in at.error] == [
-        "Du mangler at svare på: Systematik. Vælg 'Ved ikke', hvis du ikke kan vurdere det."
+    assert [f["label"] for f in form["factors"]] == [
+        "Innovation", "Openness", "Techniques and knowledge", "Motivation", "Systematics", "Time and resources"
     ]
-    assert competence.my_ratings(store, participant) == {}
+    assert (form["lang"], form["text"]["dont_know"]) == ("en", "Don't know")
 
 
-def test_choosing_all_six_and_submitting_saves_six_ratings(app, view, store, join, competence_round):
-    participant = join(competence_round)
-    at = phone(app, view, participant)
-    for key, value in RATINGS.items():
-        at.segmented_control(key=f"rate_{key}").set_value(value)
-
-    view.ok(view.button(at, "Send mine svar").click().run())
-
-    assert not at.error
-    assert competence.my_ratings(store, participant) == SAVED
-    assert [s.value for s in at.success] == ["Tak! Dine svar er gemt."]
-
-
-def test_a_reloaded_phone_shows_its_saved_answers_selected(app, view, store, join, competence_round):
+def test_a_reloaded_phone_sends_its_saved_answers_to_the_form(app, view, store, join, competence_round):
     participant = join(competence_round)
     competence.submit_ratings(store, participant, SAVED)
 
-    at = phone(app, view, participant)
+    form = view.form(phone(app, view, participant), "fea_rating_form")
 
-    assert {key: at.segmented_control(key=f"rate_{key}").value for key in RATINGS} == RATINGS
-    assert at.segmented_control(key="rate_teknikker_og_viden").formatted_values == ["Ved ikke"]
-    assert view.button(at, "Opdatér mine svar")
-    assert "Dine svar er gemt. Du kan ændre dem" in view.text(at)
-
-
-def test_a_changed_answer_replaces_the_saved_one(app, view, store, join, competence_round):
-    participant = join(competence_round)
-    competence.submit_ratings(store, participant, SAVED)
-    at = phone(app, view, participant)
-
-    at.segmented_control(key="rate_innovation").set_value(1)
-    view.ok(view.button(at, "Opdatér mine svar").click().run())
-
-    assert competence.my_ratings(store, participant) == {**SAVED, "innovation": 1}
+    assert form["saved"] == SAVED  # "Ved ikke" is null
+    assert form["text"]["update"] == "Opdatér mine svar"
+    assert form["text"]["saved"].startswith("Dine svar er gemt. Du kan ændre dem")
 
 
 def test_a_closed_round_shows_runden_er_lukket_and_the_saved_values(app, view, store, join, competence_round):
@@ -221,24 +180,7 @@ def test_a_closed_round_shows_runden_er_lukket_and_the_saved_values(app, view, s
         "Systematik: 1",
         "Tid og ressourcer: 3",
     ]
-    assert not [c for c in at.segmented_control if c.key and c.key.startswith("rate_")]
-    assert not [b for b in at.button if b.label in ("Send mine svar", "Opdatér mine svar")]
-
-
-def test_a_round_closed_while_the_phone_was_answering_keeps_nothing_new(
-    app, view, store, join, competence_round
-):
-    participant = join(competence_round)
-    at = phone(app, view, participant)
-    for key, value in RATINGS.items():
-        at.segmented_control(key=f"rate_{key}").set_value(value)
-    workshops.set_activity_open(store, competence_round.id, False)
-
-    view.ok(view.button(at, "Send mine svar").click().run())
-
-    assert competence.my_ratings(store, participant) == {}
-    assert "Runden er lukket" in view.text(at)
-    assert "Tak! Dine svar er gemt." not in view.text(at)
+    assert view.form(at, "fea_rating_form") is None
 
 
 def test_a_workshop_name_with_markdown_and_html_is_shown_escaped(app, view, join, make_workshop):

@@ -16,12 +16,7 @@ from fea_core.model import (
 
 HOSTILE = "**x** [l](javascript:alert(1)) <b>y</b>"
 HOSTILE_ESCAPED = r"\*\*x\*\* \[l\]\(javascript\:alert\(1\)\) \<b\>y\<\/b\>"
-SENT = "Tak! Det er sendt til storskærmen."
 CLOSED = "Trinnet er lukket. Det, du har sendt, er gemt."
-STALE = (
-    "Punktet er blevet samlet med et andet eller skjult imens. "
-    "Din placering blev ikke gemt; se den opdaterede liste."
-)
 MATRIX_HIDDEN = "Placeringerne er skjult, mens I placerer. Facilitator viser dem, når alle er klar."
 NEW_ACTIVITY_LABELS = {
     ACTIVITY_PROBLEMS: "Trin 1: Problematikker",
@@ -75,34 +70,17 @@ def submitter(at, form_prefix: str):
     return found[0]
 
 
-def send(at, view, text: str | None, *, kind: str | None = None, raw: bool = False):
-    """Type a text on the phone (trin 1 or 3) and press Send."""
-    if kind is not None:
-        at.segmented_control(key="item_kind").set_value(kind)
-    if text is not None:
-        box = at.text_area(key="item_text")
-        if raw:  # skip AppTest's own max_chars check, as a client that ignores it would
-            box.set_value(text)
-        else:
-            box.input(text)
-    return view.ok(view.button(at, "Send").click().run())
+def item_form(at, view) -> dict | None:
+    return view.form(at, "fea_item_form")
 
 
-def place(at, view, item_id: int, *, x: int | None = None, y: int | None = None):
-    """Choose values on a card's scales and press its save button."""
-    if y is not None:
-        at.segmented_control(key=f"y_{item_id}").set_value(y)
-    if x is not None:
-        at.segmented_control(key=f"x_{item_id}").set_value(x)
-    return view.ok(submitter(at, f"place_{item_id}_").click().run())
+def deck(at, view) -> dict | None:
+    return view.form(at, "fea_placement_deck")
 
 
-def cards(at) -> list[str]:
-    return [m for m in texts(at.markdown) if m.startswith("**")]
-
-
-def card_keys(at) -> list[str]:
-    return [c.key for c in at.segmented_control if c.key and re.fullmatch(r"[xy]_\d+", c.key)]
+def card(item, placed=None) -> dict:
+    """Return what the deck is sent for one item: its number, its text verbatim, the phone's placement."""
+    return {"id": item.id, "number": item.number, "text": item.text, "placed": placed}
 
 
 def texts(elements) -> list[str]:
@@ -114,141 +92,70 @@ def mine(store, workshop, participant, kind):
 
 
 # --- phone, trin 1 ----------------------------------------------------------------------------
+# The forms are browser components posting to ui/answer_routes.py: these tests check what the
+# page sends them; saving and refusals are tested on the routes (tests/test_answer_routes.py).
 
 
 def test_trin_1_on_the_phone_shows_the_step_title_and_a_problem_or_keep_form(app, view, room, join):
-    at = phone(app, view, join(room(ACTIVITY_PROBLEMS)))
+    participant = join(room(ACTIVITY_PROBLEMS))
+
+    at = phone(app, view, participant)
 
     assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
-    kind = at.segmented_control(key="item_kind")
-    assert kind.options == ["Et problem", "Det fungerer godt"]
-    assert kind.value == "problem"
-    box = at.text_area(key="item_text")
-    assert box.label == "Skriv kort (ét punkt ad gangen)"
-    assert box.max_chars == items.ITEM_TEXT_MAX == 200
-    assert view.button(at, "Send").proto.is_form_submitter
+    form = item_form(at, view)
+    assert [(k["key"], k["label"]) for k in form["kinds"]] == [("problem", "Et problem"), ("keep", "Det fungerer godt")]
+    assert {k["field"] for k in form["kinds"]} == {"Skriv kort (ét punkt ad gangen)"}
+    assert form["kinds"][0]["placeholder"] == "Fx: Vi når ikke at tale om svære patientforløb"
+    assert form["max_chars"] == items.ITEM_TEXT_MAX == 200
+    assert (form["text"]["send"], form["text"]["yours"]) == ("Send", "Du har sendt {n}:")
+    assert form["url"] == f"/api/answer/{participant.token}/items"
+    assert form["mine"] == []
+    assert not at.text_area and not [b for b in at.button if b.label == "Send"]  # no widgets, no reruns
 
 
-def test_sending_a_problem_saves_it_thanks_the_phone_and_lists_it_under_du_har_sendt(
+def test_a_reloaded_phone_gets_its_own_problems_and_keep_items_back_and_no_one_elses(
     app, view, store, room, join
 ):
     workshop = room(ACTIVITY_PROBLEMS)
     participant = join(workshop)
+    items.submit_item(store, participant, "problem", "Vi når ikke at holde pauser")
+    items.submit_item(store, join(workshop), "problem", "For mange afbrydelser")
+    items.submit_item(store, participant, "keep", "Vi hjælper hinanden på travle dage")
+
+    form = item_form(phone(app, view, participant), view)
+
+    assert form["mine"] == ["Vi når ikke at holde pauser", "Vi hjælper hinanden på travle dage"]
+
+
+def test_a_closed_trin_1_shows_trinnet_er_lukket_the_phones_own_list_and_no_form(app, view, store, room, join):
+    workshop = room(ACTIVITY_PROBLEMS)
+    participant = join(workshop)
+    items.submit_item(store, participant, "problem", "Vi når ikke at holde pauser")
+    workshops.set_activity_open(store, workshop.id, False)
+
     at = phone(app, view, participant)
 
-    send(at, view, "Vi når ikke at holde pauser")
-
-    [saved] = items.list_items(store, workshop.id, "problem")
-    assert (saved.text, saved.number) == ("Vi når ikke at holde pauser", 1)
-    assert saved.author_participant_id == participant.id
-    assert items.list_items(store, workshop.id, "keep") == []
-    assert texts(at.success) == [SENT]
+    assert texts(at.info) == [CLOSED]
+    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
+    assert item_form(at, view) is None
     assert "Du har sendt 1:" in texts(at.caption)
     assert texts(at.text) == ["• Vi når ikke at holde pauser"]
 
 
-def test_choosing_det_fungerer_godt_saves_a_keep_item(app, view, store, room, join):
+def test_a_hostile_text_is_sent_to_the_phone_verbatim_and_never_drawn_as_markdown(app, view, store, room, join):
     workshop = room(ACTIVITY_PROBLEMS)
     participant = join(workshop)
+    items.submit_item(store, participant, "problem", HOSTILE)
+
     at = phone(app, view, participant)
 
-    send(at, view, "Vi hjælper hinanden på travle dage", kind="keep")
-
-    assert [i.text for i in mine(store, workshop, participant, "keep")] == ["Vi hjælper hinanden på travle dage"]
-    assert items.list_items(store, workshop.id, "problem") == []
-    assert texts(at.success) == [SENT]
-    assert texts(at.text) == ["• Vi hjælper hinanden på travle dage"]
-
-
-@pytest.mark.parametrize("typed", [None, "   \n  "])
-def test_an_empty_text_is_refused_with_feltet_maa_ikke_vaere_tomt(app, view, store, room, join, typed):
-    workshop = room(ACTIVITY_PROBLEMS)
-    at = phone(app, view, join(workshop))
-
-    send(at, view, typed)
-
-    assert texts(at.error) == ["Feltet må ikke være tomt."]
-    assert not at.success
-    assert items.list_items(store, workshop.id, "problem") == []
-
-
-def test_a_201_character_text_never_reaches_the_list_the_text_area_stops_at_200(app, view, store, room, join):
-    # Streamlit itself cuts a text_area's value to max_chars on the server, so a client that
-    # ignores the limit gets 200 characters saved, never 201 (the domain's "too long" message
-    # for the limit cannot be reached through this page).
-    workshop = room(ACTIVITY_PROBLEMS)
-    at = phone(app, view, join(workshop))
-    assert at.text_area(key="item_text").max_chars == 200
-
-    send(at, view, "a" * 200 + "b", raw=True)
-
-    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["a" * 200]
-    assert not at.error
-
-
-def test_a_200_character_text_is_taken(app, view, store, room, join):
-    workshop = room(ACTIVITY_PROBLEMS)
-    at = phone(app, view, join(workshop))
-
-    send(at, view, "a" * 200)
-
-    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["a" * 200]
-    assert texts(at.success) == [SENT]
-
-
-def test_an_exact_duplicate_in_other_case_and_spacing_names_the_existing_number_and_saves_nothing(
-    app, view, store, room, join, add
-):
-    workshop = room(ACTIVITY_PROBLEMS)
-    add(workshop, "problem", "Vi når ikke at holde pauser")
-    participant = join(workshop)
-    at = phone(app, view, participant)
-
-    send(at, view, "  vi NÅR ikke   at holde PAUSER ")
-
-    assert texts(at.error) == ["Det står der allerede (nr. 1)."]
-    assert not at.success
-    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == ["Vi når ikke at holde pauser"]
-    assert mine(store, workshop, participant, "problem") == []
-
-
-def test_a_closed_trin_1_shows_trinnet_er_lukket_and_no_form(app, view, room, join):
-    at = phone(app, view, join(room(ACTIVITY_PROBLEMS, is_open=False)))
-
-    assert texts(at.info) == [CLOSED]
-    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
-    assert not at.text_area
-    assert not [b for b in at.button if b.label == "Send"]
-    assert not [c for c in at.segmented_control if c.key == "item_kind"]
-
-
-def test_a_problem_sent_just_after_the_step_closed_is_reported_as_not_saved(app, view, store, room, join):
-    # The phone drew the form, then the facilitator closed the step: the phone must not be told
-    # "what you sent is saved" about a text that was dropped.
-    workshop = room(ACTIVITY_PROBLEMS)
-    at = phone(app, view, join(workshop))
-    at.text_area(key="item_text").input("Vi når ikke at holde pauser")
-    workshops.set_activity_open(store, workshop.id, False)
-
-    view.ok(view.button(at, "Send").click().run())
-
-    assert items.list_items(store, workshop.id, "problem") == []
-    assert not at.success
-    # Today the phone shows only "Trinnet er lukket. Det, du har sendt, er gemt.": the typed
-    # text is dropped without a word. The domain's RoundClosed message says what happened.
-    assert any("blev ikke gemt" in e for e in texts(at.error)), view.text(at)
-
-
-def test_a_hostile_text_is_listed_on_the_phone_as_plain_text(app, view, store, room, join):
-    workshop = room(ACTIVITY_PROBLEMS)
-    at = phone(app, view, join(workshop))
-
-    send(at, view, HOSTILE)
-
-    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == [HOSTILE]
-    assert texts(at.text) == [f"• {HOSTILE}"]  # st.text: never Markdown or HTML
+    assert item_form(at, view)["mine"] == [HOSTILE]  # data for a text node, never HTML
     rendered = [e.value for e in list(at.markdown) + list(at.caption) + list(at.subheader)]
     assert not any("javascript" in value for value in rendered)
+
+    workshops.set_activity_open(store, workshop.id, False)
+    at = phone(app, view, participant)
+    assert texts(at.text) == [f"• {HOSTILE}"]  # st.text: never Markdown or HTML
 
 
 # --- phone, trin 2 ----------------------------------------------------------------------------
@@ -263,7 +170,7 @@ def trin_2(store, room, add, join):
     return workshop, problems, join(workshop)
 
 
-def test_trin_2_deals_the_visible_problems_one_card_at_a_time_and_skips_merged_or_hidden_ones(
+def test_trin_2_deals_the_visible_problems_as_cards_and_skips_merged_or_hidden_ones(
     app, view, store, trin_2, add
 ):
     workshop, (p1, p2, p3), participant = trin_2
@@ -274,169 +181,92 @@ def test_trin_2_deals_the_visible_problems_one_card_at_a_time_and_skips_merged_o
     at = phone(app, view, participant)
 
     assert "Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.subheader)
-    assert card_keys(at) == [f"y_{p1.id}", f"x_{p1.id}"]
-    assert [b.label for b in at.button if b.proto.is_form_submitter] == ["Gem placering"]
-    assert cards(at) == ["**1.** Vi når ikke at holde pauser"]
-    assert "Punkt 1 af 2 · du kan springe et punkt over" in texts(at.caption)
-    assert at.get("progress")[0].proto.text == "0 af 2 placeret"
+    form = deck(at, view)
+    assert form["cards"] == [card(p1), card(p3)]
+    assert form["open"] is True
+    assert form["url"] == f"/api/answer/{participant.token}/placements"
+    assert form["text"]["card_of"] == "Punkt {position} af {total} · du kan springe et punkt over"
+    assert form["text"]["progress"] == "{done} af {total} placeret"
+    assert (form["text"]["previous"], form["text"]["next"]) == ("Forrige", "Næste")
+    assert (form["text"]["save"], form["text"]["update"]) == ("Gem placering", "Opdatér placering")
+    assert form["text"]["both"] == "Vælg et tal på begge skalaer."
     assert not [c for c in texts(at.caption) if c.startswith("Lander i")]
-
-    view.ok(view.button(at, "Næste").click().run())
-    assert cards(at) == ["**3.** Uklare roller"]
-    assert card_keys(at) == [f"y_{p3.id}", f"x_{p3.id}"]
-    view.ok(view.button(at, "Næste").click().run())  # round again to the first
-    assert cards(at) == ["**1.** Vi når ikke at holde pauser"]
-    view.ok(view.button(at, "Forrige").click().run())
-    assert cards(at) == ["**3.** Uklare roller"]
 
 
 def test_the_problem_scales_read_antal_beroerte_and_problemets_konsekvenser_low_to_high(app, view, trin_2):
-    workshop, (p1, *_), participant = trin_2
-    at = phone(app, view, participant)
+    workshop, _, participant = trin_2
 
-    y, x = at.segmented_control(key=f"y_{p1.id}"), at.segmented_control(key=f"x_{p1.id}")
-    assert (y.label, y.options) == ("Antal berørte: Få → Mange", ["1", "2", "3", "4", "5"])
-    assert (x.label, x.options) == ("Problemets konsekvenser: Små → Store", ["1", "2", "3", "4", "5"])
-    assert y.value is None and x.value is None
+    form = deck(phone(app, view, participant), view)
+
+    assert form["y"] == {"label": "Antal berørte: Få → Mange", "reversed": False}
+    assert form["x"] == {"label": "Problemets konsekvenser: Små → Store", "reversed": False}
+    assert form["scale"] == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize(
     ("x", "y", "quadrant"),
     [(5, 5, "Her skal vi gøre en indsats"), (1, 1, "Ikke relevant"), (5, 1, "Måske relevant")],
 )
-def test_placing_a_problem_on_both_scales_saves_it_and_names_the_quadrant(
+def test_a_saved_placement_comes_back_on_its_card_with_the_quadrant_it_lands_in(
     app, view, store, trin_2, x, y, quadrant
 ):
-    workshop, (p1, p2, _), participant = trin_2
-    at = phone(app, view, participant)
+    workshop, (p1, p2, p3), participant = trin_2
+    placement.place_item(store, participant, p1.id, x, y)
 
-    place(at, view, p1.id, x=x, y=y)
+    form = deck(phone(app, view, participant), view)
 
-    assert placement.my_placements(store, participant, "problem") == {p1.id: (x, y)}
-    assert texts(at.success) == [f"Nr. 1 er gemt: lander i {quadrant}."]
-    assert not at.error and not at.warning
-    # On to the next card by itself, with the count moved on.
-    assert card_keys(at) == [f"y_{p2.id}", f"x_{p2.id}"]
-    assert submitter(at, f"place_{p2.id}_").label == "Gem placering"
-    assert at.get("progress")[0].proto.text == "1 af 3 placeret"
-
-    view.ok(view.button(at, "Forrige").click().run())
-    assert submitter(at, f"place_{p1.id}_").label == "Opdatér placering"
-    assert [c for c in texts(at.caption) if c.startswith("Lander i")] == [f"Lander i: {quadrant}"]
+    assert form["cards"] == [card(p1, {"x": x, "y": y, "lands_in": f"Lander i: {quadrant}"}), card(p2), card(p3)]
 
 
-def test_the_deck_opens_at_the_first_problem_not_yet_placed_and_says_when_all_are(app, view, store, trin_2):
+def test_the_deck_knows_which_problems_are_placed_and_how_to_say_all_are(app, view, store, trin_2):
     workshop, (p1, p2, p3), participant = trin_2
     placement.place_item(store, participant, p1.id, 5, 5)
     placement.place_item(store, participant, p3.id, 1, 1)
 
-    at = phone(app, view, participant)
-    assert card_keys(at) == [f"y_{p2.id}", f"x_{p2.id}"]
+    form = deck(phone(app, view, participant), view)
 
-    place(at, view, p2.id, x=2, y=4)
-
-    assert at.get("progress")[0].proto.text == "3 af 3 placeret"
-    assert "Du har placeret alle 3 punkter. Du kan stadig gå tilbage og ændre dem." in texts(at.info)
-
-
-def test_moving_a_placement_replaces_the_saved_one(app, view, store, trin_2):
-    workshop, (p1, *_), participant = trin_2
-    placement.place_item(store, participant, p1.id, 5, 5)
-    at = phone(app, view, participant)
-    view.ok(view.button(at, "Forrige").click().run())  # back from the first unplaced card
-    assert at.segmented_control(key=f"x_{p1.id}").value == 5
-
-    place(at, view, p1.id, x=1, y=1)
-
-    assert placement.my_placements(store, participant, "problem") == {p1.id: (1, 1)}
-    assert texts(at.success) == ["Nr. 1 er gemt: lander i Ikke relevant."]
+    # The browser opens the deck at the first card without a placement (p2).
+    assert [c["placed"] is not None for c in form["cards"]] == [True, False, True]
+    assert form["text"]["all_placed"] == (
+        "Du har placeret alle {total} punkter. Du kan stadig gå tilbage og ændre dem."
+    )
 
 
-@pytest.mark.parametrize("chosen", [{"y": 4}, {"x": 4}, {}])
-def test_choosing_only_one_scale_asks_for_both_and_saves_nothing(app, view, store, trin_2, chosen):
-    workshop, (p1, *_), participant = trin_2
-    at = phone(app, view, participant)
-
-    place(at, view, p1.id, **chosen)
-
-    assert texts(at.warning) == ["Vælg et tal på begge skalaer."]
-    assert placement.my_placements(store, participant, "problem") == {}
-    assert not [c for c in texts(at.caption) if c.startswith("Lander i:")]
-
-
-@pytest.mark.parametrize("change", ["merge", "hide"])
-def test_a_problem_merged_or_hidden_after_the_phone_drew_it_is_refused_with_the_stale_message(
-    app, view, store, trin_2, change
+def test_a_problem_merged_or_hidden_meanwhile_leaves_the_deck_and_comes_back_when_restored(
+    app, view, store, trin_2
 ):
-    workshop, (p1, p2, _), participant = trin_2
+    workshop, (p1, p2, p3), participant = trin_2
     at = phone(app, view, participant)
-    view.ok(view.button(at, "Næste").click().run())
-    at.segmented_control(key=f"y_{p2.id}").set_value(5)
-    at.segmented_control(key=f"x_{p2.id}").set_value(5)
-    if change == "merge":
-        items.merge_items(store, p1.id, [p2.id])
-    else:
-        items.hide_item(store, p2.id)
-
-    view.ok(submitter(at, f"place_{p2.id}_").click().run())
-
-    assert placement.my_placements(store, participant, "problem") == {}
-    assert f"y_{p2.id}" not in card_keys(at)  # the card is gone with the item
-    assert texts(at.error) == [STALE]
-
-
-def test_a_stale_message_does_not_surface_later_when_the_item_comes_back(app, view, store, trin_2):
-    # The refused placement of a merged item must not greet the phone minutes later, when the
-    # facilitator undoes the merge and the card is drawn again.
-    workshop, (p1, p2, _), participant = trin_2
-    at = phone(app, view, participant)
-    view.ok(view.button(at, "Næste").click().run())
-    at.segmented_control(key=f"y_{p2.id}").set_value(5)
-    at.segmented_control(key=f"x_{p2.id}").set_value(5)
     items.merge_items(store, p1.id, [p2.id])
-    view.ok(submitter(at, f"place_{p2.id}_").click().run())
+
+    view.ok(at.run())  # the facilitator's change reruns the phones (ui/live.py)
+    assert [c["id"] for c in deck(at, view)["cards"]] == [p1.id, p3.id]
 
     items.unmerge_item(store, p2.id)
     view.ok(at.run())
-    view.ok(view.button(at, "Næste").click().run())
-
-    assert f"y_{p2.id}" in card_keys(at)
-    assert STALE not in texts(at.error)
+    assert [c["id"] for c in deck(at, view)["cards"]] == [p1.id, p2.id, p3.id]
 
 
-def test_a_placement_sent_just_after_the_step_closed_is_refused(app, view, store, trin_2):
-    workshop, (p1, *_), participant = trin_2
-    at = phone(app, view, participant)
-    at.segmented_control(key=f"y_{p1.id}").set_value(5)
-    at.segmented_control(key=f"x_{p1.id}").set_value(5)
-    workshops.set_activity_open(store, workshop.id, False)
-
-    view.ok(submitter(at, f"place_{p1.id}_").click().run())
-
-    assert placement.my_placements(store, participant, "problem") == {}
-    assert texts(at.error) == ["Runden er lukket, så dit svar blev ikke gemt. Dine tidligere svar er bevaret."]
-    assert not card_keys(at)
-
-
-def test_after_trin_2_closed_placing_is_impossible_and_the_saved_quadrant_still_shows(app, view, store, trin_2):
-    workshop, (p1, p2, _), participant = trin_2
+def test_after_trin_2_closed_the_deck_is_read_only_and_the_saved_quadrant_still_shows(app, view, store, trin_2):
+    workshop, (p1, p2, p3), participant = trin_2
     placement.place_item(store, participant, p1.id, 5, 5)
+    at = phone(app, view, participant)
+    assert deck(at, view)["open"] is True
     workshops.set_activity_open(store, workshop.id, False)
 
-    at = phone(app, view, participant)
+    view.ok(at.run())
 
     assert texts(at.info) == [CLOSED]
-    assert not card_keys(at)
-    assert not [b for b in at.button if b.proto.is_form_submitter]
-    assert "Lander i: Her skal vi gøre en indsats" in texts(at.caption)
-    assert "**1.** Vi når ikke at holde pauser" in texts(at.markdown)
+    form = deck(at, view)
+    assert form["open"] is False
+    assert form["cards"][0] == card(p1, {"x": 5, "y": 5, "lands_in": "Lander i: Her skal vi gøre en indsats"})
 
 
 def test_trin_2_with_no_problems_asks_the_phone_to_wait(app, view, room, join):
     at = phone(app, view, join(room(ACTIVITY_PROBLEM_MATRIX)))
 
     assert texts(at.info) == ["Der er endnu intet at placere. Vent et øjeblik."]
-    assert not card_keys(at)
+    assert deck(at, view) is None
 
 
 # --- phone, trin 3 ----------------------------------------------------------------------------
@@ -469,27 +299,23 @@ def test_trin_3_without_a_chosen_problem_says_so(app, view, room, join):
     at = phone(app, view, join(room(ACTIVITY_IDEAS)))
 
     assert texts(at.warning) == ["Der er endnu ikke valgt et problem (trin 2)."]
-    assert at.text_area(key="item_text")  # ideas may still be sent
+    assert item_form(at, view)  # ideas may still be sent
 
 
-def test_sending_an_idea_in_trin_3_saves_an_item_of_kind_idea(app, view, store, chosen_problem, join):
-    workshop, _ = chosen_problem
-    workshop = workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+def test_trin_3_offers_ideas_only_and_lists_the_phones_ideas_not_its_problems(app, view, store, room, join):
+    workshop = room(ACTIVITY_PROBLEMS)
     participant = join(workshop)
-    at = phone(app, view, participant)
-    assert at.text_area(key="item_text").label == "Din idé til en løsning (én ad gangen)"
-    assert not [c for c in at.segmented_control if c.key == "item_kind"]  # ideas only
+    items.submit_item(store, participant, "problem", "Vi når ikke at holde pauser")
+    workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    items.submit_item(store, participant, "idea", "15 minutters fælles opsamling hver fredag")
 
-    send(at, view, "15 minutters fælles opsamling hver fredag")
+    form = item_form(phone(app, view, participant), view)
 
-    assert [(i.kind, i.text) for i in mine(store, workshop, participant, "idea")] == [
-        ("idea", "15 minutters fælles opsamling hver fredag")
-    ]
-    assert [i.text for i in items.list_items(store, workshop.id, "problem")] == [
-        "Vi når ikke at holde pauser", "For mange afbrydelser **nu**"
-    ]
-    assert texts(at.success) == [SENT]
-    assert texts(at.text)[-1] == "• 15 minutters fælles opsamling hver fredag"
+    assert form["kinds"] == [{
+        "key": "idea", "label": "En idé", "field": "Din idé til en løsning (én ad gangen)",
+        "placeholder": "Fx: 15 minutters fælles opsamling hver fredag",
+    }]
+    assert form["mine"] == ["15 minutters fælles opsamling hver fredag"]
 
 
 # --- phone, trin 4 ----------------------------------------------------------------------------
@@ -511,31 +337,27 @@ def test_trin_4_lists_ressourceforbrug_high_to_low(app, view, trin_4):
     at = phone(app, view, participant)
 
     assert "Trin 4: Prioritér den bedste løsning" in texts(at.subheader)
-    x, y = at.segmented_control(key=f"x_{idea.id}"), at.segmented_control(key=f"y_{idea.id}")
-    assert x.label == "Ressourceforbrug: Høj → Lav"
-    assert x.options == ["5", "4", "3", "2", "1"]
-    assert (y.label, y.options) == ("Effekt: Lav → Høj", ["1", "2", "3", "4", "5"])
+    form = deck(at, view)
+    # The browser draws a reversed axis's scale backwards: 5 (Høj) first.
+    assert form["x"] == {"label": "Ressourceforbrug: Høj → Lav", "reversed": True}
+    assert form["y"] == {"label": "Effekt: Lav → Høj", "reversed": False}
+    assert form["scale"] == [1, 2, 3, 4, 5]
+    assert form["cards"] == [card(idea)]
     assert "Det valgte problem" in texts(at.caption)  # the frame stays in view
 
 
-def test_placing_effect_5_and_resources_1_lands_in_det_her_skal_prioriteres(app, view, store, trin_4):
+@pytest.mark.parametrize(
+    ("resources", "effect", "quadrant"), [(1, 5, "Det her skal prioriteres"), (5, 5, "Måske relevant")]
+)
+def test_a_saved_idea_placement_lands_in_the_solution_matrixs_quadrant(
+    app, view, store, trin_4, resources, effect, quadrant
+):
     workshop, idea, participant = trin_4
-    at = phone(app, view, participant)
+    placement.place_item(store, participant, idea.id, resources, effect)
 
-    place(at, view, idea.id, x=1, y=5)
+    form = deck(phone(app, view, participant), view)
 
-    assert placement.my_placements(store, participant, "idea") == {idea.id: (1, 5)}
-    assert "Lander i: Det her skal prioriteres" in texts(at.caption)
-
-
-def test_placing_effect_5_and_resources_5_lands_in_maaske_relevant(app, view, store, trin_4):
-    workshop, idea, participant = trin_4
-    at = phone(app, view, participant)
-
-    place(at, view, idea.id, x=5, y=5)
-
-    assert placement.my_placements(store, participant, "idea") == {idea.id: (5, 5)}
-    assert "Lander i: Måske relevant" in texts(at.caption)
+    assert form["cards"] == [card(idea, {"x": resources, "y": effect, "lands_in": f"Lander i: {quadrant}"})]
 
 
 # --- the shared screen ------------------------------------------------------------------------

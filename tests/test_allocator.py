@@ -1,0 +1,37 @@
+"""ui/allocator.py: glibc's malloc is limited to two arenas and trimmed regularly, unless switched off."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PROBE = (
+    "import threading; from ui import allocator; first = allocator.tune(); second = allocator.tune(); "
+    "trimmers = [t for t in threading.enumerate() if t.name == 'fea-malloc-trim']; "
+    "print(first, second, len(trimmers), all(t.daemon for t in trimmers))"
+)
+
+
+def _probe(**env) -> list[str]:
+    # A fresh interpreter each time: the tuning is once per process, as in the server.
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )
+    return result.stdout.split()
+
+
+def test_on_glibc_the_server_tunes_malloc_once_with_one_daemon_trimming_thread():
+    assert _probe(FEA_MALLOC_TUNING="") == ["True", "True", "1", "True"]
+
+
+def test_fea_malloc_tuning_off_leaves_malloc_alone():
+    assert _probe(FEA_MALLOC_TUNING="off") == ["False", "False", "0", "True"]
+
+
+def test_serve_py_tunes_the_allocator_and_turns_nagle_off_before_it_builds_the_app():
+    source = (REPO / "serve.py").read_text(encoding="utf-8")
+    assert source.index("allocator.tune()") < source.index("st.App(")
+    assert source.index("tcp_nodelay.enable()") < source.index("st.App(")

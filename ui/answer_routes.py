@@ -1,0 +1,132 @@
+"""Phones' answers over plain HTTP: a rating, an item or a placement costs one POST, no script run.
+
+A Streamlit interaction reruns a script (8-11 ms of the process's one core, plus its queue);
+with 200 phones that is more than a core. The phone's answer forms (ui/answer_forms.py) post
+here instead and draw the reply themselves. The page reruns only when the step changes.
+
+Every route takes the participant's secret token in the path (as /api/live does) and a small
+JSON body, checks it with the same domain services the pages use, and answers
+``{"ok": bool, "message": str, ...}`` with the message in the phone's language.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from fea_core import competence, items, placement
+from fea_core.config import database_url
+from fea_core.error_text import describe_error
+from fea_core.errors import FeaError
+from fea_core.i18n import translate
+from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, load_method
+from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_PROBLEM, Participant
+from fea_core.participation import resume
+from fea_core.quadrants import classify
+from fea_core.storage import open_store
+
+ANSWER_ROUTE = "/api/answer"
+BODY_MAX = 16_384  # the longest answer is one item text (a few hundred characters)
+# The kinds a phone sends together on one step, and so lists as its own.
+ITEM_STEP_KINDS = {ITEM_PROBLEM: (ITEM_PROBLEM, ITEM_KEEP), ITEM_KEEP: (ITEM_PROBLEM, ITEM_KEEP), ITEM_IDEA: (ITEM_IDEA,)}
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+class BadAnswer(Exception):
+    """The body is not what the phone's form sends (hand-made or damaged request)."""
+
+
+def _store():
+    return open_store(database_url())
+
+
+def _as_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadAnswer()
+    return value
+
+
+def _save_ratings(participant: Participant, body: dict, language: str) -> dict:
+    answers = body.get("ratings")
+    if not isinstance(answers, dict):
+        raise BadAnswer()
+    competence.submit_ratings(_store(), participant, answers)
+    return {"message": translate(language, "rate.thanks")}
+
+
+def _save_item(participant: Participant, body: dict, language: str) -> dict:
+    kind, text = body.get("kind"), body.get("text")
+    if not isinstance(kind, str) or kind not in ITEM_STEP_KINDS or not isinstance(text, str):
+        raise BadAnswer()
+    store = _store()
+    items.submit_item(store, participant, kind, text)
+    mine = items.items_by_author(store, participant, ITEM_STEP_KINDS[kind])
+    return {"message": translate(language, "steps.sent"), "mine": [item.text for item in mine]}
+
+
+def _save_placement(participant: Participant, body: dict, language: str) -> dict:
+    item_id, x, y = _as_int(body.get("item_id")), _as_int(body.get("x")), _as_int(body.get("y"))
+    store = _store()
+    placement.place_item(store, participant, item_id, x, y)
+    item = items.get_item(store, item_id)
+    m = load_method(language)
+    matrix = m.problem_matrix if item.kind == ITEM_PROBLEM else m.solution_matrix
+    quadrant = matrix.quadrants[classify(x, y, matrix)]
+    return {
+        "message": translate(language, "steps.placed", number=item.number, quadrant=quadrant),
+        "lands_in": translate(language, "steps.lands_in", quadrant=quadrant),
+    }
+
+
+_SAVERS = {"ratings": _save_ratings, "items": _save_item, "placements": _save_placement}
+
+
+def _answer(token: str, what: str, raw: bytes) -> tuple[int, dict]:
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the limit
+        body = None
+    language = body.get("lang") if isinstance(body, dict) else None
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if not isinstance(body, dict):
+        return 400, {"ok": False, "message": translate(language, "error.bad_answer")}
+    try:
+        participant = resume(_store(), token)
+        reply = _SAVERS[what](participant, body, language)
+    except BadAnswer:
+        return 400, {"ok": False, "message": translate(language, "error.bad_answer")}
+    except FeaError as error:
+        # The app's clear "no" (round closed, step moved on, duplicate, stale item, bad text).
+        status = 404 if error.code == "unknown_participant" else 409
+        return status, {"ok": False, "code": error.code, "message": describe_error(language, error)}
+    return 200, {"ok": True, **reply}
+
+
+def _refuse(status: int) -> JSONResponse:
+    # Nothing the app's own form sends: the language is not known yet, so Danish.
+    reply = {"ok": False, "message": translate(DEFAULT_LANGUAGE, "error.bad_answer")}
+    return JSONResponse(reply, status_code=status, headers=_NO_STORE)
+
+
+async def answer(request: Request) -> JSONResponse:
+    """Save one answer from a phone's form; reply with what to show."""
+    token, what = request.path_params["token"][:64], request.path_params["what"]
+    if what not in _SAVERS:
+        return _refuse(404)
+    if "application/json" not in request.headers.get("content-type", ""):
+        # Only the app's own script sends JSON; a cross-site form post cannot (no CORS here).
+        return _refuse(415)
+    raw = b""
+    async for chunk in request.stream():  # stop at the limit: never hold a huge body in memory
+        raw += chunk
+        if len(raw) > BODY_MAX:
+            return _refuse(413)
+    status, reply = await run_in_threadpool(_answer, token, what, raw)
+    return JSONResponse(reply, status_code=status, headers=_NO_STORE)
+
+
+ROUTES = [Route(f"{ANSWER_ROUTE}/{{token}}/{{what}}", answer, methods=["POST"])]

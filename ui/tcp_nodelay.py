@@ -1,0 +1,48 @@
+"""Turn Nagle's algorithm off for the app's connections, as every web server does.
+
+Streamlit 1.67 binds its listening socket itself (``socket.socket(family)``, protocol 0) and
+hands it to uvicorn; asyncio enables TCP_NODELAY only on sockets whose protocol reads
+IPPROTO_TCP, so no accepted connection gets it (uvicorn issue #3149, same cause). A response
+written in two parts (headers, then body) then waits for the phone's delayed ACK: about 40 ms
+on every keep-alive request and websocket reply after the first. bench/run_cost.py shows it.
+"""
+
+from __future__ import annotations
+
+import socket
+
+_PATCHED = "_fea_nodelay"
+
+
+def set_nodelay(transport) -> None:
+    """Set TCP_NODELAY on a transport's TCP socket (nothing for other sockets)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass  # the peer is already gone
+
+
+def enable() -> None:
+    """Make uvicorn's HTTP protocols (websockets start as HTTP) set TCP_NODELAY on each new connection."""
+    from uvicorn.protocols.http import h11_impl
+
+    protocols = [h11_impl.H11Protocol]
+    try:
+        from uvicorn.protocols.http import httptools_impl
+    except ImportError:  # httptools is optional; uvicorn then speaks HTTP with h11
+        pass
+    else:
+        protocols.append(httptools_impl.HttpToolsProtocol)
+    for protocol in protocols:
+        if getattr(protocol, _PATCHED, False):
+            continue
+        original = protocol.connection_made
+
+        def connection_made(self, transport, _original=original):
+            set_nodelay(transport)
+            _original(self, transport)
+
+        protocol.connection_made = connection_made
+        setattr(protocol, _PATCHED, True)

@@ -1,0 +1,42 @@
+// A short text of the step's kind (problem / works well, or idea), sent in one POST (items).
+export default function (component) {
+  mountOnce(component, (root, data) => {
+    let kind = data.kinds[0];
+    const text = el('textarea', {
+      class: 'fea-text', maxlength: data.max_chars, rows: 3, 'data-testid': 'item-text',
+      'aria-label': kind.field, placeholder: kind.placeholder,
+    });
+    const fieldLabel = el('label', { class: 'fea-label' }, kind.field);
+    const counter = el('div', { class: 'fea-counter fea-caption' }, `0/${data.max_chars}`);
+    text.addEventListener('input', () => { counter.textContent = `${text.value.length}/${data.max_chars}`; });
+    if (data.kinds.length > 1) {
+      const kinds = data.kinds.map(k => ({ value: k.key, label: k.label }));
+      root.append(choiceRow(data.text.kind_question, kinds, kind.key, value => {
+        kind = data.kinds.find(k => k.key === value);
+        fieldLabel.textContent = kind.field;
+        text.setAttribute('aria-label', kind.field);
+        text.placeholder = kind.placeholder;
+      }, 'item-kind'));
+    }
+    const send = el('button', { type: 'button', class: 'fea-button fea-primary', 'data-testid': 'item-send' }, data.text.send);
+    const status = el('div', { class: 'fea-status', 'aria-live': 'polite' });
+    const mine = el('div', { 'data-testid': 'item-mine' });
+    const showMine = texts => {
+      mine.replaceChildren();
+      if (!texts.length) return;
+      mine.append(el('div', { class: 'fea-caption', style: 'margin-top:1rem' }, data.text.yours.replace('{n}', texts.length)),
+        el('ul', { class: 'fea-mine' }, ...texts.map(t => el('li', {}, t))));
+    };
+    showMine(data.mine);
+    send.addEventListener('click', () => busy(send, async () => {
+      const reply = await postAnswer(data, { kind: kind.key, text: text.value });
+      showStatus(status, alertBox(reply.ok ? 'success' : 'error', reply.message));
+      if (reply.ok) {
+        text.value = '';
+        counter.textContent = `0/${data.max_chars}`;
+        showMine(reply.mine);
+      }
+    }));
+    root.append(fieldLabel, text, counter, send, status, mine);
+  });
+}
