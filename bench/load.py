@@ -258,6 +258,13 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     screen_out = {"ticks": [], "errors": errors}
     rss_samples: list[float] = []
 
+    async def _think(watcher: Watcher, rng: random.Random):
+        pause = min(args.think * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic()))
+        try:  # think, unless the watcher sees the facilitator move on
+            await asyncio.wait_for(watcher.changed.wait(), pause)
+        except asyncio.TimeoutError:
+            pass
+
     async def phone_loop(phone: Phone, watcher: Watcher, rng: random.Random):
         await asyncio.sleep(rng.uniform(0, args.think))  # phones do not all press at once
         sent_items = 0
@@ -265,7 +272,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
             if watcher.seen > watcher.shown:
                 target = watcher.seen
                 watcher.changed.clear()
-                result = await phone.load()  # the watcher's rerun: the page of the new step
+                result = await phone.follow(target)  # the watcher's rerun: the new step
                 if result.errors:
                     errors.update(f"step change: {e}" for e in result.errors)
                     outcome["failed"] += 1
@@ -273,6 +280,9 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
                     changes.append(time.monotonic() - switched_at[target])
                 watcher.shown = target
                 sent_items = 0
+                # A person reads the new step before answering: the same think time as between
+                # answers (without it, all phones would answer in the same second as they switch).
+                await _think(watcher, rng)
                 continue
             if phone.step() == STEP_ITEMS and sent_items >= items_each:
                 step, result = STEP_OTHER, RunResult(0.0, 0)  # said what it had to say: listens
@@ -292,11 +302,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
                 latencies.append(result.latency)
                 by_step[step].append(result.latency)
                 finished_at.append(time.monotonic())
-            pause = min(args.think * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic()))
-            try:  # think, unless the watcher sees the facilitator move on
-                await asyncio.wait_for(watcher.changed.wait(), pause)
-            except asyncio.TimeoutError:
-                pass
+            await _think(watcher, rng)
 
     async def conductor():
         # Move the room through the steps; the first one is already active.

@@ -41,6 +41,7 @@ FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 FORMS = {"fea_rating_form": "rate", "fea_item_form": "items", "fea_placement_deck": "place"}
 # The app's clear "no" to a late answer (the facilitator moved on or closed the round, an item
 # was merged meanwhile, the same text was sent twice): not failures.
+WATCHER = "fea_live_watcher"  # ui/live.py: its trigger reruns the fragment it sits in
 REFUSAL_CODES = ("round_closed", "not_this_activity", "stale_item", "duplicate_item")
 
 # What a phone's page shows, told by the answer form on it.
@@ -125,8 +126,10 @@ class Session:
         self.values: dict[str, object] = {}  # widget values the frontend keeps re-sending
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id) of run_every
         self.forms: dict[str, dict] = {}  # answer form component name -> its data, as last drawn
+        self.watcher: tuple[str, str] | None = None  # (element id, fragment id) of the live watcher
+        self._form_fragment: dict[str, str] = {}
         self._run_widgets: dict[str, Widget] = {}
-        self._run_forms: dict[str, dict] = {}
+        self._run_forms: dict[str, tuple[str, dict]] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._wait: _Wait | None = None
@@ -172,7 +175,8 @@ class Session:
 
     # --- the protocol ---------------------------------------------------------------------
 
-    def _back_msg(self, trigger_id: str | None, fragment_id: str, auto: bool) -> bytes:
+    def _back_msg(self, trigger_id: str | None, fragment_id: str, auto: bool,
+                  json_trigger: tuple[str, str] | None = None) -> bytes:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query_string
@@ -196,9 +200,14 @@ class Session:
             widget = state.widget_states.widgets.add()
             widget.id = trigger_id
             widget.trigger_value = True
+        if json_trigger:
+            # A component's event (setTriggerValue): one trigger widget per element, a JSON list.
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.json_trigger_value = json_trigger
         return msg.SerializeToString()
 
-    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "", auto: bool = False) -> RunResult:
+    async def rerun(self, trigger_id: str | None = None, fragment_id: str = "", auto: bool = False,
+                    json_trigger: tuple[str, str] | None = None) -> RunResult:
         """Send one rerun and wait for the script_finished that ends it."""
         if self._wait is not None:
             raise RuntimeError("one rerun at a time per session")
@@ -206,7 +215,7 @@ class Session:
         wait = _Wait(loop.create_future(), time.perf_counter(), fragment_id)
         self._wait = wait
         try:
-            await self._ws.send(self._back_msg(trigger_id, fragment_id, auto))
+            await self._ws.send(self._back_msg(trigger_id, fragment_id, auto, json_trigger))
             await asyncio.wait_for(asyncio.shield(wait.future), self.timeout)
         except asyncio.TimeoutError:
             wait.errors.append("timeout")
@@ -267,12 +276,19 @@ class Session:
                 # Only the fragment was redrawn: the rest of the page stays as it was.
                 kept = {i: w for i, w in self.widgets.items() if w.fragment_id != wait.fragment_id}
                 self.widgets = {**kept, **self._run_widgets}
-                self.forms = {**self.forms, **self._run_forms}
+                # The fragment's own forms are redrawn (or gone); the rest of the page keeps its.
+                kept_forms = {n: d for n, d in self.forms.items() if self._form_fragment.get(n) != wait.fragment_id}
+                self._set_forms(kept_forms, self._run_forms)
             else:
                 self.widgets = self._run_widgets
-                self.forms = self._run_forms
+                self._set_forms({}, self._run_forms)
             if not wait.future.done():
                 wait.future.set_result(None)
+
+    def _set_forms(self, kept: dict[str, dict], drawn: dict[str, tuple[str, dict]]) -> None:
+        self.forms = {**kept, **{name: data for name, (_, data) in drawn.items()}}
+        self._form_fragment = {n: f for n, f in self._form_fragment.items() if n in kept}
+        self._form_fragment.update({name: fragment for name, (fragment, _) in drawn.items()})
 
     def _element(self, element, fragment_id: str, wait: _Wait | None) -> None:
         kind = element.WhichOneof("type")
@@ -284,7 +300,10 @@ class Session:
                 is_submit=kind == "button" and proto.is_form_submitter,
             )
         elif kind == "bidi_component" and element.bidi_component.component_name in FORMS:
-            self._run_forms[element.bidi_component.component_name] = json.loads(element.bidi_component.json)
+            component = element.bidi_component
+            self._run_forms[component.component_name] = (fragment_id, json.loads(component.json))
+        elif kind == "bidi_component" and element.bidi_component.component_name == WATCHER:
+            self.watcher = (element.bidi_component.id, fragment_id)
         elif kind == "exception" and wait is not None:
             wait.errors.append(f"exception: {element.exception.type}: {element.exception.message[:120]}")
         elif kind == "alert" and wait is not None:
@@ -305,6 +324,14 @@ class Phone(Session):
         super().__init__(*args, **kwargs)
         parts = urlsplit(self.origin)
         self.http = HttpConnection(parts.hostname, parts.port or 80, self.timeout)
+
+    async def follow(self, stage: int) -> RunResult:
+        """Do what the watcher does when it sees a new stage: fire its trigger, rerunning its fragment."""
+        if self.watcher is None:
+            return await self.load()
+        element_id, fragment_id = self.watcher
+        trigger = (f"$$STREAMLIT_INTERNAL_KEY_{element_id}__events", json.dumps([{"event": "changed", "value": stage}]))
+        return await self.rerun(fragment_id=fragment_id, json_trigger=trigger)
 
     def step(self) -> str:
         """Return what the page shows now: rating, sending items, placing, or something else."""

@@ -91,6 +91,38 @@ def competence_form(workshop, participant) -> None:
             st.text(f"{f.label}: {t('rate.dont_know') if value is None else value}")
 
 
+@st.fragment
+def current_step(participant) -> None:
+    """Draw what the facilitator has made active, and watch for the next step."""
+    # A fragment with its watcher inside: a step change reruns this part only, not the header,
+    # group picker and language switch. The whole room switches at once, so this is the
+    # server's busiest moment of the day.
+    workshop = workshops.get_workshop(store(), participant.workshop_id)
+    if workshop is None:
+        st.rerun()  # deleted meanwhile: the whole page says so
+    live.watch(participant.token, "stage", workshop.stage, key="live_stage")
+    m = method()
+    if workshop.activity == ACTIVITY_TALK:
+        talk_view.phone_view(workshop)
+    elif workshop.activity == ACTIVITY_COMPETENCE:
+        competence_form(workshop, participant)
+    elif workshop.activity == ACTIVITY_PROBLEMS:
+        phone_steps.item_entry(workshop, participant, ("problem", "keep"), 1)
+    elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
+        phone_steps.item_placement(workshop, participant, "problem", m.problem_matrix, 2)
+    elif workshop.activity == ACTIVITY_IDEAS:
+        phone_steps.item_entry(workshop, participant, ("idea",), 3)
+    elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
+        phone_steps.item_placement(workshop, participant, "idea", m.solution_matrix, 4)
+    elif workshop.activity == ACTIVITY_CONCRETISE:
+        phone_steps.answer_proposals(workshop, participant)
+    elif workshop.activity == ACTIVITY_IMPLEMENT:
+        phone_steps.plan_overview(workshop)
+    else:
+        st.subheader(t("join.welcome_title"), anchor=False)
+        st.info(t("join.wait"), icon=":material/hourglass_top:")
+
+
 token = st.query_params.get("p")
 if not token:
     # The same phone opening the join link again comes back as the same participant.
@@ -118,34 +150,14 @@ if participant is None:
     st.stop()
 
 prefer_language(workshop.language)
-live.watch(participant.token, "stage", workshop.stage, key="live_stage")
-if st.session_state.get("remembered") != participant.token:
-    # Once per session: localStorage keeps it, and every element costs each page run.
-    identity.remember(workshop.code, participant.token)
-    st.session_state["remembered"] = participant.token
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
 role_picker(participant)
-
-m = method()
-if workshop.activity == ACTIVITY_TALK:
-    talk_view.phone_view(workshop)
-elif workshop.activity == ACTIVITY_COMPETENCE:
-    competence_form(workshop, participant)
-elif workshop.activity == ACTIVITY_PROBLEMS:
-    phone_steps.item_entry(workshop, participant, ("problem", "keep"), 1)
-elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
-    phone_steps.item_placement(workshop, participant, "problem", m.problem_matrix, 2)
-elif workshop.activity == ACTIVITY_IDEAS:
-    phone_steps.item_entry(workshop, participant, ("idea",), 3)
-elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
-    phone_steps.item_placement(workshop, participant, "idea", m.solution_matrix, 4)
-elif workshop.activity == ACTIVITY_CONCRETISE:
-    phone_steps.answer_proposals(workshop, participant)
-elif workshop.activity == ACTIVITY_IMPLEMENT:
-    phone_steps.plan_overview(workshop)
-else:
-    st.subheader(t("join.welcome_title"), anchor=False)
-    st.info(t("join.wait"), icon=":material/hourglass_top:")
+current_step(participant)
 st.divider()
 language_switch()
+if st.session_state.get("remembered") != participant.token:
+    # Once per session (localStorage keeps it; each element costs every page run), and last on
+    # the page, so that drawing it or not moves no other element (a moved form loses its choices).
+    identity.remember(workshop.code, participant.token)
+    st.session_state["remembered"] = participant.token
