@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 
 from fea_core import schema
 from fea_core.errors import DuplicateItem, StaleItem
@@ -271,6 +271,23 @@ def list_items(store: Store, workshop_id: int, kind: str, *, include_hidden: boo
         query = query.where(_I.c.hidden.is_(False))
     with store.read() as conn:
         return [_row_to_item(r) for r in conn.execute(query.order_by(_I.c.number))]
+
+
+def list_signature(store: Store, workshop_id: int, kinds: Iterable[str]) -> tuple:
+    """Return a cheap fingerprint of the workshop's lists of these kinds (one aggregate query).
+
+    It changes when an item is added, hidden, shown, merged, unmerged or edited to another
+    length; an edit of the same length shows with the next change (the editing screen reruns anyway).
+    """
+    kinds = list(kinds)
+    for kind in kinds:
+        _check_kind(kind)
+    query = select(
+        func.count(), func.max(_I.c.id), func.sum(func.length(_I.c.text) * _I.c.id),
+        func.sum(case((_I.c.hidden, _I.c.id), else_=0)), func.sum(func.coalesce(_I.c.merged_into, 0) * _I.c.id),
+    ).where(_I.c.workshop_id == workshop_id, _I.c.kind.in_(kinds))
+    with store.read() as conn:
+        return tuple(conn.execute(query).one())
 
 
 def items_by_author(store: Store, participant: Participant, kinds: Iterable[str]) -> list[Item]:

@@ -124,25 +124,19 @@ def test_a_send_with_nothing_chosen_names_all_six_factors_in_danish_and_saves_no
     assert room.count(ratings_table) == 0
 
 
-def test_a_send_with_one_factor_left_out_names_only_that_factor(rating):
+@pytest.mark.parametrize("lang, message", [
+    ("da", "Du mangler at svare på: Systematik. Vælg 'Ved ikke', hvis du ikke kan vurdere det."),
+    ("en", "You have not answered: Systematics. Choose 'Don't know' if you cannot judge."),
+])
+def test_a_send_with_one_factor_left_out_names_only_that_factor_in_the_phones_language(rating, lang, message):
     room, phone = rating
     without = {k: v for k, v in SAVED.items() if k != "systematik"}
 
-    status, reply = answer(phone, "ratings", {"ratings": without, "lang": "da"})
+    status, reply = answer(phone, "ratings", {"ratings": without, "lang": lang})
 
     assert status == 409
-    assert reply["message"] == "Du mangler at svare på: Systematik. Vælg 'Ved ikke', hvis du ikke kan vurdere det."
+    assert reply["message"] == message
     assert competence.my_ratings(room.store, phone) == {}
-
-
-def test_an_english_phone_is_told_the_missing_factor_in_english(rating):
-    room, phone = rating
-    without = {k: v for k, v in SAVED.items() if k != "systematik"}
-
-    status, reply = answer(phone, "ratings", {"ratings": without, "lang": "en"})
-
-    assert status == 409
-    assert reply["message"] == "You have not answered: Systematics. Choose 'Don't know' if you cannot judge."
 
 
 @pytest.mark.parametrize("value", [0, 6, "3", True, 2.5, [3]])

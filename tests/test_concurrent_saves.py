@@ -72,7 +72,7 @@ def steer_from_another_connection(steer) -> None:
 
 
 def test_closing_the_round_waits_for_a_locking_save_in_flight_and_then_no_answer_gets_in(room):
-    early, late = room.join(), room.join()
+    late = room.join()
     with room.store.write(room.workshop.id) as conn:
         # A save that locks the workshop (numbering an item), mid-transaction.
         require_open_activity(conn, room.workshop.id, ACTIVITY_COMPETENCE)
@@ -105,12 +105,18 @@ def test_one_phones_double_submit_from_two_tabs_keeps_one_set_of_answers(room):
     assert rows["value"].nunique() == 1  # one tab's set, never a mix
 
 
-def test_a_placement_racing_the_facilitator_hiding_its_item_never_counts_and_a_later_one_is_refused(room):
+def _one_problem_to_place(room):
+    """Return a phone, the workshop in trin 2, and the one problem it can place."""
     phone = room.join()
     ws = room.workshop
     set_activity(room.store, ws.id, ACTIVITY_PROBLEMS)
     item = add_item_as_facilitator(room.store, ws.id, "problem", "Travlhed om morgenen")
     set_activity(room.store, ws.id, ACTIVITY_PROBLEM_MATRIX)
+    return phone, ws, item
+
+
+def test_a_placement_racing_the_facilitator_hiding_its_item_never_counts_and_a_later_one_is_refused(room):
+    phone, ws, item = _one_problem_to_place(room)
     # What hide_item does, held open: the facilitator has hidden the item but not committed yet.
     with room.store.write(ws.id) as conn:
         _lock_workshop(conn, ws.id)
@@ -129,11 +135,7 @@ def test_a_placement_racing_the_facilitator_hiding_its_item_never_counts_and_a_l
 
 
 def test_one_phones_double_placement_from_two_tabs_keeps_one_placement(room):
-    phone = room.join()
-    ws = room.workshop
-    set_activity(room.store, ws.id, ACTIVITY_PROBLEMS)
-    item = add_item_as_facilitator(room.store, ws.id, "problem", "Travlhed om morgenen")
-    set_activity(room.store, ws.id, ACTIVITY_PROBLEM_MATRIX)
+    phone, ws, item = _one_problem_to_place(room)
     start = threading.Barrier(2)
 
     def tab(x: int):

@@ -527,3 +527,29 @@ def test_phones_sending_at_the_same_moment_get_distinct_numbers_and_a_shared_tex
     assert sorted(numbers(listed)) == [1, 2, 3, 4]
     assert sorted(same_text_key(t) for t in texts(listed)) == ["for mange møder", "støj", "travlhed", "uklare opgaver"]
     assert sum(isinstance(o, DuplicateItem) for o in outcomes) == 2
+
+
+def test_the_list_signature_changes_with_every_change_to_the_lists_and_only_then(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    sign = lambda: items_module.list_signature(solver.store, solver.id, ("problem", "keep"))  # noqa: E731
+    seen = [sign()]
+    first = submit_item(solver.store, phone, "problem", "Travlhed om morgenen")
+    second = submit_item(solver.store, phone, "keep", "Gode pauser")
+    seen.append(sign())
+    third = submit_item(solver.store, phone, "problem", "For mange afbrydelser")
+    seen.append(sign())
+    items_module.edit_item(solver.store, first.id, "Travlhed hver morgen ved vagtskiftet")
+    seen.append(sign())
+    items_module.hide_item(solver.store, second.id, True)
+    seen.append(sign())
+    items_module.hide_item(solver.store, second.id, False)
+    seen.append(sign())
+    items_module.merge_items(solver.store, first.id, [third.id])
+    seen.append(sign())
+    items_module.unmerge_item(solver.store, third.id)
+    seen.append(sign())
+    assert all(before != after for before, after in zip(seen, seen[1:]))  # every change shows
+    assert seen[5] == seen[3] and seen[7] == seen[5]  # showing again and unmerging restore the lists
+    add_item_as_facilitator(solver.store, solver.id, "idea", "En fælles opsamling")  # another list
+    assert sign() == seen[-1]

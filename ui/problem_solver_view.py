@@ -102,12 +102,8 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
 
 
 def tools_signature(workshop_id: int, kinds: tuple[str, ...]) -> tuple:
-    """Return what the tools' choices depend on: every item's id, text and state."""
-    return tuple(
-        (i.id, i.text, i.hidden, i.merged_into)
-        for kind in kinds
-        for i in items.list_items(store(), workshop_id, kind, include_hidden=True)
-    )
+    """Return what the tools' choices depend on: a fingerprint of the lists, read every second."""
+    return items.list_signature(store(), workshop_id, kinds)
 
 
 def refresh_tools_on_change(workshop_id: int, kinds: tuple[str, ...]) -> None:
@@ -148,14 +144,22 @@ def item_tools(workshop: Workshop, kind: str) -> None:
             if st.button(t("steps.merge"), key=f"merge_{kind}", disabled=not sources, icon=":material/call_merge:"):
                 _run(items.merge_items, store(), into, sources)
         sources = items.merged_sources_by_target(store(), workshop.id, kind)
-        merged = [m for i in current for m in sources.get(i.id, [])]
-        hidden = [i for i in items.list_items(store(), workshop.id, kind, include_hidden=True) if i.hidden]
-        for m in merged:
-            if st.button(t("steps.unmerge", label=_label(m)), key=f"unmerge_{m.id}", icon=":material/undo:"):
-                _run(items.unmerge_item, store(), m.id)
-        for h in hidden:
-            if st.button(t("steps.unhide", label=_label(h)), key=f"unhide_{h.id}", icon=":material/visibility:"):
-                _run(items.hide_item, store(), h.id, False)
+        merged = {m.id: m for i in current for m in sources.get(i.id, [])}
+        hidden = {i.id: i for i in items.list_items(store(), workshop.id, kind, include_hidden=True) if i.hidden}
+        # One list and one button each, however many: a room of 200 can leave hundreds hidden.
+        _undo_tool(kind, "unmerge", merged, ":material/undo:", items.unmerge_item)
+        _undo_tool(kind, "unhide", hidden, ":material/visibility:", lambda s, i: items.hide_item(s, i, False))
+
+
+def _undo_tool(kind: str, name: str, choices: dict, icon: str, undo) -> None:
+    if not choices:
+        return
+    pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+    pick = pick_col.selectbox(
+        t(f"steps.{name}_which"), list(choices), format_func=lambda i: _label(choices[i]), key=f"{name}_pick_{kind}",
+    )
+    if button_col.button(t(f"steps.{name}"), key=f"{name}_{kind}", icon=icon, width="stretch"):
+        _run(undo, store(), pick)
 
 
 def choose_tools(workshop: Workshop, kind: str) -> None:

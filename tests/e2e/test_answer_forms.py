@@ -378,3 +378,18 @@ def test_choices_not_sent_yet_stay_when_the_page_reruns_for_a_role_pick(store, o
     phone.get_by_test_id("rate-send").click()
     status(phone, "Tak! Dine svar er gemt.").wait_for(timeout=REPLY)
     assert competence.my_ratings(store, participant) == {**ANSWERS, **some}
+
+
+def test_a_choice_changed_after_sending_and_text_typed_but_not_sent_survive_a_language_switch(store, open_phone):
+    workshop, participant = workshop_at(store, ACTIVITY_COMPETENCE)
+    phone = open_phone(workshop, participant)
+    rate_all(phone, ANSWERS)
+    phone.get_by_test_id("rate-send").click()
+    status(phone, "Tak! Dine svar er gemt.").wait_for(timeout=REPLY)
+    changed = {"innovation": 1 if ANSWERS["innovation"] != 1 else 2}
+    rate_all(phone, changed)  # not sent
+    # The switch reruns the page in English: new texts for the form, which is drawn again.
+    phone.locator(".st-key-lang_switch").get_by_role("radio", name="English").click()
+    expect(phone.get_by_test_id("rate-send")).to_have_text("Update my answers")
+    expect_chosen(phone, {**ANSWERS, **changed})
+    assert competence.my_ratings(store, participant) == ANSWERS  # still only what was sent

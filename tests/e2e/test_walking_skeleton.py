@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PHONE, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 
 FACTORS = ["innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer"]

@@ -471,10 +471,11 @@ def test_the_facilitator_hides_a_problem_and_shows_it_again(app, view, store, fa
     assert items.get_item(store, p2.id).hidden is True
     assert "**2.** For mange afbrydelser" not in texts(at.markdown)
     assert "#### Problemer (2)" in texts(at.markdown)
-    unhide = at.button(key=f"unhide_{p2.id}")
-    assert unhide.label == "Vis igen: 2. For mange afbrydelser"
+    hidden = at.selectbox(key="unhide_pick_problem")
+    assert hidden.label == "Skjulte punkter"
+    assert hidden.options == ["2. For mange afbrydelser"]
 
-    view.ok(unhide.click().run())
+    view.ok(at.button(key="unhide_problem").click().run())
 
     assert items.get_item(store, p2.id).hidden is False
     assert "**2.** For mange afbrydelser" in texts(at.markdown)
@@ -492,10 +493,11 @@ def test_the_facilitator_merges_two_problems_and_undoes_the_merge(app, view, sto
     assert [i.merged_into for i in (items.get_item(store, p2.id), items.get_item(store, p3.id))] == [p1.id, p1.id]
     assert [i.id for i in items.list_items(store, workshop.id, "problem")] == [p1.id]
     assert "Samlet med nr. 2, 3" in texts(at.caption)
-    undo = at.button(key=f"unmerge_{p2.id}")
-    assert undo.label == "Fortryd sammenlægning: 2. For mange afbrydelser"
+    merged = at.selectbox(key="unmerge_pick_problem")
+    assert merged.options == ["2. For mange afbrydelser", f"3. {p3.text}"]
+    assert at.button(key="unmerge_problem").label == "Fortryd sammenlægning"
 
-    view.ok(undo.click().run())
+    view.ok(at.button(key="unmerge_problem").click().run())
 
     assert items.get_item(store, p2.id).merged_into is None
     assert items.get_item(store, p3.id).merged_into == p1.id

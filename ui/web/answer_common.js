@@ -58,15 +58,18 @@ async function postAnswer(data, body) {
   return { ok: false, message: data.text.offline };
 }
 
-// Mount once per data: Streamlit calls the component again on every rerun of the page.
+// Mount once per data: Streamlit calls the component again on every rerun of the page. When a
+// rerun brings new data (the saved answers changed), the form is drawn again, and what the phone
+// chose or typed but did not send yet is handed over in `pending` so it is not lost.
 function mountOnce(component, render) {
   const { data, parentElement } = component;
   const root = parentElement.querySelector('.fea-root');
   const fingerprint = JSON.stringify(data);
   if (root.__feaFingerprint === fingerprint) return;
   root.__feaFingerprint = fingerprint;
+  root.__feaPending = root.__feaPending || {};
   root.replaceChildren();
-  render(root, data);
+  render(root, data, root.__feaPending);
 }
 
 async function busy(button, work) {

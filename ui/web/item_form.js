@@ -1,6 +1,6 @@
 // A short text of the step's kind (problem / works well, or idea), sent in one POST (items).
 export default function (component) {
-  mountOnce(component, (root, data) => {
+  mountOnce(component, (root, data, pending) => {
     let kind = data.kinds[0];
     const text = el('textarea', {
       class: 'fea-text', maxlength: data.max_chars, rows: 3, 'data-testid': 'item-text',
@@ -8,7 +8,10 @@ export default function (component) {
     });
     const fieldLabel = el('label', { class: 'fea-label' }, kind.field);
     const counter = el('div', { class: 'fea-counter fea-caption' }, `0/${data.max_chars}`);
-    text.addEventListener('input', () => { counter.textContent = `${text.value.length}/${data.max_chars}`; });
+    const count = () => { counter.textContent = `${text.value.length}/${data.max_chars}`; };
+    text.value = pending.text || '';  // typed but not sent before the page was drawn again
+    count();
+    text.addEventListener('input', () => { pending.text = text.value; count(); });
     if (data.kinds.length > 1) {
       const kinds = data.kinds.map(k => ({ value: k.key, label: k.label }));
       root.append(choiceRow(data.text.kind_question, kinds, kind.key, value => {
@@ -32,8 +35,8 @@ export default function (component) {
       const reply = await postAnswer(data, { kind: kind.key, text: text.value });
       showStatus(status, alertBox(reply.ok ? 'success' : 'error', reply.message));
       if (reply.ok) {
-        text.value = '';
-        counter.textContent = `0/${data.max_chars}`;
+        text.value = pending.text = '';
+        count();
         showMine(reply.mine);
       }
     }));
