@@ -86,6 +86,19 @@ class Facilitator:
 
     def move_to(self, activity: str, cards: int) -> int:
         """Make ``activity`` the room's step; return the new stage number."""
+        from fea_core.errors import StoreBusy
+
+        # On SQLite the bench is a second process: while the server's writers take turns on
+        # their in-process lock, this one meets SQLite's busy timeout now and then. A real
+        # facilitator's clicks go through the server, so try again rather than fail the run.
+        for attempt in range(20):
+            try:
+                return self._move_to(activity, cards)
+            except StoreBusy:
+                time.sleep(0.2)
+        return self._move_to(activity, cards)
+
+    def _move_to(self, activity: str, cards: int) -> int:
         from fea_core import workshops
         from fea_core.model import ACTIVITY_PROBLEM_MATRIX
 
