@@ -120,6 +120,10 @@ class Method:
         """Return Problemløseren's step with this number (1-6)."""
         return next(s for s in self.steps if s.number == number)
 
+    def matrix_for(self, kind: str) -> Matrix:
+        """Return the matrix that places this kind of item (problems: trin 2, ideas: trin 4)."""
+        return self.problem_matrix if kind == "problem" else self.solution_matrix
+
 
 def _pick(value, language: str):
     """Return the text for ``language`` from a ``{da=..., en=...}`` table, recursively."""

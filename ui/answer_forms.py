@@ -33,14 +33,11 @@ _item_form = _component("fea_item_form", "item_form.js")
 _placement_deck = _component("fea_placement_deck", "placement_deck.js")
 
 
-def _common(participant: Participant) -> dict:
+def _form_data(participant: Participant, what: str, texts: dict) -> dict:
+    """Return what every form needs: where to post its answer, the phone's language and its texts."""
     lang = language()
-    return {"url": f"{ANSWER_ROUTE}/{participant.token}", "lang": lang,
-            "text": {"offline": translate(lang, "error.offline")}}
-
-
-def _with_route(common: dict, what: str, texts: dict) -> dict:
-    return {**common, "url": f"{common['url']}/{what}", "text": {**common["text"], **texts}}
+    return {"url": f"{ANSWER_ROUTE}/{participant.token}/{what}", "lang": lang,
+            "text": {"offline": translate(lang, "error.offline"), **texts}}
 
 
 def rating_form(workshop: Workshop, participant: Participant) -> None:
@@ -48,7 +45,7 @@ def rating_form(workshop: Workshop, participant: Participant) -> None:
     saved = competence.my_ratings(store(), participant)
     texts = {"dont_know": t("rate.dont_know"), "submit": t("rate.submit"), "update": t("rate.update"),
              "saved": t("rate.saved")}
-    data = _with_route(_common(participant), "ratings", texts)
+    data = _form_data(participant, "ratings", texts)
     data |= {
         "factors": [{"key": f.key, "label": f.label} for f in method().factors],
         "scale": list(range(RATING_MIN, RATING_MAX + 1)),
@@ -61,7 +58,7 @@ def item_form(workshop: Workshop, participant: Participant, kinds: tuple[str, ..
     """Draw the text field for the step's kinds (problem/keep in trin 1, idea in trin 3) and the phone's own list."""
     mine = items.items_by_author(store(), participant, kinds)
     texts = {"send": t("steps.send"), "kind_question": t("steps.kind"), "yours": t("steps.yours", n="{n}")}
-    data = _with_route(_common(participant), "items", texts)
+    data = _form_data(participant, "items", texts)
     data |= {
         "kinds": [
             {"key": k, "label": t(f"steps.kind_{k}"), "field": t(f"steps.text_{kinds[0]}"),
@@ -96,7 +93,7 @@ def placement_deck(workshop: Workshop, participant: Participant, kind: str, to_p
         "previous": t("steps.previous"), "next": t("steps.next"), "save": t("steps.place_save"),
         "update": t("steps.place_update"), "both": t("steps.place_both"),
     }
-    data = _with_route(_common(participant), "placements", texts)
+    data = _form_data(participant, "placements", texts)
     data |= {
         "open": is_open,
         "scale": list(range(placement.PLACEMENT_MIN, placement.PLACEMENT_MAX + 1)),

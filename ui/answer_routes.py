@@ -73,8 +73,7 @@ def _save_placement(participant: Participant, body: dict, language: str) -> dict
     store = _store()
     placement.place_item(store, participant, item_id, x, y)
     item = items.get_item(store, item_id)
-    m = load_method(language)
-    matrix = m.problem_matrix if item.kind == ITEM_PROBLEM else m.solution_matrix
+    matrix = load_method(language).matrix_for(item.kind)
     quadrant = matrix.quadrants[classify(x, y, matrix)]
     return {
         "message": translate(language, "steps.placed", number=item.number, quadrant=quadrant),

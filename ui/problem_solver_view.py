@@ -30,7 +30,7 @@ def step_heading(number: int) -> None:
 
 def matrix_for(kind: str) -> Matrix:
     """Return the matrix that places this kind of item (problems: trin 2, ideas: trin 4)."""
-    return method().problem_matrix if kind == "problem" else method().solution_matrix
+    return method().matrix_for(kind)
 
 
 def chosen_problem_box(workshop: Workshop) -> None:
@@ -67,8 +67,7 @@ def item_list(workshop: Workshop, kind: str) -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id: int | None, dots: bool):
     # Once per change per process, whoever is watching.
-    m = load_method(lang)
-    matrix = m.problem_matrix if kind == "problem" else m.solution_matrix
+    matrix = load_method(lang).matrix_for(kind)
     placed = placement.placement_rows(store(), workshop_id, kind)
     table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
     individual = placed[["item_id", "x", "y"]] if dots else None
