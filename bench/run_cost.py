@@ -5,8 +5,10 @@
 Starts the app (repository settings), prepares a workshop, and for each phone step
 (rating, trin 1, trin 2 with 12 cards) sends --runs full page runs and --runs
 interactions from one simulated phone, one after the other; then the shared screen's live
-fragment. Prints the server's CPU milliseconds per run (from /proc, so other work on the
-machine changes the wall clock but hardly this). A room's capacity is roughly one core
+fragment; then (--long-list) trin 1 once the workshop holds thousands of problems, as after
+the soak's ten rounds: the screen's live fragment and full run, and a phone's send. Prints
+the server's CPU milliseconds per run (from /proc, so other work on the machine changes the
+wall clock but hardly this). A room's capacity is roughly one core
 divided by this cost: this is the number to push down.
 """
 
@@ -55,7 +57,7 @@ async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, 
     return label, cpu * 1000 / runs, statistics.median(walls) * 1000
 
 
-async def scenario(server: Server, code: str, token: str, runs: int) -> list[tuple[str, float, float]]:
+async def scenario(server: Server, code: str, token: str, runs: int, long_list: int = 0) -> list[tuple[str, float, float]]:
     facilitator = Facilitator(code)
     await _measure_idle(server)
     phone = Phone(server.url, f"code={code}&p={token}")
@@ -78,14 +80,44 @@ async def scenario(server: Server, code: str, token: str, runs: int) -> list[tup
     if opened.errors:
         raise RuntimeError(f"screen: {opened.errors}")
     rows.append(await _measure(server, "shared screen trin 2, live fragment", screen.tick, runs))
+    if long_list:
+        # The soak's state after ten rounds of trin 1: thousands of problems, most hidden.
+        listed = await asyncio.to_thread(_fill_long_list, facilitator, long_list)
+        await screen.load()
+        label = f"{long_list} problems ({listed} listed)"
+        rows += [await _measure(server, f"trin 1 screen, {label}, fragment", screen.tick, min(runs, 40)),
+                 await _measure(server, f"trin 1 screen, {label}, full run", screen.load, min(runs, 20))]
+        await phone.connect()
+        await phone.load()
+        rows.append(await _measure(server, f"trin 1: send, {label}", phone.send_item, min(runs, 40)))
+        await phone.close()
     await screen.close()
     return rows
+
+
+def _fill_long_list(facilitator: Facilitator, total: int) -> int:
+    """Give the workshop ``total`` problems in trin 1, of which a tenth are listed; return how many are."""
+    from sqlalchemy import update
+
+    from fea_core import items, participation, schema, workshops
+
+    store, wid = facilitator.store, facilitator.workshop.id
+    workshops.set_activity(store, wid, "problems")
+    senders = [participation.join(store, facilitator.workshop.code)[1] for _ in range(200)]
+    for n in range(total):
+        items.submit_item(store, senders[n % len(senders)], "problem", f"Problem {n} fra bordet")
+        if n % (total // 10 or 1) == total // 10 - 1 and n < total - total // 10:
+            with store.write(wid) as conn:  # the facilitator tidies after each round
+                conn.execute(update(schema.items).where(schema.items.c.workshop_id == wid).values(hidden=True))
+    return len(items.list_items(store, wid, "problem"))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: start a server, measure, print the table."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--long-list", type=int, default=6000,
+                   help="then measure trin 1 with this many problems, a tenth listed (0: skip)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fea-cost-") as tmp:
         os.environ["FEA_DATA_DIR"] = tmp
@@ -94,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         server = Server("tuned", Path(tmp), Path(tmp) / "server.log")
         try:
             server.wait_ready()
-            rows = asyncio.run(scenario(server, code, tokens[0], args.runs))
+            rows = asyncio.run(scenario(server, code, tokens[0], args.runs, args.long_list))
         finally:
             server.stop()
     print(f"server CPU when idle: {_idle_rate * 100:.1f} % of a core (subtracted below)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Boolean, DateTime, Integer, case, exists, func, literal, select, update
 
 from fea_core import schema
 from fea_core.errors import DuplicateItem, StaleItem
@@ -32,8 +32,8 @@ from fea_core.model import (
     Participant,
 )
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
-from fea_core.workshops import get_workshop, require_open_activity
+from fea_core.text import clean_text, same_text_key
+from fea_core.workshops import get_workshop
 
 ITEM_TEXT_MAX = 200
 # The activity during which phones may send each kind.
@@ -60,11 +60,6 @@ def _row_to_item(row) -> Item:
 def _check_kind(kind: str) -> None:
     if kind not in ITEM_KINDS:
         raise ValueError(f"unknown item kind {kind!r}")
-
-
-def same_text_key(text: str) -> str:
-    """Return the form two texts are compared in for duplicates: case and spacing ignored."""
-    return " ".join(text.casefold().split())
 
 
 def merge_roots(parents: Mapping[int, int | None]) -> dict[int, int]:
@@ -147,36 +142,53 @@ def _lock_workshop(conn, workshop_id: int):
     ).one()
 
 
-def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None) -> int:
-    """Raise DuplicateItem if a listed item of the kind says the same; return the next free number."""
-    key = same_text_key(text)
-    # Every item of the kind in one round trip (the lock is held meanwhile): hidden and merged
-    # ones keep their numbers, only listed ones count as duplicates.
-    rows = conn.execute(
-        select(_I.c.id, _I.c.number, _I.c.text, _I.c.hidden, _I.c.merged_into).where(
-            _I.c.workshop_id == workshop_id, _I.c.kind == kind
-        )
-    ).all()
-    for row in rows:
-        listed = not row.hidden and row.merged_into is None
-        if listed and row.id != exclude_id and same_text_key(row.text) == key:
-            raise DuplicateItem(number=row.number, item_id=row.id)
-    return max((row.number for row in rows), default=0) + 1
+def _listed_same(workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None):
+    """Return a query for the listed items (not hidden, not merged) of the kind that say the same as text."""
+    query = select(_I.c.id, _I.c.number).where(
+        _I.c.workshop_id == workshop_id,
+        _I.c.kind == kind,
+        _I.c.text_key == same_text_key(text),  # an indexed lookup, however long the list
+        _I.c.hidden.is_(False),
+        _I.c.merged_into.is_(None),
+    )
+    return query.where(_I.c.id != exclude_id) if exclude_id is not None else query
+
+
+def _next_number(workshop_id: int, kind: str):
+    # Hidden and merged items keep their numbers: the next one follows the highest ever given.
+    return (
+        select(func.coalesce(func.max(_I.c.number), 0) + 1)
+        .where(_I.c.workshop_id == workshop_id, _I.c.kind == kind)
+        .scalar_subquery()
+    )
+
+
+def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None) -> None:
+    """Raise DuplicateItem if a listed item of the kind says the same (the workshop's row is locked)."""
+    same = conn.execute(_listed_same(workshop_id, kind, text, exclude_id=exclude_id).limit(1)).first()
+    if same is not None:
+        raise DuplicateItem(number=same.number, item_id=same.id)
+
+
+def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int | None):
+    """Return an INSERT of the item with the next number that inserts nothing if the list has its text."""
+    row = select(
+        literal(workshop_id),
+        literal(kind),
+        _next_number(workshop_id, kind),
+        literal(text),
+        literal(same_text_key(text)),
+        literal(author_id, Integer),
+        literal(utcnow(), DateTime(timezone=True)),
+        literal(False, Boolean),
+    ).where(~exists(_listed_same(workshop_id, kind, text)))
+    columns = ["workshop_id", "kind", "number", "text", "text_key", "author_participant_id", "created_at", "hidden"]
+    return _I.insert().from_select(columns, row).returning(_I.c.id)
 
 
 def _insert(conn, workshop_id: int, kind: str, text: str, author_id: int | None) -> int:
-    number = _check_duplicate(conn, workshop_id, kind, text)
-    return conn.execute(
-        _I.insert().values(
-            workshop_id=workshop_id,
-            kind=kind,
-            number=number,
-            text=text,
-            author_participant_id=author_id,
-            created_at=utcnow(),
-            hidden=False,
-        )
-    ).inserted_primary_key[0]
+    _check_duplicate(conn, workshop_id, kind, text)
+    return conn.execute(_insert_unless_listed(workshop_id, kind, text, author_id)).scalar_one()
 
 
 def submit_item(store: Store, participant: Participant, kind: str, text: str) -> Item:
@@ -188,11 +200,18 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     """
     _check_kind(kind)
     cleaned = clean_text(text, max_length=ITEM_TEXT_MAX)
-    with store.write(participant.workshop_id) as conn:
-        # Checked inside the write: the facilitator may have moved on a moment ago.
-        require_open_activity(conn, participant.workshop_id, SUBMITTED_DURING[kind])
-        new_id = _insert(conn, participant.workshop_id, kind, cleaned, participant.id)
-    return get_item(store, new_id)
+    wid, during = participant.workshop_id, SUBMITTED_DURING[kind]
+    # Numbered and checked for duplicates in the workshop's turn: 200 phones sending at once
+    # queue for one round trip each, not for the whole save.
+    row = store.insert_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
+    if row is None:
+        with store.read() as conn:
+            _check_duplicate(conn, wid, kind, cleaned)
+        # The same text was listed a moment ago and hidden or merged since: save it the slow way.
+        with store.write(wid, open_for=during) as conn:
+            _lock_workshop(conn, wid)
+            row = (_insert(conn, wid, kind, cleaned, participant.id),)
+    return get_item(store, row[0])
 
 
 def add_item_as_facilitator(store: Store, workshop_id: int, kind: str, text: str) -> Item:
@@ -212,7 +231,11 @@ def edit_item(store: Store, item_id: int, text: str) -> Item:
     with store.write(item.workshop_id, stage=_phones_draw(store, item)) as conn:
         _lock_workshop(conn, item.workshop_id)
         _check_duplicate(conn, item.workshop_id, item.kind, cleaned, exclude_id=item.id)
-        conn.execute(update(_I).where(_I.c.id == item.id).values(text=cleaned, edited_at=utcnow()))
+        conn.execute(
+            update(_I)
+            .where(_I.c.id == item.id)
+            .values(text=cleaned, text_key=same_text_key(cleaned), edited_at=utcnow())
+        )
     return get_item(store, item.id)
 
 
@@ -273,6 +296,22 @@ def list_items(store: Store, workshop_id: int, kind: str, *, include_hidden: boo
         return [_row_to_item(r) for r in conn.execute(query.order_by(_I.c.number))]
 
 
+def hidden_items(store: Store, workshop_id: int, kind: str, *, newest: int | None = None) -> list[Item]:
+    """Return the workshop's hidden (unmerged) items of a kind, by number: what can be shown again.
+
+    :param newest: only the last this many by number (a long temadag can hide thousands).
+    """
+    _check_kind(kind)
+    query = select(_I).where(
+        _I.c.workshop_id == workshop_id, _I.c.kind == kind, _I.c.merged_into.is_(None), _I.c.hidden.is_(True)
+    )
+    if newest is not None:
+        query = query.order_by(_I.c.number.desc()).limit(newest)
+    with store.read() as conn:
+        found = [_row_to_item(r) for r in conn.execute(query)]
+    return sorted(found, key=lambda i: i.number)
+
+
 def list_signature(store: Store, workshop_id: int, kinds: Iterable[str]) -> tuple:
     """Return a cheap fingerprint of the workshop's lists of these kinds (one aggregate query).
 
@@ -326,24 +365,25 @@ def merged_sources(store: Store, target_id: int) -> list[Item]:
 
 
 def merged_sources_by_target(store: Store, workshop_id: int, kind: str) -> dict[int, list[Item]]:
-    """Return, for every item that has any, the items merged into it (directly or via another).
+    """Return, for every item that has any, the items merged into it (directly or via another), by number.
 
-    One read for the whole list: the shared screen asks every second.
+    One read of the merged items only, and one walk up each one's chain: the shared screen asks
+    every second, and a long temadag has thousands of items.
     """
-    siblings = all_items(store, workshop_id, kind)
-    parents = {i.id: i.merged_into for i in siblings}
-    return {
-        target.id: sources
-        for target in siblings
-        if (sources := [i for i in siblings if _passes_through(i.id, target.id, parents)])
-    }
-
-
-def _passes_through(item_id: int, target_id: int, parents: Mapping[int, int | None]) -> bool:
-    seen, node = {item_id}, parents.get(item_id)
-    while node is not None and node not in seen:
-        if node == target_id:
-            return True
-        seen.add(node)
-        node = parents.get(node)
-    return False
+    _check_kind(kind)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(_I)
+            .where(_I.c.workshop_id == workshop_id, _I.c.kind == kind, _I.c.merged_into.is_not(None))
+            .order_by(_I.c.number)
+        )
+        merged = [_row_to_item(r) for r in rows]
+    parents = {i.id: i.merged_into for i in merged}  # a chain's last target is not merged: not a key
+    sources: dict[int, list[Item]] = {}
+    for item in merged:
+        seen, node = {item.id}, item.merged_into
+        while node is not None and node not in seen:
+            sources.setdefault(node, []).append(item)
+            seen.add(node)
+            node = parents.get(node)
+    return sources

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -98,14 +99,18 @@ items = Table(
     # The number the room sees ("#3"), per workshop and kind, in creation order; never reused.
     Column("number", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    # The text as duplicates are compared (items.same_text_key), so the check is one indexed
+    # lookup however long the list (migration 007; NULL never remains after it).
+    Column("text_key", Text),
     # NULL: typed by the facilitator. A phone that leaves keeps its items (SET NULL).
-    Column("author_participant_id", Integer, ForeignKey("participants.id", ondelete="SET NULL")),
+    Column("author_participant_id", Integer, ForeignKey("participants.id", ondelete="SET NULL"), index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("edited_at", DateTime(timezone=True)),
     Column("hidden", Boolean, nullable=False, default=False),
     # Set when the facilitator merges this item into another; its placements then count there.
     Column("merged_into", Integer, ForeignKey("items.id", ondelete="SET NULL"), index=True),
     UniqueConstraint("workshop_id", "kind", "number"),
+    Index("ix_items_text_key", "workshop_id", "kind", "text_key"),
 )
 
 placements = Table(

@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from psycopg.errors import DivisionByZero
-from sqlalchemy import Connection, Engine, Integer, cast, create_engine, event, select, text, true, update
+from sqlalchemy import Connection, Engine, Integer, Row, bindparam, cast, create_engine, event, exists, inspect, select, text, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from fea_core import config, schema
 from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
+from fea_core.text import same_text_key
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATION_LOCK_KEY = 0x_FEA_0001  # any fixed bigint: PostgreSQL advisory lock taken while migrating
@@ -90,6 +91,23 @@ def _courses(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _item_keys(conn: Connection) -> None:
+    # Items carry the text they are compared by for duplicates, under an index, so sending one
+    # is a lookup instead of reading the whole list (a long temadag collects thousands); and
+    # an index on the author, for a phone's own items.
+    if "text_key" not in {c["name"] for c in inspect(conn).get_columns("items")}:
+        conn.execute(text("ALTER TABLE items ADD COLUMN text_key TEXT"))
+    items = schema.items
+    keys = [
+        {"item_id": row.id, "key": same_text_key(row.text)}
+        for row in conn.execute(select(items.c.id, items.c.text).where(items.c.text_key.is_(None)))
+    ]
+    if keys:
+        conn.execute(update(items).where(items.c.id == bindparam("item_id")).values(text_key=bindparam("key")), keys)
+    for index in items.indexes:
+        index.create(conn, checkfirst=True)
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
@@ -98,6 +116,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("004_security", _security),
     ("005_interviews", _interviews),
     ("006_courses", _courses),
+    ("007_item_keys", _item_keys),
 ]
 
 
@@ -135,7 +154,25 @@ class Store:
         with self._write_turn:
             yield from self._write(workshop_id, stage, wanted)
 
-    def _write(self, workshop_id: int | None, stage: bool, wanted: tuple[str, ...]) -> Iterator[Connection]:
+    def insert_in_turn(self, workshop_id: int, insert, *, open_for: str | tuple[str, ...]) -> Row | None:
+        """Run one INSERT ... RETURNING in the workshop's turn; return its row (None: it inserted nothing).
+
+        For a row that must see every row the workshop's other writers committed before it (the
+        next item number, the duplicate check). The revision is bumped only if a row went in. On
+        PostgreSQL the lock, the statement, the bump and COMMIT go in one round trip, so the
+        workshop's row is locked for that round trip only, not for the whole save. Refused like
+        ``write(open_for=...)``.
+        """
+        wanted = (open_for,) if isinstance(open_for, str) else tuple(open_for)
+        returned: list[Row | None] = []
+        with self._write_turn:
+            for _conn in self._write(workshop_id, False, wanted, then=insert, returned=returned):
+                pass  # nothing before it: the statement runs in the bump's turn
+        return returned[0]
+
+    def _write(
+        self, workshop_id: int | None, stage: bool, wanted: tuple[str, ...], then=None, returned: list | None = None
+    ) -> Iterator[Connection]:
         conn = self.engine.connect()
         if self.is_sqlite:
             # Take the write lock up front: a deferred transaction that upgrades to a
@@ -148,7 +185,9 @@ class Store:
                         check_open_activity(conn, workshop_id, wanted)
                     yield conn
                     if workshop_id is not None:
-                        self._bump(conn, workshop_id, stage, wanted)
+                        row = self._bump(conn, workshop_id, stage, wanted, then)
+                        if returned is not None:
+                            returned.append(row)
             finally:
                 conn.close()
         except _Refused:
@@ -157,22 +196,32 @@ class Store:
                 check_open_activity(now, workshop_id, wanted)
             raise RoundClosed() from None  # closed and reopened meanwhile: still nothing saved
 
-    def _bump(self, conn: Connection, workshop_id: int, stage: bool, wanted: tuple[str, ...]) -> None:
+    def _bump(self, conn: Connection, workshop_id: int, stage: bool, wanted: tuple[str, ...], then=None) -> Row | None:
+        """Bump the revision, refusing per ``wanted``; with ``then``, run it first and bump only if it returned a row."""
         values = {"revision": _W.c.revision + 1}
         if stage:
             values["stage"] = _W.c.stage + 1
         bump = update(_W).where(_W.c.id == workshop_id)
         if self.is_sqlite:
             # The writer holds the whole database: a guard in the WHERE and a row count suffice.
+            row = conn.execute(then).first() if then is not None else None
+            if then is not None and row is None:
+                return None
             if conn.execute(bump.where(_open_for(wanted)).values(**values)).rowcount == 0 and wanted:
                 raise _Refused()
-            return
+            return row
         if wanted:
             # 1 / 0 unless the guard holds on the newest row version (READ COMMITTED re-reads it
             # after any lock wait): the error aborts the transaction, so the pipelined COMMIT rolls back.
             values["revision"] = _W.c.revision + 1 // cast(_open_for(wanted), Integer)
         try:
-            _bump_and_commit(conn, bump.values(**values))
+            if then is None:
+                return _bump_and_commit(conn, bump.values(**values))
+            # Lock first; the statement then gets a snapshot taken after the lock was granted.
+            lock = select(_W.c.id).where(_W.c.id == workshop_id).with_for_update(key_share=True)
+            new = then.cte("new")
+            bump_if_new = bump.where(exists(select(1).select_from(new))).values(**values).cte("bump")
+            return _bump_and_commit(conn, lock, select(new).add_cte(bump_if_new))
         except DivisionByZero:
             raise _Refused() from None
 
@@ -261,17 +310,24 @@ def lock_participant(conn: Connection, participant_id: int) -> None:
     )
 
 
-def _bump_and_commit(conn: Connection, bump) -> None:
+def _bump_and_commit(conn: Connection, first, then=None) -> tuple | None:
     # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
-    # workshop, in every process, queues on it. Send both in one round trip (psycopg's pipeline),
-    # so the lock is never held while this thread waits for the GIL between the two; a busy
-    # process made that wait, and so the whole room's queue, seconds long. SQLAlchemy's own
-    # COMMIT afterwards finds no transaction and sends nothing.
-    compiled = bump.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    # workshop, in every process, queues on it. Send everything in one round trip (psycopg's
+    # pipeline), so the lock is never held while this thread waits for the GIL between
+    # statements; a busy process made that wait, and so the whole room's queue, seconds long.
+    # SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing. ``then`` runs
+    # after ``first`` (the bump, or the lock) in a snapshot of its own; its first row is returned.
     driver = conn.connection.driver_connection
     with driver.pipeline():
-        driver.execute(str(compiled), compiled.params)
+        driver.execute(*_driver_sql(conn, first))
+        cursor = driver.execute(*_driver_sql(conn, then)) if then is not None else None
         driver.commit()
+    return cursor.fetchone() if cursor is not None else None
+
+
+def _driver_sql(conn: Connection, statement) -> tuple[str, dict]:
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    return str(compiled), compiled.params
 
 
 def _configure_sqlite(engine: Engine) -> None:

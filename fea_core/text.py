@@ -29,3 +29,8 @@ def clean_text(value: object, *, max_length: int, multiline: bool = False) -> st
     if len(text) > max_length:
         raise InvalidText(reason="too_long", limit=max_length, length=len(text))
     return text
+
+
+def same_text_key(text: str) -> str:
+    """Return the form two texts are compared in for duplicates: case and spacing ignored."""
+    return " ".join(text.casefold().split())

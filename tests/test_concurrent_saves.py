@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fea_core import competence, placement, schema
-from fea_core.errors import NotThisActivity, RoundClosed, StaleItem
-from fea_core.items import _lock_workshop, add_item_as_facilitator
+from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed, StaleItem
+from fea_core.items import _lock_workshop, add_item_as_facilitator, submit_item
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import Store
 from fea_core.workshops import get_workshop, require_open_activity, set_activity, set_activity_open
@@ -55,10 +55,10 @@ def pause_before_the_bump(monkeypatch, meanwhile) -> None:
     """Run ``meanwhile(conn)`` in every phone's answer just before its revision bump (rows written, not committed)."""
     bump = Store._bump
 
-    def paused(self, conn, workshop_id, stage, wanted):
+    def paused(self, conn, workshop_id, stage, wanted, then=None):
         if wanted:  # a phone's answer, not the facilitator's steering
             meanwhile(conn)
-        return bump(self, conn, workshop_id, stage, wanted)
+        return bump(self, conn, workshop_id, stage, wanted, then)
 
     monkeypatch.setattr(Store, "_bump", paused)
 
@@ -245,3 +245,81 @@ def test_another_phones_rating_goes_through_while_a_rating_is_written_but_not_ye
     assert outcome == [None]
     assert competence.my_ratings(room.store, slow) == dict.fromkeys(competence.factor_keys(), 2)
     assert revision(room.store, ws_id) == before + 2
+
+
+def test_an_item_whose_step_is_closed_between_its_check_and_its_commit_is_refused_and_saves_nothing(
+    room, monkeypatch, database_backend
+):
+    phone = room.join()
+    ws_id = room.workshop.id
+    set_activity(room.store, ws_id, ACTIVITY_PROBLEMS)
+    before = revision(room.store, ws_id)
+    if database_backend == "sqlite":  # as for ratings: SQLite's writer holds the whole database
+        pause_before_the_bump(
+            monkeypatch, lambda conn: conn.execute(update(schema.workshops).values(activity_open=False))
+        )
+    else:
+        pause_before_the_bump(
+            monkeypatch, lambda conn: steer_from_another_connection(lambda: set_activity_open(room.store, ws_id, False))
+        )
+    with pytest.raises(RoundClosed):
+        submit_item(room.store, phone, "problem", "Travlhed om morgenen")
+    monkeypatch.undo()
+    assert count_rows(room.store, schema.items) == 0
+    closed = database_backend == "postgresql"
+    assert revision(room.store, ws_id) == before + closed
+
+
+@pytest.mark.databases("postgresql")
+def test_another_phones_item_goes_through_while_an_item_is_on_its_way_to_its_turn(room, monkeypatch):
+    # Numbering and the duplicate check need the workshop's lock, but only in the final round
+    # trip: a phone stuck before it (a busy process, a slow network) holds nobody up.
+    slow, quick = room.join(), room.join()
+    ws_id = room.workshop.id
+    set_activity(room.store, ws_id, ACTIVITY_PROBLEMS)
+    reached, release = threading.Event(), threading.Event()
+    slow_thread: list[threading.Thread] = []
+
+    def hold_the_slow_one(conn):
+        if threading.current_thread() in slow_thread:
+            reached.set()
+            assert release.wait(WAIT)
+
+    pause_before_the_bump(monkeypatch, hold_the_slow_one)
+    thread, outcome = in_thread(lambda: submit_item(room.store, slow, "problem", "Travlhed om morgenen"))
+    slow_thread.append(thread)
+    assert reached.wait(WAIT), "the slow phone's item never reached its turn"
+    try:
+        sending, sent = in_thread(lambda: submit_item(room.store, quick, "problem", "For mange møder"))
+        sending.join(WAIT)
+        assert not sending.is_alive(), "a phone's item waited for another phone's open transaction"
+        assert sent[0].number == 1
+    finally:
+        release.set()
+    thread.join(WAIT)
+    assert outcome[0].number == 2  # numbered in the order the items got their turn
+
+
+def test_many_phones_sending_at_once_get_the_numbers_one_to_n_and_each_text_listed_once(room):
+    set_activity(room.store, room.workshop.id, ACTIVITY_PROBLEMS)
+    phones = [room.join() for _ in range(24)]
+    start = threading.Barrier(len(phones))
+
+    def send(n: int):
+        start.wait(WAIT)
+        # Phones 2k and 2k+1 send the same text (in another case now and then): one of each pair is refused.
+        text = f"Problem {n // 2}" if n % 3 else f"PROBLEM {n // 2}"
+        try:
+            return submit_item(room.store, phones[n], "problem", text).number
+        except DuplicateItem as error:
+            return error
+
+    threads = [in_thread(lambda n=n: send(n)) for n in range(len(phones))]
+    for thread, _ in threads:
+        thread.join(60)
+    outcomes = [outcome[0] for _, outcome in threads]
+    numbers = sorted(o for o in outcomes if isinstance(o, int))
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) == 12  # texts 0..11, one each
+    refused = [o for o in outcomes if isinstance(o, DuplicateItem)]
+    assert len(refused) == 12 and all(o.params["number"] in numbers for o in refused)

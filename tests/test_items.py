@@ -553,3 +553,26 @@ def test_the_list_signature_changes_with_every_change_to_the_lists_and_only_then
     assert seen[5] == seen[3] and seen[7] == seen[5]  # showing again and unmerging restore the lists
     add_item_as_facilitator(solver.store, solver.id, "idea", "En fælles opsamling")  # another list
     assert sign() == seen[-1]
+
+
+def test_hidden_items_are_the_hidden_unmerged_ones_by_number_or_only_the_newest(solver):
+    one, two, three, four = solver.add("problem", "Støj", "Larm", "Travlhed", "Kulde")
+    solver.add("keep", "Gode pauser")
+    for item in (one, two, four):
+        hide_item(solver.store, item.id, True)
+    merge_items(solver.store, three.id, [two.id])  # hidden and merged: not offered to show again
+    assert numbers(items_module.hidden_items(solver.store, solver.id, "problem")) == [1, 4]
+    assert numbers(items_module.hidden_items(solver.store, solver.id, "problem", newest=1)) == [4]
+    assert items_module.hidden_items(solver.store, solver.id, "keep") == []
+
+
+def test_merged_sources_follow_chains_and_keep_number_order_in_a_long_list(solver):
+    listed = solver.add("problem", *(f"Problem {n}" for n in range(1, 301)))
+    by_number = {i.number: i for i in listed}
+    # 10 <- 20 <- 30, and 40, 50 straight into 10; 299 into 300.
+    merge_items(solver.store, by_number[20].id, [by_number[30].id])
+    merge_items(solver.store, by_number[10].id, [by_number[20].id, by_number[50].id, by_number[40].id])
+    merge_items(solver.store, by_number[300].id, [by_number[299].id])
+    found = items_module.merged_sources_by_target(solver.store, solver.id, "problem")
+    as_numbers = {get_item(solver.store, target).number: numbers(sources) for target, sources in found.items()}
+    assert as_numbers == {10: [20, 30, 40, 50], 20: [30], 300: [299]}

@@ -18,10 +18,12 @@ import pytest
 
 from fea_core import competence, handleplan, participation, schema
 from fea_core.decisions import get_decisions
-from fea_core.items import all_items
+from fea_core.errors import DuplicateItem
+from fea_core.items import add_item_as_facilitator, all_items
 from fea_core.model import ITEM_PROBLEM
 from fea_core.report import build_report
 from fea_core.storage import MIGRATIONS, open_store
+from fea_core.text import same_text_key
 from fea_core.workshops import create_workshop, find_by_code
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -168,3 +170,19 @@ def test_the_newest_fixture_takes_new_answers_and_new_workshops(upgraded_newest)
     )
     # The fixture records that a workshop 3 was deleted: its id is never handed out again.
     assert new.id == 4
+
+
+@pytest.mark.parametrize("fixture", [p for p in fixtures() if "items" in columns(p)], ids=lambda p: p.name)
+def test_upgrading_gives_every_old_item_its_duplicate_key_so_old_items_still_count_as_duplicates(fixture, tmp_path):
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)
+    store = open_store(f"sqlite:///{path}")
+    try:
+        keyed = read(path, "SELECT text, text_key FROM items")
+        assert keyed and all(key == same_text_key(text) for text, key in keyed)
+        text, workshop_id = read(path, "SELECT text, workshop_id FROM items WHERE kind = 'problem' AND NOT hidden "
+                                       "AND merged_into IS NULL ORDER BY number LIMIT 1")[0]
+        with pytest.raises(DuplicateItem):
+            add_item_as_facilitator(store, workshop_id, ITEM_PROBLEM, f"  {text.upper()} ")
+    finally:
+        store.engine.dispose()

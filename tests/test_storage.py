@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from fea_core import competence, participation, schema, storage
 from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
-from fea_core.errors import NotThisActivity, RoundClosed
+from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_WELCOME
 from fea_core.workshops import create_workshop, end_workshop, find_by_code, get_workshop, set_activity_open
 
@@ -67,6 +67,25 @@ def test_migrating_twice_applies_nothing_the_second_time(fresh_store):
 def test_migrating_again_keeps_the_data(fresh_store, workshop):
     fresh_store.migrate()
     assert get_workshop(fresh_store, workshop.id) == workshop
+
+
+def test_migration_007_adds_and_fills_the_duplicate_key_on_a_database_that_lacks_it(fresh_store, workshop):
+    # A database of migration 006 (the column, its index and the record dropped again).
+    from fea_core.items import add_item_as_facilitator, get_item
+
+    first = add_item_as_facilitator(fresh_store, workshop.id, "problem", "Travlhed  om MORGENEN")
+    with fresh_store.write() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_items_text_key")
+        conn.exec_driver_sql("ALTER TABLE items DROP COLUMN text_key")
+        conn.execute(schema.schema_migrations.delete().where(schema.schema_migrations.c.name == "007_item_keys"))
+
+    assert fresh_store.migrate() == ["007_item_keys"]
+
+    with fresh_store.read() as conn:
+        assert conn.execute(select(schema.items.c.text_key)).scalar_one() == "travlhed om morgenen"
+    with pytest.raises(DuplicateItem):
+        add_item_as_facilitator(fresh_store, workshop.id, "problem", "travlhed om morgenen")
+    assert get_item(fresh_store, first.id).number == 1
 
 
 def test_opening_the_same_url_twice_returns_the_same_store(store_url, fresh_store):

@@ -22,6 +22,11 @@ _SCREEN_CSS = """
             font-family: ui-monospace, Menlo, Consolas, monospace; color: #1f5fa8; }
 .fea-big { font-size: 1.6rem; }
 div[data-testid="stMetricValue"] { font-size: 3rem; }
+/* Trin 1 and 3's lists: one element of cards (ui/problem_solver_view.item_cards_html). */
+.fea-items { display: flex; flex-direction: column; gap: .5rem; }
+.fea-item { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .6rem .9rem;
+            overflow-wrap: anywhere; white-space: pre-wrap; }
+.fea-merged { color: rgba(49, 51, 63, .75); font-size: .875rem; margin-top: .25rem; }
 </style>
 """
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+from html.parser import HTMLParser
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +41,30 @@ FACILITATOR = "anna"
 FACILITATOR_NAME = "Anna Andersen"
 PASSWORD = "korrekt-hest-batteri"
 FACTOR_LABELS_DA = ("Innovation", "Åbenhed", "Teknikker og viden", "Motivation", "Systematik", "Tid og ressourcer")
+
+class _HtmlText(HTMLParser):
+    """Collect the text of an st.html element as a browser shows it (not its stylesheets)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _readable_html(value: str) -> str:
+    parser = _HtmlText()
+    parser.feed(value)
+    return "".join(parser.parts).strip()
+
 
 # Elements whose value is text the user reads.
 _TEXT_TYPES = (
@@ -155,6 +180,8 @@ class View:
                 texts.append(element.message)
             elif element.type in _TEXT_TYPES and isinstance(getattr(element, "value", None), str):
                 texts.append(element.value)
+            elif element.type == "html":
+                texts.append(_readable_html(element.value))
         return "\n".join(texts)
 
     @staticmethod
