@@ -47,6 +47,8 @@ class ConnectionSampler(threading.Thread):
         self.peak_open: Counter = Counter()  # application_name -> most connections open at once
         self.peak_active = 0  # most connections executing a statement at once, over all processes
         self.peak_lock_waits = 0  # most of those waiting for a row lock (the workshop's revision row)
+        self.waiting: Counter = Counter()  # statements seen waiting for a lock, in all samples
+        self.blockers: Counter = Counter()  # what the first session blocking each was doing
 
     def run(self) -> None:
         while not self.stop_event.wait(0.5):
@@ -59,6 +61,15 @@ class ConnectionSampler(threading.Thread):
                 self.peak_open[name] = max(self.peak_open[name], opened)
             self.peak_active = max(self.peak_active, sum(r[2] for r in rows))
             self.peak_lock_waits = max(self.peak_lock_waits, sum(r[3] for r in rows))
+            # Who waits, and for whom: the statement waiting, and the blocker's state and statement.
+            for waiting, blocker in self.conn.execute(
+                "SELECT left(w.query, 70), coalesce(b.state || ' ' || coalesce(b.wait_event, '-') || ': ' "
+                "|| left(b.query, 70), '?') FROM pg_stat_activity w "
+                "LEFT JOIN pg_stat_activity b ON b.pid = (pg_blocking_pids(w.pid))[1] "
+                "WHERE w.application_name LIKE 'fea-%' AND w.state = 'active' AND w.wait_event_type = 'Lock'"
+            ).fetchall():
+                self.waiting[waiting] += 1
+                self.blockers[blocker] += 1
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -177,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{sessions_here:>10}{conns:>15}")
         print(f"PostgreSQL connections busy at once (peak, all processes): {sampler.peak_active}, "
               f"of them waiting for a lock: {sampler.peak_lock_waits}")
+        for title, seen in (("waiting for a lock", sampler.waiting), ("holding it up", sampler.blockers)):
+            for statement, n in seen.most_common(4):
+                print(f"  {title}, in {n} samples: {' '.join(statement.split())}")
         for server in servers:
             if result["failed"]:
                 print(f"  server log kept: {server.keep_log(load.LOG_DIR)}", file=sys.stderr)

@@ -30,6 +30,7 @@ def _sqlite_url(data_dir: str) -> str:
 # See README "Deployment: several processes" for sizing them against max_connections.
 DEFAULT_DB_POOL_SIZE = 5
 DEFAULT_DB_MAX_OVERFLOW = 10
+DEFAULT_DB_THREADS = 2  # bench/cluster.py, 400 phones: p95 587 ms at 2, 682 at 4, 1,092 at 8, 1,086 at 16
 
 
 def db_pool_size() -> int:
@@ -42,6 +43,11 @@ def db_max_overflow() -> int:
     return _whole_number(
         "FEA_DB_MAX_OVERFLOW", os.environ.get("FEA_DB_MAX_OVERFLOW"), DEFAULT_DB_MAX_OVERFLOW, minimum=0
     )
+
+
+def db_threads() -> int:
+    """Return FEA_DB_THREADS: phones' answers and polls a process works on at once (at least 1)."""
+    return _whole_number("FEA_DB_THREADS", os.environ.get("FEA_DB_THREADS"), DEFAULT_DB_THREADS, minimum=1)
 
 
 def _whole_number(name: str, raw: str | None, default: int, *, minimum: int) -> int:

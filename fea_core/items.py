@@ -183,12 +183,12 @@ def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int
         literal(False, Boolean),
     ).where(~exists(_listed_same(workshop_id, kind, text)))
     columns = ["workshop_id", "kind", "number", "text", "text_key", "author_participant_id", "created_at", "hidden"]
-    return _I.insert().from_select(columns, row).returning(_I.c.id)
+    return _I.insert().from_select(columns, row).returning(*_I.c)
 
 
 def _insert(conn, workshop_id: int, kind: str, text: str, author_id: int | None) -> int:
     _check_duplicate(conn, workshop_id, kind, text)
-    return conn.execute(_insert_unless_listed(workshop_id, kind, text, author_id)).scalar_one()
+    return conn.execute(_insert_unless_listed(workshop_id, kind, text, author_id)).one().id
 
 
 def submit_item(store: Store, participant: Participant, kind: str, text: str) -> Item:
@@ -204,14 +204,15 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     # Numbered and checked for duplicates in the workshop's turn: 200 phones sending at once
     # queue for one round trip each, not for the whole save.
     row = store.insert_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
-    if row is None:
-        with store.read() as conn:
-            _check_duplicate(conn, wid, kind, cleaned)
-        # The same text was listed a moment ago and hidden or merged since: save it the slow way.
-        with store.write(wid, open_for=during) as conn:
-            _lock_workshop(conn, wid)
-            row = (_insert(conn, wid, kind, cleaned, participant.id),)
-    return get_item(store, row[0])
+    if row is not None:
+        return _row_to_item(row)
+    with store.read() as conn:
+        _check_duplicate(conn, wid, kind, cleaned)
+    # The same text was listed a moment ago and hidden or merged since: save it the slow way.
+    with store.write(wid, open_for=during) as conn:
+        _lock_workshop(conn, wid)
+        new_id = _insert(conn, wid, kind, cleaned, participant.id)
+    return get_item(store, new_id)
 
 
 def add_item_as_facilitator(store: Store, workshop_id: int, kind: str, text: str) -> Item:

@@ -10,11 +10,14 @@ workshop is at one of them and open, both when it starts and atomically with the
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from psycopg import ClientCursor
+from psycopg.rows import namedtuple_row
 from psycopg.errors import DivisionByZero
 from sqlalchemy import Connection, Engine, Integer, Row, bindparam, cast, create_engine, event, exists, inspect, select, text, true, update
 from sqlalchemy.exc import OperationalError
@@ -312,22 +315,36 @@ def lock_participant(conn: Connection, participant_id: int) -> None:
 
 def _bump_and_commit(conn: Connection, first, then=None) -> tuple | None:
     # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
-    # workshop, in every process, queues on it. Send everything in one round trip (psycopg's
-    # pipeline), so the lock is never held while this thread waits for the GIL between
-    # statements; a busy process made that wait, and so the whole room's queue, seconds long.
-    # SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing. ``then`` runs
-    # after ``first`` (the bump, or the lock) in a snapshot of its own; its first row is returned.
-    driver = conn.connection.driver_connection
-    with driver.pipeline():
-        driver.execute(*_driver_sql(conn, first))
-        cursor = driver.execute(*_driver_sql(conn, then)) if then is not None else None
-        driver.commit()
-    return cursor.fetchone() if cursor is not None else None
+    # workshop, in every process, queues on it. So the tail of the transaction (the bump or the
+    # lock, ``then`` if given, and COMMIT) goes to the server as one message: the lock is never
+    # held while this thread waits for the GIL between statements. (A psycopg pipeline sends each
+    # statement as it is queued: a busy process left the row locked in "ClientRead" for seconds.)
+    # One message of several statements needs client-side binding: psycopg's ClientCursor quotes
+    # the values. ``then`` runs after ``first`` in a snapshot of its own; its first row is
+    # returned (with attribute names, as SQLAlchemy's rows have). SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing.
+    statements = [first] if then is None else [first, then]
+    script, params = [], {}
+    for n, statement in enumerate(statements):
+        sql, values = _driver_sql(conn, statement)
+        script.append(_PLACEHOLDER.sub(lambda m, n=n: f"%(s{n}_{m.group(1)})s", sql))
+        params.update({f"s{n}_{name}": value for name, value in values.items()})
+    with ClientCursor(conn.connection.driver_connection, row_factory=namedtuple_row) as cursor:
+        cursor.execute("; ".join(script + ["COMMIT"]), params)
+        if then is None:
+            return None
+        cursor.nextset()  # the result of ``then``
+        return cursor.fetchone()
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _driver_sql(conn: Connection, statement) -> tuple[str, dict]:
     compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    return str(compiled), compiled.params
+    sql = str(compiled)
+    if "%%" in sql:  # a literal percent sign would confuse the renaming above
+        raise ValueError("statements sent with the commit must not contain '%'")
+    return sql, compiled.params
 
 
 def _configure_sqlite(engine: Engine) -> None:

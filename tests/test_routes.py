@@ -58,10 +58,42 @@ def test_polls_within_the_cache_interval_are_answered_from_memory_without_a_work
         hops.append(func)
         return func(*args)
 
-    monkeypatch.setattr(routes, "run_in_threadpool", counting_hop)
+    monkeypatch.setattr(routes, "run_db", counting_hop)
     monkeypatch.setattr(routes, "CACHE_SECONDS", 60.0)
     assert [get(phone.token) for _ in range(5)] == [first] * 5
     assert hops == []
     monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)  # stale: the database is asked again, off the loop
     assert get(phone.token) == first
     assert hops == [routes._counters]
+
+
+def test_while_one_poll_reads_the_database_the_others_get_the_last_counters_without_queueing(
+    app_store, workshop, monkeypatch
+):
+    tokens = [participation.join(app_store, workshop.code)[1].token for _ in range(5)]
+    first = [get(t) for t in tokens][-1]  # every token known, the counters read once
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)  # everything is stale from now on
+    hops, release = [], asyncio.Event()
+
+    async def slow_hop(func, *args):
+        hops.append(func)
+        await release.wait()  # the database read is still under way
+        return func(*args)
+
+    monkeypatch.setattr(routes, "run_db", slow_hop)
+
+    def request(token):
+        scope = {"type": "http", "method": "GET", "path": "", "headers": [], "path_params": {"token": token}}
+        return routes.live(Request(scope))
+
+    async def room():
+        reading = asyncio.create_task(request(tokens[0]))
+        await asyncio.sleep(0)  # its hop has started
+        others = [await request(t) for t in tokens[1:]]
+        release.set()
+        return [await reading, *others]
+
+    answers = asyncio.run(room())
+    assert len(hops) == 1  # one read for the room
+    assert [(r.status_code, json.loads(r.body)) for r in answers] == [first] * 5
+    assert routes._refreshing == set()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -28,6 +27,7 @@ from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_PROBLEM, Participant
 from fea_core.participation import resume
 from fea_core.quadrants import classify
 from fea_core.storage import open_store
+from ui.db_threads import run_db
 
 ANSWER_ROUTE = "/api/answer"
 BODY_MAX = 16_384  # the longest answer is one item text (a few hundred characters)
@@ -124,7 +124,7 @@ async def answer(request: Request) -> JSONResponse:
         raw += chunk
         if len(raw) > BODY_MAX:
             return _refuse(413)
-    status, reply = await run_in_threadpool(_answer, token, what, raw)
+    status, reply = await run_db(_answer, token, what, raw)
     return JSONResponse(reply, status_code=status, headers=_NO_STORE)
 
 
