@@ -17,9 +17,24 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from psycopg import ClientCursor
-from psycopg.rows import namedtuple_row
 from psycopg.errors import DivisionByZero
-from sqlalchemy import Connection, Engine, Integer, Row, bindparam, cast, create_engine, event, exists, inspect, select, text, true, update
+from psycopg.rows import namedtuple_row
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Row,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    exists,
+    inspect,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
