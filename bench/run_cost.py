@@ -72,7 +72,9 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
     facilitator.move_to("problem_matrix", 12)
     await phone.load()
     rows += [await _measure(server, "trin 2 page (12 cards), full run", phone.load, runs),
-             await _measure(server, "trin 2: place (POST, no script run)", phone.place, runs)]
+             await _measure(server, "trin 2: place (POST, no script run)", phone.place, runs),
+             # What every phone in the room runs when the facilitator changes the step.
+             await _measure(server, "trin 2: step change (fragment run)", lambda: phone.follow(0), runs)]
     await phone.close()
     screen = Screen(server.url, f"w={code}", page_name="screen")
     await screen.connect()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, SCREENSHOTS, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop
 
@@ -111,6 +113,8 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     choose_in_selectbox(facilitator, ".st-key-edit_problem", "4. <b>fed")  # no "/": it breaks Playwright's regex selector
     facilitator.locator(".st-key-hide_problem").get_by_role("button").click()
     wait_for_app(facilitator)
+    expect(facilitator.get_by_test_id("item-list-problem").locator(".fea-item")).to_have_count(2)
+    facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-trin-1.png"))
 
     # Trin 2: each phone places the two remaining problems.
     switch_activity(facilitator, "Trin 2: Vælg et problem", phones, "Trin 2: Vælg et problem, I vil gøre noget ved")
