@@ -26,7 +26,7 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 .fea-items { display: flex; flex-direction: column; gap: .5rem; }
 .fea-item { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .6rem .9rem;
             overflow-wrap: anywhere; white-space: pre-wrap; }
-.fea-merged { color: rgba(49, 51, 63, .75); font-size: .875rem; margin-top: .25rem; }
+.fea-merged { color: rgba(49, 51, 63, .8); font-size: .875rem; margin-top: .25rem; }
 </style>
 """
 
