@@ -1,11 +1,12 @@
 """Altair charts for the shared screen and the exports: the competence radar and the 2x2 matrices.
 
-Pure functions from aggregated frames to Altair specs; no Streamlit here. Participant text is
+Pure functions from aggregated frames to Vega-Lite specs (built with Altair); no Streamlit here. Participant text is
 only ever a data value (tooltip field), never part of a mark definition or an expression.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -69,22 +70,84 @@ def _finish(chart: alt.LayerChart, width: int, height: int, font_size: int) -> a
     )
 
 
-def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
-                group_colors: Sequence[str] | None = None, size: int = 520, font_size: int = 16,
-                titles: Mapping[str, str] | None = None) -> alt.LayerChart:
-    """Draw the competence profile as figure 1: low at the centre, high at the rim, one polygon per group."""
-    k, tip = len(factors), {**TIP, **(titles or {})}
+def _layout_key(titles: Mapping[str, str] | None) -> tuple:
+    return tuple({**TIP, **(titles or {})}.items())
+
+
+def _filled(layout: dict, data: Mapping[str, list[dict]]) -> dict:
+    """Return a cached layout with this call's rows as its named datasets; the layout is not changed."""
+    return {**layout, "datasets": {**layout.get("datasets", {}), **{_data_name(k): v for k, v in data.items()}}}
+
+
+def _data_name(layer: str) -> str:
+    return f"fea_{layer}"
+
+
+def _named(layer: str) -> alt.NamedData:
+    """A data layer's rows by name: the layout is cached without them, each call fills them in."""
+    return alt.NamedData(name=_data_name(layer))
+
+
+def _polar(r: float, a: float) -> tuple[float, float]:
+    return r * math.sin(a), r * math.cos(a)  # top, clockwise
+
+
+def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
+               group_colors: Sequence[str] | None = None, size: int = 520, font_size: int = 16,
+               titles: Mapping[str, str] | None = None) -> dict:
+    """Draw the competence profile as figure 1 (low at the centre, high at the rim, one polygon per
+    group) and return its Vega-Lite spec.
+
+    Altair builds the layout (circle, labels, legend, tooltips) once per shape, which costs about
+    150 ms; a call computes only the points, as the shared screen does whenever a rating arrives.
+    """
+    k = len(factors)
     angle = {f.key: 2 * math.pi * i / k for i, f in enumerate(factors)}
-    pos = lambda r, a: (r * math.sin(a), r * math.cos(a))  # noqa: E731 - top, clockwise
+    data = profile[profile["factor"].isin(angle)] if len(profile) else profile
+    groups = list(dict.fromkeys(data["group"])) if len(data) else []
+    order = {f.key: i for i, f in enumerate(factors)}
+    rows, polygon, rules = [], [], []
+    for gi, (group, g) in enumerate(data.groupby("group", sort=False) if groups else ()):
+        g = g.assign(pos_=g["factor"].map(order)).sort_values("pos_")
+        shift = (gi - (len(groups) - 1) / 2) * 0.09 * scale_max / 5  # side by side spread rules
+        group_rows = []
+        for r in g.itertuples():
+            if pd.isna(r.mean):
+                continue
+            a = angle[r.factor]
+            x, y = _polar(float(r.mean), a)
+            group_rows.append({"group": group, "factor": r.factor, "label": r.label, "order": int(r.pos_),
+                               "x": x, "y": y, "mean": _fmt(r.mean), "std": _fmt(r.std),
+                               "n": int(r.n), "dont_know": int(r.dont_know)})
+            if not pd.isna(r.std):
+                lo, hi = (min(max(v, 0.0), scale_max) for v in (r.mean - r.std, r.mean + r.std))
+                ox, oy = shift * math.cos(a), -shift * math.sin(a)
+                (x1, y1), (x2, y2) = _polar(lo, a), _polar(hi, a)
+                rules.append({"group": group, "x": x1 + ox, "y": y1 + oy, "x2": x2 + ox, "y2": y2 + oy})
+        rows += group_rows
+        if group_rows:  # close the shape by repeating the first point
+            polygon += group_rows + [{**group_rows[0], "order": k}]
+    layout = _radar_layout(tuple((f.key, f.label) for f in factors), tuple(groups), bool(polygon), bool(rules),
+                           bool(rows), scale_max, tuple(group_colors or GROUP_COLORS), size, font_size,
+                           _layout_key(titles))
+    return _filled(layout, {"profiles": polygon, "spread": rules, "points": rows})
+
+
+@functools.lru_cache(maxsize=32)
+def _radar_layout(factors: tuple[tuple[str, str], ...], groups: tuple[str, ...], polygon: bool, rules: bool,
+                  points: bool, scale_max: int, group_colors: tuple[str, ...], size: int, font_size: int,
+                  tip_items: tuple) -> dict:
+    k, tip = len(factors), dict(tip_items)
+    angle = {key: 2 * math.pi * i / k for i, (key, _) in enumerate(factors)}
 
     # Labels sit just outside the rim; scale the circle down until the widest one fits the canvas.
     half, r_label = size / 2 - 6, scale_max * 1.08
     labels = []
-    for f in factors:
-        x, y = pos(r_label, angle[f.key])
+    for key, label in factors:
+        x, y = _polar(r_label, angle[key])
         side = "center" if abs(x) < 1e-6 * scale_max else ("left" if x > 0 else "right")
-        text = f.label if side == "center" else _wrap(f.label)
-        labels.append({"factor": f.key, "label": f.label, "text": text, "x": x, "y": y, "align": side,
+        text = label if side == "center" else _wrap(label)
+        labels.append({"factor": key, "label": label, "text": text, "x": x, "y": y, "align": side,
                        "baseline": "middle" if side != "center" else ("bottom" if y > 0 else "top")})
     px_per_unit = half / r_label
     for lab in labels:
@@ -102,7 +165,7 @@ def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: 
     d = size / 2 / px_per_unit
     enc = _axes(((-d, d), (-d, d)))
 
-    ring_rows = [{"ring": ring, "i": j, **dict(zip("xy", pos(ring, 2 * math.pi * j / 96)))}
+    ring_rows = [{"ring": ring, "i": j, **dict(zip("xy", _polar(ring, 2 * math.pi * j / 96)))}
                  for ring in range(1, scale_max + 1) for j in range(97)]
     inner = [r for r in ring_rows if r["ring"] < scale_max]
     rings = alt.Chart(pd.DataFrame(inner), name="rings").mark_line(
@@ -110,12 +173,12 @@ def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: 
     rim = alt.Chart(pd.DataFrame([r for r in ring_rows if r["ring"] == scale_max]), name="rim").mark_line(
         color="#9aa3ad", strokeWidth=2, fill="#f7f9fb").encode(order="i:Q", **enc)
     spokes = alt.Chart(pd.DataFrame(
-        [{"x": 0.0, "y": 0.0, **dict(zip(("x2", "y2"), pos(scale_max, angle[f.key])))} for f in factors]
+        [{"x": 0.0, "y": 0.0, **dict(zip(("x2", "y2"), _polar(scale_max, angle[key])))} for key, _ in factors]
     ), name="spokes").mark_rule(color=GRID, strokeWidth=1.2).encode(x2="x2:Q", y2="y2:Q", **enc)
     # Ring numbers go between the first two spokes, where no data point can cover them.
     between = math.pi / k if k else 0.0
     numbers = alt.Chart(pd.DataFrame(
-        [{"value": str(r), **dict(zip("xy", pos(r, between)))} for r in range(1, scale_max + 1)]
+        [{"value": str(r), **dict(zip("xy", _polar(r, between)))} for r in range(1, scale_max + 1)]
     ), name="ring_numbers").mark_text(fontSize=max(10, round(font_size * 0.7)), color=MUTED).encode(
         text="value:N", **enc)
     label_layers = [
@@ -128,71 +191,93 @@ def radar_chart(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: 
     ]
     layers = [rim, rings, spokes, *label_layers]
 
-    data = profile[profile["factor"].isin(angle)] if len(profile) else profile
-    groups = list(dict.fromkeys(data["group"])) if len(data) else []
     if groups:
-        colors = list(group_colors or GROUP_COLORS)
-        colors = [colors[i % len(colors)] for i in range(len(groups))]
+        colors = [group_colors[i % len(group_colors)] for i in range(len(groups))]
         # Centre the legend under the circle; its width is estimated the same way as the labels'.
         legend_w = sum(0.55 * font_size * len(str(g)) + 2.4 * font_size for g in groups)
         legend = alt.Legend(orient="none", direction="horizontal", legendX=max(0.0, (size - legend_w) / 2),
                             legendY=size / 2 + below + font_size) if len(groups) > 1 else None
-        color = alt.Color("group:N", scale=alt.Scale(domain=groups, range=colors), legend=legend)
-        fill = alt.Fill("group:N", scale=alt.Scale(domain=groups, range=colors), legend=None)
-        order = {f.key: i for i, f in enumerate(factors)}
-        rows, polygon, rules = [], [], []
-        for gi, (group, g) in enumerate(data.groupby("group", sort=False)):
-            g = g.assign(pos_=g["factor"].map(order)).sort_values("pos_")
-            shift = (gi - (len(groups) - 1) / 2) * 0.09 * scale_max / 5  # side by side spread rules
-            for r in g.itertuples():
-                if pd.isna(r.mean):
-                    continue
-                a = angle[r.factor]
-                x, y = pos(float(r.mean), a)
-                rows.append({"group": group, "factor": r.factor, "label": r.label, "order": r.pos_,
-                             "x": x, "y": y, "mean": _fmt(r.mean), "std": _fmt(r.std),
-                             "n": int(r.n), "dont_know": int(r.dont_know)})
-                if not pd.isna(r.std):
-                    lo, hi = (min(max(v, 0.0), scale_max) for v in (r.mean - r.std, r.mean + r.std))
-                    ox, oy = shift * math.cos(a), -shift * math.sin(a)
-                    (x1, y1), (x2, y2) = pos(lo, a), pos(hi, a)
-                    rules.append({"group": group, "x": x1 + ox, "y": y1 + oy, "x2": x2 + ox, "y2": y2 + oy})
-            group_rows = [p for p in rows if p["group"] == group]
-            if group_rows:  # close the shape by repeating the first point
-                polygon += group_rows + [{**group_rows[0], "order": k}]
+        color = alt.Color("group:N", scale=alt.Scale(domain=list(groups), range=colors), legend=legend)
+        fill = alt.Fill("group:N", scale=alt.Scale(domain=list(groups), range=colors), legend=None)
         tooltip = [alt.Tooltip("label:N", title=tip["factor"])]
         if len(groups) > 1:
             tooltip.append(alt.Tooltip("group:N", title=tip["group"]))
         tooltip += [alt.Tooltip(f"{c}:{t}", title=tip[c]) for c, t in
                     (("mean", "N"), ("std", "N"), ("n", "Q"), ("dont_know", "Q"))]
         if polygon:
-            layers.append(alt.Chart(pd.DataFrame(polygon), name="profiles").mark_line(
+            layers.append(alt.Chart(_named("profiles"), name="profiles").mark_line(
                 strokeWidth=3, fillOpacity=0.12, strokeJoin="round").encode(
                 color=color, fill=fill, detail="group:N", order="order:Q", **enc))
         if rules:
-            layers.append(alt.Chart(pd.DataFrame(rules), name="spread").mark_rule(
+            layers.append(alt.Chart(_named("spread"), name="spread").mark_rule(
                 strokeWidth=5, strokeCap="round", opacity=0.45).encode(
                 x2="x2:Q", y2="y2:Q", color=color, **enc))
-        if rows:
-            layers.append(alt.Chart(pd.DataFrame(rows), name="points").mark_circle(
+        if points:
+            layers.append(alt.Chart(_named("points"), name="points").mark_circle(
                 size=font_size * 9, opacity=1, stroke="white", strokeWidth=1.5).encode(
                 color=color, tooltip=tooltip, **enc))
     layers.append(numbers)  # on top, so a profile never hides the ring values
-    return _finish(alt.layer(*layers), size, size, font_size)
+    return _finish(alt.layer(*layers), size, size, font_size).to_dict()
 
 
-def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.DataFrame | None = None,
-                   chosen_id: int | None = None, low: int = 1, high: int = 5, width: int = 640,
-                   height: int = 520, font_size: int = 15,
-                   titles: Mapping[str, str] | None = None) -> alt.LayerChart:
-    """Draw a Problemløser matrix with each item at its mean placement and its spread as error bars."""
-    pad, mid, tip = 0.5, (low + high) / 2, {**TIP, **(titles or {})}
+def quadrant_spec(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.DataFrame | None = None,
+                  chosen_id: int | None = None, low: int = 1, high: int = 5, width: int = 640,
+                  height: int = 520, font_size: int = 15, titles: Mapping[str, str] | None = None) -> dict:
+    """Draw a Problemløser matrix with each item at its mean placement and its spread as error bars,
+    and return its Vega-Lite spec.
+
+    As with the radar, the layout (quadrants, axis words, tooltips) is built once per shape
+    (about 200 ms) and a call computes only the items, the bars and the dots.
+    """
+    pad = 0.5
     lo, hi = low - pad, high + pad
-    enc = _axes(((lo, hi), (lo, hi)))
     # A reversed axis (Ressourceforbrug) is drawn by mirroring x, so "top right" is always on screen.
     sx = (lambda v: low + high - v) if matrix.x.reversed else (lambda v: v)
-    ux, uy = (hi - lo) / width, (hi - lo) / height  # data units per pixel, for offsets outside the plot
+    ux, uy = (hi - lo) / width, (hi - lo) / height  # data units per pixel, for the bars' end caps
+    chosen = lambda item_id: chosen_id is not None and int(item_id) == int(chosen_id)  # noqa: E731
 
+    dots = []
+    if individual is not None and len(individual):
+        seen: dict = {}
+        for r in individual.itertuples():
+            # Golden-angle spiral per identical placement: deterministic, and no dot hides another.
+            key = (r.item_id, r.x, r.y)
+            j = seen[key] = seen.get(key, -1) + 1
+            rad, a = 0.06 * math.sqrt(j), j * 2.39996
+            dots.append({"x": sx(float(r.x)) + rad * math.cos(a), "y": float(r.y) + rad * math.sin(a),
+                         "chosen": chosen(r.item_id)})
+
+    rows, bars = [], []
+    clip = lambda v: min(max(v, low), high)  # noqa: E731
+    for r in positions.itertuples() if len(positions) else ():
+        x, y = sx(float(r.x_mean)), float(r.y_mean)
+        c, cx, cy = chosen(r.item_id), 7 * ux, 7 * uy  # caps: 14 px end ticks
+        rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": x, "y": y,
+                     "x_mean": _fmt(r.x_mean), "y_mean": _fmt(r.y_mean), "x_std": _fmt(r.x_std),
+                     "y_std": _fmt(r.y_std), "n": int(r.n), "chosen": c})
+        if not pd.isna(r.x_std):
+            x1, x2 = clip(x - r.x_std), clip(x + r.x_std)
+            bars += [{"x": x1, "x2": x2, "y": y, "y2": y, "chosen": c},
+                     *({"x": e, "x2": e, "y": y - cy, "y2": y + cy, "chosen": c} for e in (x1, x2))]
+        if not pd.isna(r.y_std):
+            y1, y2 = clip(y - r.y_std), clip(y + r.y_std)
+            bars += [{"x": x, "x2": x, "y": y1, "y2": y2, "chosen": c},
+                     *({"x": x - cx, "x2": x + cx, "y": e, "y2": e, "chosen": c} for e in (y1, y2))]
+    layout = _quadrant_layout((matrix.key, matrix.title, matrix.x, matrix.y, tuple(matrix.quadrants.items())),
+                              bool(dots), bool(bars), bool(rows), low, high, width, height, font_size,
+                              _layout_key(titles))
+    return _filled(layout, {"individual": dots, "spread": bars, "items": rows})
+
+
+@functools.lru_cache(maxsize=32)
+def _quadrant_layout(matrix_fields: tuple, dots: bool, bars: bool, items: bool, low: int, high: int, width: int,
+                     height: int, font_size: int, tip_items: tuple) -> dict:
+    key, title, x_axis, y_axis, quadrants = matrix_fields
+    matrix = Matrix(key=key, title=title, x=x_axis, y=y_axis, quadrants=dict(quadrants))
+    pad, mid, tip = 0.5, (low + high) / 2, dict(tip_items)
+    lo, hi = low - pad, high + pad
+    enc = _axes(((lo, hi), (lo, hi)))
+    ux, uy = (hi - lo) / width, (hi - lo) / height  # data units per pixel, for offsets outside the plot
     quads = {"top_right": (mid, hi, mid, hi), "top_left": (lo, mid, mid, hi),
              "bottom_right": (mid, hi, lo, mid), "bottom_left": (lo, mid, lo, mid)}
     rects = pd.DataFrame([{"quadrant": q, "x": x1, "x2": x2, "y": y1, "y2": y2}
@@ -237,39 +322,12 @@ def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Da
                    for name, t, x, y, style in axis_text]
     layers = [background, midlines, *qlabels, *axis_layers]
 
-    chosen = lambda item_id: chosen_id is not None and int(item_id) == int(chosen_id)  # noqa: E731
     color = alt.Color("chosen:N", scale=alt.Scale(domain=[False, True], range=[ITEM_COLOR, CHOSEN_COLOR]),
                       legend=None)
-    if individual is not None and len(individual):
-        dots, seen = [], {}
-        for r in individual.itertuples():
-            # Golden-angle spiral per identical placement: deterministic, and no dot hides another.
-            key = (r.item_id, r.x, r.y)
-            j = seen[key] = seen.get(key, -1) + 1
-            rad, a = 0.06 * math.sqrt(j), j * 2.39996
-            dots.append({"x": sx(float(r.x)) + rad * math.cos(a), "y": float(r.y) + rad * math.sin(a),
-                         "chosen": chosen(r.item_id)})
-        layers.append(alt.Chart(pd.DataFrame(dots), name="individual").mark_circle(
+    if dots:
+        layers.append(alt.Chart(_named("individual"), name="individual").mark_circle(
             size=40, opacity=0.3).encode(color=color, **enc))
-
-    if len(positions):
-        clip = lambda v: min(max(v, low), high)  # noqa: E731
-        rows, bars = [], []
-        for r in positions.itertuples():
-            x, y = sx(float(r.x_mean)), float(r.y_mean)
-            rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": x, "y": y,
-                         "x_mean": _fmt(r.x_mean), "y_mean": _fmt(r.y_mean), "x_std": _fmt(r.x_std),
-                         "y_std": _fmt(r.y_std), "n": int(r.n), "chosen": chosen(r.item_id)})
-            c, cx, cy = chosen(r.item_id), 7 * ux, 7 * uy  # caps: 14 px end ticks
-            if not pd.isna(r.x_std):
-                x1, x2 = clip(x - r.x_std), clip(x + r.x_std)
-                bars += [{"x": x1, "x2": x2, "y": y, "y2": y, "chosen": c},
-                         *({"x": e, "x2": e, "y": y - cy, "y2": y + cy, "chosen": c} for e in (x1, x2))]
-            if not pd.isna(r.y_std):
-                y1, y2 = clip(y - r.y_std), clip(y + r.y_std)
-                bars += [{"x": x, "x2": x, "y": y1, "y2": y2, "chosen": c},
-                         *({"x": x - cx, "x2": x + cx, "y": e, "y2": e, "chosen": c} for e in (y1, y2))]
-        items = pd.DataFrame(rows)
+    if items:
         tooltip = [alt.Tooltip("number:N", title=tip["number"]), alt.Tooltip("text:N", title=tip["text"]),
                    alt.Tooltip("x_mean:N", title=f"{matrix.x.label}, {tip['mean'].lower()}"),
                    alt.Tooltip("x_std:N", title=f"{matrix.x.label}, {tip['std'].lower()}"),
@@ -277,20 +335,20 @@ def quadrant_chart(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Da
                    alt.Tooltip("y_std:N", title=f"{matrix.y.label}, {tip['std'].lower()}"),
                    alt.Tooltip("n:Q", title=tip["n"])]
         if bars:
-            layers.append(alt.Chart(pd.DataFrame(bars), name="spread").mark_rule(
+            layers.append(alt.Chart(_named("spread"), name="spread").mark_rule(
                 strokeWidth=3, strokeCap="round", opacity=0.5).encode(
                 x2="x2:Q", y2="y2:Q", color=color, **enc))
         radius = font_size * 48
-        layers.append(alt.Chart(items, name="items").mark_circle(opacity=1).encode(
+        layers.append(alt.Chart(_named("items"), name="items").mark_circle(opacity=1).encode(
             color=color, size=alt.condition("datum.chosen", alt.value(radius * 1.5), alt.value(radius)),
             stroke=alt.condition("datum.chosen", alt.value(INK), alt.value("white")),
             strokeWidth=alt.condition("datum.chosen", alt.value(4), alt.value(2)), tooltip=tooltip, **enc))
-        layers.append(alt.Chart(items, name="numbers").mark_text(
+        layers.append(alt.Chart(_named("items"), name="numbers").mark_text(
             color="white", fontWeight="bold", fontSize=font_size, baseline="middle").encode(
             text="number:N", tooltip=tooltip, **enc))
-    return _finish(alt.layer(*layers), width, height, font_size)
+    return _finish(alt.layer(*layers), width, height, font_size).to_dict()
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    """Render a chart to PNG bytes offline, for the Word and PDF exports."""
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
+def to_png(spec: dict, scale: float = 2.0) -> bytes:
+    """Render a chart's Vega-Lite spec to PNG bytes offline, for the Word and PDF exports."""
+    return vl_convert.vegalite_to_png(spec, scale=scale)

@@ -1,6 +1,6 @@
 """Tests of fea_core.charts: the competence radar, the 2x2 matrices and the PNG export.
 
-Charts are checked through ``chart.to_dict()``: each layer carries a ``name`` and its rows
+Charts are checked through their Vega-Lite spec: each layer carries a ``name`` and its rows
 live in the spec's ``datasets``. A few tests render with vl-convert, the real renderer.
 """
 
@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # lets a bare `pytest` (no `python -m`) import fea_core too
     sys.path.insert(0, str(REPO))
 
-from fea_core.charts import GROUP_COLORS, quadrant_chart, radar_chart, to_png  # noqa: E402
+from fea_core.charts import (  # noqa: E402
+    GROUP_COLORS, _quadrant_layout, _radar_layout, quadrant_spec, radar_spec, to_png,
+)
 from fea_core.method import Axis, Factor, Matrix  # noqa: E402
 
 NAN = float("nan")
@@ -76,8 +78,8 @@ def rows(spec: dict, prefix: str) -> list[dict]:
     return [row for layer in layers(spec, prefix) for row in spec["datasets"][layer["data"]["name"]]]
 
 
-def svg_size(chart) -> tuple[float, float]:
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+def svg_size(spec: dict) -> tuple[float, float]:
+    svg = vl_convert.vegalite_to_svg(spec)
     return tuple(float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
 
 
@@ -85,20 +87,20 @@ def svg_size(chart) -> tuple[float, float]:
 
 
 def test_a_factor_at_angle_zero_with_mean_4_sits_straight_up_at_0_4():
-    spec = radar_chart(profile({"Alle": [4, 3, 3, 3, 3, 3]}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [4, 3, 3, 3, 3, 3]}), FACTORS)
     top = [p for p in rows(spec, "points") if p["factor"] == "innovation"]
     assert len(top) == 1
     assert top[0]["x"] == pytest.approx(0, abs=1e-9) and top[0]["y"] == pytest.approx(4)
 
 
 def test_factors_go_clockwise_so_the_second_factor_sits_up_and_to_the_right():
-    spec = radar_chart(profile({"Alle": [4, 2, 3, 3, 3, 3]}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [4, 2, 3, 3, 3, 3]}), FACTORS)
     (p,) = [p for p in rows(spec, "points") if p["factor"] == "aabenhed"]
     assert (p["x"], p["y"]) == pytest.approx((2 * math.sin(math.pi / 3), 2 * math.cos(math.pi / 3)))
 
 
 def test_the_polygon_repeats_its_first_point_to_close_the_shape():
-    spec = radar_chart(profile({"Alle": [4, 2, 3, 1, 5, 3]}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [4, 2, 3, 1, 5, 3]}), FACTORS)
     polygon = sorted(rows(spec, "profiles"), key=lambda p: p["order"])
     assert len(polygon) == 7
     assert [p["factor"] for p in polygon] == [f.key for f in FACTORS] + ["innovation"]
@@ -108,7 +110,7 @@ def test_the_polygon_repeats_its_first_point_to_close_the_shape():
 
 
 def test_a_factor_without_answers_is_skipped_and_the_polygon_joins_the_others():
-    spec = radar_chart(profile({"Alle": [4, 2, NAN, 1, 5, 3]}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [4, 2, NAN, 1, 5, 3]}), FACTORS)
     polygon = sorted(rows(spec, "profiles"), key=lambda p: p["order"])
     assert [p["factor"] for p in polygon] == ["innovation", "aabenhed", "motivation", "systematik", "tid",
                                              "innovation"]
@@ -117,7 +119,7 @@ def test_a_factor_without_answers_is_skipped_and_the_polygon_joins_the_others():
 
 
 def test_two_groups_are_drawn_blue_then_red_in_order_of_appearance_with_a_legend():
-    spec = radar_chart(profile({"Medarbejder": [2] * 6, "Leder": [4] * 6}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Medarbejder": [2] * 6, "Leder": [4] * 6}), FACTORS)
     color = layers(spec, "points")[0]["encoding"]["color"]
     assert color["scale"]["domain"] == ["Medarbejder", "Leder"]
     blue, red = color["scale"]["range"]
@@ -127,14 +129,14 @@ def test_two_groups_are_drawn_blue_then_red_in_order_of_appearance_with_a_legend
 
 
 def test_a_single_group_has_no_legend_and_more_groups_get_distinct_colours():
-    one = radar_chart(profile({"Alle": [3] * 6}), FACTORS).to_dict()
+    one = radar_spec(profile({"Alle": [3] * 6}), FACTORS)
     assert layers(one, "points")[0]["encoding"]["color"]["legend"] is None
-    four = radar_chart(profile({g: [3] * 6 for g in "ABCD"}), FACTORS).to_dict()
+    four = radar_spec(profile({g: [3] * 6 for g in "ABCD"}), FACTORS)
     assert len(set(layers(four, "points")[0]["encoding"]["color"]["scale"]["range"])) == 4
 
 
 def test_an_empty_profile_still_draws_the_six_labels_the_rings_and_the_spokes():
-    spec = radar_chart(profile({}), FACTORS).to_dict()
+    spec = radar_spec(profile({}), FACTORS)
     assert sorted(r["label"] for r in rows(spec, "labels")) == sorted(f.label for f in FACTORS)
     assert {r["ring"] for r in rows(spec, "rings")} | {5} == {1, 2, 3, 4, 5}
     assert len(rows(spec, "spokes")) == 6
@@ -142,18 +144,17 @@ def test_an_empty_profile_still_draws_the_six_labels_the_rings_and_the_spokes():
 
 
 def test_labels_are_aligned_by_side_and_the_whole_chart_fits_its_square_canvas():
-    chart = radar_chart(profile({"Alle": [3] * 6}), FACTORS, size=520)
-    spec = chart.to_dict()
+    spec = radar_spec(profile({"Alle": [3] * 6}), FACTORS, size=520)
     by_label = {r["label"]: layer["mark"]["align"] for layer in layers(spec, "labels")
                 for r in spec["datasets"][layer["data"]["name"]]}
     assert by_label["Teknikker og viden"] == "left" and by_label["Tid og ressourcer"] == "right"
     assert by_label["Innovation"] == "center"
     assert (spec["width"], spec["height"]) == (520, 520)
-    assert svg_size(chart) == (530, 530)  # 520 plus Vega's default 5 px padding: no label spills out
+    assert svg_size(spec) == (530, 530)  # 520 plus Vega's default 5 px padding: no label spills out
 
 
 def test_a_long_label_beside_the_circle_is_broken_onto_two_lines_but_keeps_its_verbatim_text():
-    spec = radar_chart(profile({}), FACTORS).to_dict()
+    spec = radar_spec(profile({}), FACTORS)
     shown = {r["label"]: r["text"] for r in rows(spec, "labels")}
     assert shown["Teknikker og viden"] == "Teknikker og\nviden"
     assert shown["Tid og ressourcer"] == "Tid og\nressourcer"
@@ -163,20 +164,20 @@ def test_a_long_label_beside_the_circle_is_broken_onto_two_lines_but_keeps_its_v
 
 def test_tooltip_titles_can_be_given_in_another_language():
     english = {"factor": "Factor", "dont_know": "Don't know"}
-    spec = radar_chart(profile({"Alle": [3] * 6}), FACTORS, titles=english)
-    titles = [t["title"] for t in layers(spec.to_dict(), "points")[0]["encoding"]["tooltip"]]
+    spec = radar_spec(profile({"Alle": [3] * 6}), FACTORS, titles=english)
+    titles = [t["title"] for t in layers(spec, "points")[0]["encoding"]["tooltip"]]
     assert titles[0] == "Factor" and titles[-1] == "Don't know" and titles[1] == "Gennemsnit"
 
 
 def test_the_spread_rule_runs_radially_from_mean_minus_std_to_mean_plus_std_clipped_to_the_scale():
-    spec = radar_chart(profile({"Alle": [4.5, 3, 3, 3, 3, 3]}, std=1.0), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [4.5, 3, 3, 3, 3, 3]}, std=1.0), FACTORS)
     top = [r for r in rows(spec, "spread") if abs(r["x"]) < 1e-9 and r["y"] > 3.4]
     assert len(top) == 1
     assert (top[0]["y"], top[0]["y2"], top[0]["x2"]) == pytest.approx((3.5, 5.0, 0.0), abs=1e-9)
 
 
 def test_the_radar_tooltip_shows_factor_mean_spread_answers_and_dont_know():
-    spec = radar_chart(profile({"Alle": [3.26, 3, 3, 3, 3, 3]}, std=0.84), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [3.26, 3, 3, 3, 3, 3]}, std=0.84), FACTORS)
     titles = [t["title"] for t in layers(spec, "points")[0]["encoding"]["tooltip"]]
     assert titles == ["Faktor", "Gennemsnit", "Spredning", "Svar", "Ved ikke"]
     (p,) = [p for p in rows(spec, "points") if p["factor"] == "innovation"]
@@ -184,7 +185,7 @@ def test_the_radar_tooltip_shows_factor_mean_spread_answers_and_dont_know():
 
 
 def test_the_radar_has_fixed_symmetric_scales_and_no_axes():
-    spec = radar_chart(profile({"Alle": [3] * 6}), FACTORS).to_dict()
+    spec = radar_spec(profile({"Alle": [3] * 6}), FACTORS)
     for layer in spec["layer"]:
         for channel in ("x", "y"):
             enc = layer["encoding"][channel]
@@ -197,7 +198,7 @@ def test_the_radar_has_fixed_symmetric_scales_and_no_axes():
 
 @pytest.mark.parametrize("matrix", [PROBLEM, SOLUTION], ids=["problem", "solution"])
 def test_the_matrix_shows_all_four_quadrant_labels_verbatim_in_their_corners(matrix):
-    spec = quadrant_chart(positions(), matrix).to_dict()
+    spec = quadrant_spec(positions(), matrix)
     for quadrant, label in matrix.quadrants.items():
         (layer,) = layers(spec, f"label_{quadrant}")
         assert [r["label"] for r in spec["datasets"][layer["data"]["name"]]] == [label]
@@ -206,20 +207,20 @@ def test_the_matrix_shows_all_four_quadrant_labels_verbatim_in_their_corners(mat
 
 
 def test_with_resources_reversed_effect_5_and_resources_1_is_drawn_top_right():
-    spec = quadrant_chart(positions((1, "Buddy-ordning", 1.0, 5.0, NAN, NAN)), SOLUTION).to_dict()
+    spec = quadrant_spec(positions((1, "Buddy-ordning", 1.0, 5.0, NAN, NAN)), SOLUTION)
     (item,) = rows(spec, "items")
     assert item["x"] > 3 and item["y"] > 3
     assert item["x_mean"] == "1.0"  # the tooltip still shows the real placement
 
 
 def test_the_problem_matrix_is_not_mirrored_so_large_consequences_are_on_the_right():
-    spec = quadrant_chart(positions((1, "Travlhed", 5.0, 5.0, NAN, NAN)), PROBLEM).to_dict()
+    spec = quadrant_spec(positions((1, "Travlhed", 5.0, 5.0, NAN, NAN)), PROBLEM)
     assert rows(spec, "items")[0]["x"] == 5.0
 
 
 @pytest.mark.parametrize("matrix, left, right", [(PROBLEM, "Små", "Store"), (SOLUTION, "Høj", "Lav")])
 def test_the_axis_end_words_sit_at_the_drawn_ends(matrix, left, right):
-    spec = quadrant_chart(positions(), matrix).to_dict()
+    spec = quadrant_spec(positions(), matrix)
     (low_end,) = rows(spec, "x_low_end")
     (high_end,) = rows(spec, "x_high_end")
     assert (low_end["label"], high_end["label"]) == (left, right)
@@ -231,7 +232,7 @@ def test_the_axis_end_words_sit_at_the_drawn_ends(matrix, left, right):
 
 def test_hostile_participant_text_appears_only_as_a_data_value():
     items = positions((1, HOSTILE[0], 4, 4, 1, 1), (2, HOSTILE[1], 2, 2, 1, 1))
-    spec = quadrant_chart(items, PROBLEM).to_dict()
+    spec = quadrant_spec(items, PROBLEM)
     outside_data = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     assert not any(text in outside_data for text in HOSTILE)
     assert "alert" not in outside_data and "calc" not in outside_data
@@ -243,7 +244,7 @@ def test_hostile_participant_text_appears_only_as_a_data_value():
 
 
 def test_the_spread_is_drawn_as_error_bars_clipped_to_the_scale():
-    spec = quadrant_chart(positions((1, "Trusler", 4.5, 2.0, 1.0, 0.5)), PROBLEM).to_dict()
+    spec = quadrant_spec(positions((1, "Trusler", 4.5, 2.0, 1.0, 0.5)), PROBLEM)
     bars = rows(spec, "spread")
     horizontal = [b for b in bars if b["y"] == b["y2"] == 2.0 and b["x"] != b["x2"]]
     vertical = [b for b in bars if b["x"] == b["x2"] == 4.5 and b["y"] != b["y2"]]
@@ -252,15 +253,15 @@ def test_the_spread_is_drawn_as_error_bars_clipped_to_the_scale():
 
 
 def test_an_item_placed_by_one_person_has_no_error_bars():
-    spec = quadrant_chart(positions((1, "Alene", 3.0, 3.0, NAN, NAN)), PROBLEM).to_dict()
+    spec = quadrant_spec(positions((1, "Alene", 3.0, 3.0, NAN, NAN)), PROBLEM)
     assert not layers(spec, "spread")
     assert rows(spec, "items")[0]["x_std"] == "–"
 
 
 def test_identical_individual_placements_are_jittered_apart_the_same_way_every_time():
     individual = pd.DataFrame({"item_id": [1, 1, 1], "x": [4, 4, 4], "y": [2, 2, 2]})
-    first = rows(quadrant_chart(positions(), PROBLEM, individual=individual).to_dict(), "individual")
-    again = rows(quadrant_chart(positions(), PROBLEM, individual=individual).to_dict(), "individual")
+    first = rows(quadrant_spec(positions(), PROBLEM, individual=individual), "individual")
+    again = rows(quadrant_spec(positions(), PROBLEM, individual=individual), "individual")
     points = {(round(d["x"], 6), round(d["y"], 6)) for d in first}
     assert len(points) == 3 and first == again
     assert all(abs(d["x"] - 4) < 0.2 and abs(d["y"] - 2) < 0.2 for d in first)
@@ -268,23 +269,23 @@ def test_identical_individual_placements_are_jittered_apart_the_same_way_every_t
 
 def test_individual_placements_are_mirrored_with_a_reversed_axis():
     individual = pd.DataFrame({"item_id": [1], "x": [1], "y": [5]})
-    (dot,) = rows(quadrant_chart(positions(), SOLUTION, individual=individual).to_dict(), "individual")
+    (dot,) = rows(quadrant_spec(positions(), SOLUTION, individual=individual), "individual")
     assert (dot["x"], dot["y"]) == (5.0, 5.0)
 
 
 def test_the_chosen_item_is_highlighted_and_the_others_are_not():
     items = positions((1, "A", 2, 2, NAN, NAN), (2, "B", 4, 4, NAN, NAN))
     individual = pd.DataFrame({"item_id": [1, 2], "x": [2, 4], "y": [2, 4]})
-    spec = quadrant_chart(items, PROBLEM, individual=individual, chosen_id=2).to_dict()
+    spec = quadrant_spec(items, PROBLEM, individual=individual, chosen_id=2)
     assert {r["item_id"]: r["chosen"] for r in rows(spec, "items")} == {1: False, 2: True}
     assert [d["chosen"] for d in rows(spec, "individual")] == [False, True]
-    assert rows(quadrant_chart(items, PROBLEM).to_dict(), "items")[1]["chosen"] is False
+    assert rows(quadrant_spec(items, PROBLEM), "items")[1]["chosen"] is False
     encoding = layers(spec, "items")[0]["encoding"]
     assert encoding["strokeWidth"]["condition"]["value"] > encoding["strokeWidth"]["value"]
 
 
 def test_the_matrix_tooltip_shows_number_text_means_spreads_and_n():
-    spec = quadrant_chart(positions((7, "Uklar rollefordeling", 3.24, 4.0, 0.96, NAN)), PROBLEM).to_dict()
+    spec = quadrant_spec(positions((7, "Uklar rollefordeling", 3.24, 4.0, 0.96, NAN)), PROBLEM)
     tooltip = [t["field"] for t in layers(spec, "items")[0]["encoding"]["tooltip"]]
     assert tooltip == ["number", "text", "x_mean", "x_std", "y_mean", "y_std", "n"]
     (item,) = rows(spec, "items")
@@ -293,18 +294,63 @@ def test_the_matrix_tooltip_shows_number_text_means_spreads_and_n():
 
 
 def test_an_empty_matrix_draws_only_the_matrix():
-    spec = quadrant_chart(positions(), SOLUTION).to_dict()
+    spec = quadrant_spec(positions(), SOLUTION)
     assert {layer["name"] for layer in spec["layer"]}.isdisjoint({"items", "numbers", "spread", "individual"})
     assert len(rows(spec, "quadrants")) == 4 and len(rows(spec, "midlines")) == 2
-    assert svg_size(quadrant_chart(positions(), SOLUTION))[0] > 640  # the axis words render outside the plot
+    assert svg_size(quadrant_spec(positions(), SOLUTION))[0] > 640  # the axis words render outside the plot
+
+
+# --- the layout is built once per shape ------------------------------------------------------------
+
+
+def test_a_new_rating_reuses_the_radar_layout_and_leaves_the_earlier_spec_as_it_was():
+    _radar_layout.cache_clear()
+    first = radar_spec(profile({"Alle": [3] * 6}), FACTORS)
+    second = radar_spec(profile({"Alle": [4] * 6}), FACTORS)
+    assert _radar_layout.cache_info().hits == 1 and _radar_layout.cache_info().misses == 1
+    assert {p["mean"] for p in rows(first, "points")} == {"3.0"}
+    assert {p["mean"] for p in rows(second, "points")} == {"4.0"}
+    assert first["layer"] is second["layer"]  # the same layout, each with its own rows
+
+
+def test_a_new_group_or_language_builds_a_new_radar_layout():
+    _radar_layout.cache_clear()
+    radar_spec(profile({"Alle": [3] * 6}), FACTORS)
+    two = radar_spec(profile({"Medarbejder": [2] * 6, "Leder": [4] * 6}), FACTORS)
+    english = radar_spec(profile({"Alle": [3] * 6}), FACTORS, titles={"factor": "Factor"})
+    assert _radar_layout.cache_info().misses == 3
+    (points,) = layers(two, "points")
+    assert points["encoding"]["color"]["scale"]["domain"] == ["Medarbejder", "Leder"]
+    assert layers(english, "points")[0]["encoding"]["tooltip"][0]["title"] == "Factor"
+
+
+def test_the_matrix_layout_is_reused_while_the_items_move_and_the_chosen_one_changes():
+    _quadrant_layout.cache_clear()
+    before = quadrant_spec(positions((1, "Travlhed", 2.0, 2.0, NAN, NAN)), PROBLEM)
+    after = quadrant_spec(positions((1, "Travlhed", 4.0, 3.0, NAN, NAN), (2, "Støj", 1.0, 1.0, NAN, NAN)),
+                          PROBLEM, chosen_id=2)
+    assert _quadrant_layout.cache_info().misses == 1 and _quadrant_layout.cache_info().hits == 1
+    assert [(r["x"], r["y"]) for r in rows(before, "items")] == [(2.0, 2.0)]
+    assert [(r["text"], r["chosen"]) for r in rows(after, "items")] == [("Travlhed", False), ("Støj", True)]
+    # The numbers on the dots are drawn from the same rows, not a second copy of them.
+    assert layers(after, "numbers")[0]["data"] == layers(after, "items")[0]["data"]
+
+
+def test_a_spec_from_the_cached_layout_renders_the_same_image_as_a_freshly_built_one():
+    data = profile({"Medarbejder": [2, 3, 4, 2, 3, 4], "Leder": [4, 4, 3, 5, 2, 3]}, std=0.7)
+    _radar_layout.cache_clear()
+    fresh = vl_convert.vegalite_to_svg(radar_spec(data, FACTORS))
+    radar_spec(profile({"Medarbejder": [1] * 6, "Leder": [5] * 6}), FACTORS)  # another call in between
+    assert vl_convert.vegalite_to_svg(radar_spec(data, FACTORS)) == fresh
+    assert _radar_layout.cache_info().misses == 1
 
 
 # --- export ------------------------------------------------------------------------------------
 
 
 def test_to_png_returns_png_bytes_for_both_chart_kinds():
-    for chart in (radar_chart(profile({"Alle": [3] * 6}), FACTORS),
-                  quadrant_chart(positions((1, "Æbler på øen å", 2, 2, 1, 1)), PROBLEM)):
+    for chart in (radar_spec(profile({"Alle": [3] * 6}), FACTORS),
+                  quadrant_spec(positions((1, "Æbler på øen å", 2, 2, 1, 1)), PROBLEM)):
         png = to_png(chart, scale=1.0)
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
 

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from fea_core.charts import radar_chart
+from fea_core.charts import radar_spec
 from fea_core.competence_change import competence_change
 from fea_core.method import load_method
 
@@ -43,7 +43,7 @@ def test_the_change_per_factor_is_now_minus_before_with_n_each_time():
 def test_both_times_are_drawn_as_two_profiles_on_the_radar():
     change = compare(rows(3, 2.0), rows(3, 4.0, start=10))
     assert list(dict.fromkeys(change.profile["group"])) == ["Før (14.03.2025)", "Nu (03.11.2025)"]
-    spec = radar_chart(change.profile, FACTORS).to_dict()
+    spec = radar_spec(change.profile, FACTORS)
     points = next(layer for layer in spec["layer"] if layer.get("name") == "points")
     groups = {row["group"] for row in spec["datasets"][points["data"]["name"]]}
     assert groups == {"Før (14.03.2025)", "Nu (03.11.2025)"}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from fea_core.charts import quadrant_chart
+from fea_core.charts import quadrant_spec
 from fea_core.method import Axis, Matrix, load_method
 from fea_core.model import Item
 from fea_core.quadrants import POSITION_COLUMNS, QUADRANT_ORDER, classify, favourability, positions, ranking
@@ -205,7 +205,7 @@ def test_no_items_gives_an_empty_frame_with_the_columns():
 
 def test_positions_feed_the_quadrant_chart_with_raw_axis_values(example):
     frame = positions(*example, SOLUTION)
-    spec = quadrant_chart(frame[frame["n"] > 0], SOLUTION).to_dict()
+    spec = quadrant_spec(frame[frame["n"] > 0], SOLUTION)
     points = [row for layer in spec["layer"] if layer.get("name") == "items"
               for row in spec["datasets"][layer["data"]["name"]]]
     first = next(p for p in points if p["item_id"] == 101)
@@ -216,7 +216,7 @@ def test_positions_feed_the_quadrant_chart_with_raw_axis_values(example):
 
 def test_the_chart_accepts_positions_with_unplaced_items(example):
     frame = positions(*example, PROBLEM)
-    spec = quadrant_chart(frame, PROBLEM).to_dict()
+    spec = quadrant_spec(frame, PROBLEM)
     assert spec["layer"]
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from fea_core import courses
-from fea_core.charts import radar_chart
+from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
 from fea_core.competence_change import CompetenceChange, competence_change
 from fea_core.export.common import short_date
@@ -52,7 +52,7 @@ def change_at(
     titles = {k: translate(lang, f"competence.{v}") for k, v in
               (("factor", "factor"), ("group", "group"), ("mean", "mean"), ("std", "spread"), ("n", "n"),
                ("dont_know", "dont_know"))}
-    spec = radar_chart(change.profile, m.factors, titles=titles).to_dict() if len(change.profile) else None
+    spec = radar_spec(change.profile, m.factors, titles=titles) if len(change.profile) else None
     return change, spec
 
 

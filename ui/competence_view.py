@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
-from fea_core.charts import radar_chart
+from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
 from fea_core.method import load_method
 from fea_core.model import Workshop
@@ -45,8 +45,8 @@ def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSu
     }
     overall = summary.profile[summary.profile["group_key"] == ALL_GROUP]
     groups = summary.profile[summary.profile["group_key"] != ALL_GROUP]
-    by_group = radar_chart(groups, m.factors, titles=titles).to_dict() if len(groups) else None
-    return summary, radar_chart(overall, m.factors, titles=titles).to_dict(), by_group
+    by_group = radar_spec(groups, m.factors, titles=titles) if len(groups) else None
+    return summary, radar_spec(overall, m.factors, titles=titles), by_group
 
 
 def competence_panel(workshop: Workshop, joined: int) -> None:

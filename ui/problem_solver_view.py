@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from fea_core import decisions, items, placement
-from fea_core.charts import quadrant_chart
+from fea_core.charts import quadrant_spec
 from fea_core.errors import FeaError
 from fea_core.i18n import translate
 from fea_core.method import Matrix, load_method
@@ -95,7 +95,7 @@ def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id:
     table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
     individual = placed[["item_id", "x", "y"]] if dots else None
     # Sized to fit its column next to the table on a 1440-px screen with the sidebar open.
-    chart = quadrant_chart(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430).to_dict()
+    chart = quadrant_spec(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430)
     return ranking(table), chart
 
 

@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from PIL import ImageChops
 
 from fea_core.aggregate import ALL_GROUP
-from fea_core.charts import quadrant_chart, radar_chart, to_png
+from fea_core.charts import quadrant_spec, radar_spec, to_png
 from fea_core.i18n import load_strings, lookup
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES
 from fea_core.report import Report
@@ -155,9 +155,9 @@ def _render(report: Report) -> dict[str, bytes]:
     problem_id = report.chosen_problem.id if report.chosen_problem else None
     idea_id = report.chosen_idea.id if report.chosen_idea else None
     charts = {
-        "radar": radar_chart(overall, report.factors),
-        "problems": quadrant_chart(_plain_texts(report.problem_positions), report.problem_matrix, chosen_id=problem_id),
-        "ideas": quadrant_chart(_plain_texts(report.idea_positions), report.solution_matrix, chosen_id=idea_id),
+        "radar": radar_spec(overall, report.factors),
+        "problems": quadrant_spec(_plain_texts(report.problem_positions), report.problem_matrix, chosen_id=problem_id),
+        "ideas": quadrant_spec(_plain_texts(report.idea_positions), report.solution_matrix, chosen_id=idea_id),
     }
     return {key: _trim(to_png(chart)) for key, chart in charts.items()}
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from fea_core.charts import radar_chart, to_png
+from fea_core.charts import radar_spec, to_png
 from fea_core.export.common import EMPTY, FILE_NAME_MAX, _trim, label, literal, long_date, number, short_date, status_label
 from fea_core.export.outline import Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title
 from fea_core.status_report import CourseStatus, TrackedAction
@@ -134,7 +134,7 @@ def status_images(status: CourseStatus) -> dict[str, bytes]:
     """Return the PNG of the before/after radar ("radar"), when the report has one."""
     if status.competence is None or not len(status.competence.profile):
         return {}
-    return {"radar": _trim(to_png(radar_chart(status.competence.profile, status.factors)))}
+    return {"radar": _trim(to_png(radar_spec(status.competence.profile, status.factors)))}
 
 
 def status_file_name(course_name: str, language: str, today: date, extension: str) -> str:
