@@ -552,3 +552,29 @@ def test_a_wrong_pool_setting_stops_the_app_with_its_name(postgres_url, monkeypa
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
         open_store(postgres_url)
+
+
+def test_the_one_message_tail_compiles_each_shape_once_and_binds_each_calls_values():
+    from types import SimpleNamespace
+
+    from sqlalchemy import Integer, cast
+    from sqlalchemy.dialects import postgresql
+
+    conn = SimpleNamespace(dialect=postgresql.psycopg.dialect())
+    w = schema.workshops
+
+    def guarded_bump(workshop_id: int, wanted: tuple[str, ...]):
+        guard = storage._open_for(wanted)
+        return update(w).where(w.c.id == workshop_id).values(revision=w.c.revision + 1 // cast(guard, Integer))
+
+    storage._TAIL_CACHE.clear()
+    sql_a, values_a = storage._driver_sql(conn, guarded_bump(3, ("problems",)))
+    sql_b, values_b = storage._driver_sql(conn, guarded_bump(7, ("ideas",)))
+    assert len(storage._TAIL_CACHE) == 1  # one shape, compiled once
+    assert sql_a == sql_b and "3" not in sql_a and "problems" not in sql_a  # values are bound, not inlined
+    assert values_a == {"param_1": 1, "id_1": 3, "activity_1_1": "problems"}
+    assert values_b == {"param_1": 1, "id_1": 7, "activity_1_1": "ideas"}
+    # An IN list of another length gets as many placeholders as values.
+    sql_c, values_c = storage._driver_sql(conn, guarded_bump(7, ("problems", "keep", "ideas")))
+    assert sql_c.count("%(activity_1_") == 3
+    assert [values_c[f"activity_1_{n}"] for n in (1, 2, 3)] == ["problems", "keep", "ideas"]
