@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as failed")
     p.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
                    help="the throwaway server's synchronous_commit (off: SQLite's WAL + NORMAL durability)")
+    p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
 
@@ -178,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.processes} app processes behind nginx, one PostgreSQL, {os.cpu_count()} cores")
         print(f"machine load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
         load.print_active([result])
+        if args.timeline:
+            load.print_timeline([result])
         window = PerProcessWindow.last
         print(f"\n{'process':<18}{'CPU %':>7}{'RSS MiB start->end':>20}{'sessions':>10}{'DB conns peak':>15}")
         for i, (name, pid) in enumerate(PerProcessWindow.watched.items()):

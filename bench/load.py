@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # fea_core, when run as a script
 
-from bench.server import Server, cpu_seconds, rss_mib  # noqa: E402
+from bench.server import Server, cpu_seconds, machine_cpu_seconds, rss_mib  # noqa: E402
 from bench.ws_client import STEP_ITEMS, STEP_OTHER, LivePoller, Phone, RunResult, Screen  # noqa: E402
 
 BENCH_USER = "bench-load"
@@ -40,6 +40,7 @@ BENCH_PASSWORD = "bench-load-password"
 LOG_DIR = Path(tempfile.gettempdir()) / "fea-bench-logs"
 PHASES = ("competence", "problems", "problem_matrix")
 RSS_SAMPLE_SECONDS = 5.0
+TIMELINE_SECONDS = 2.0
 
 
 def prepare_workshop(phones: int) -> tuple[int, str, list[str]]:
@@ -270,6 +271,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     deadline = time.monotonic() + args.duration
     screen_out = {"ticks": [], "errors": errors}
     rss_samples: list[float] = []
+    busy_samples: list[tuple[float, float, float]] = []  # (seconds into the window, machine busy %, server CPU %)
 
     async def _think(watcher: Watcher, rng: random.Random):
         pause = min(args.think * rng.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic()))
@@ -334,6 +336,16 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
             rss_samples.append(rss_mib(pids) if pids else float("nan"))
             await asyncio.sleep(RSS_SAMPLE_SECONDS)
 
+    async def busy_sampler():
+        # Each TIMELINE_SECONDS: how busy the whole machine and the server processes were.
+        machine, server, at = machine_cpu_seconds(), cpu_seconds(pids) if pids else 0.0, time.monotonic()
+        while (now := time.monotonic()) < deadline:
+            await asyncio.sleep(min(TIMELINE_SECONDS, max(0.0, deadline - now)))
+            m, s, t = machine_cpu_seconds(), cpu_seconds(pids) if pids else 0.0, time.monotonic()
+            busy_samples.append((t - window_start, (m[0] - machine[0]) / max(1e-9, m[1] - machine[1]) * 100,
+                                 (s - server) / (t - at) * 100))
+            machine, server, at = m, s, t
+
     stage0 = facilitator.workshop.stage
     watchers = [Watcher(stage0) for _ in phones]
     window = Window(pids, counters)
@@ -344,7 +356,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
               for i, (p, w) in enumerate(zip(phones, watchers))]
     if getattr(args, "screen", True):
         tasks.append(asyncio.create_task(_screen_loop(urls[0], code, args, deadline, counters, screen_out)))
-    tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler())]
+    tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler()), asyncio.create_task(busy_sampler())]
     await asyncio.sleep(max(0.0, deadline - time.monotonic()))
     measured = window.close()
     window_end = time.monotonic()
@@ -365,6 +377,9 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
         "screen": (len(screen_out["ticks"]), percentiles(screen_out["ticks"])),
         "load": percentiles(loads), "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
         "rss_max": max(rss_samples + [rss_end]), **measured,
+        "timeline": {"answers": [(f - window_start, lat) for f, lat in zip(finished_at, latencies)],
+                     "switches": sorted(at - window_start for at in switched_at.values()),
+                     "busy": busy_samples},
     }
 
 
@@ -487,6 +502,23 @@ def print_idle(results: list[dict]) -> None:
     _print_errors(results)
 
 
+def print_timeline(results: list[dict]) -> None:
+    """Print, per TIMELINE_SECONDS of the window, the answers finished, their p95, and how busy the machine was."""
+    for r in results:
+        line = r.get("timeline")
+        if not line:
+            continue
+        print(f"{r['config']}: timeline ({TIMELINE_SECONDS:.0f} s buckets; * = the facilitator switched the step)")
+        print(f"{'from s':>8}{'answers':>9}{'p50 ms':>8}{'p95 ms':>8}{'machine busy %':>16}{'server CPU %':>14}")
+        start = 0.0
+        for end, machine, server in line["busy"]:
+            lats = [lat for at, lat in line["answers"] if start <= at < end]
+            p50, p95, _, _ = percentiles(lats)
+            mark = "*" if any(start <= s < end for s in line["switches"]) else " "
+            print(f"{start:>7.0f}{mark}{len(lats):>9}{p50:>8.0f}{p95:>8.0f}{machine:>16.0f}{server:>14.0f}")
+            start = end
+
+
 def _print_errors(results: list[dict]) -> None:
     for r in results:
         for text, n in r["errors"].most_common(8):
@@ -514,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--poll", type=float, default=1.0, help="seconds between /api/live polls per phone")
     p.add_argument("--compare", action="store_true", help="run default, then tuned, and compare p95")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as failed")
+    p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     if args.start_server == "none" and not args.url:
@@ -530,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     # Other work on the machine shares the same cores: say how busy it was.
     print(f"machine load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     (print_idle if args.idle else print_active)(results)
+    if args.timeline and not args.idle:
+        print_timeline(results)
     if args.compare and len(results) == 2:
         ratio = results[0]["lat"][1] / results[1]["lat"][1]
         print(f"p95 default / tuned = {ratio:.2f}")

@@ -114,6 +114,14 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """Return (busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    total = sum(fields[:8])  # guest time is already counted in user
+    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """Return the CPU seconds (user + system) used so far by these processes and their descendants."""
     total = 0.0
