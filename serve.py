@@ -6,9 +6,10 @@ Run with `streamlit run serve.py`; Streamlit detects the App and serves both.
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from ui import allocator, answer_routes, routes, tcp_nodelay
+from ui import allocator, answer_routes, routes, script_threads, tcp_nodelay
 
 tcp_nodelay.enable()
+script_threads.enable()
 allocator.tune()
 # app.py builds the pages with st.navigation. Streamlit only learns that when a session first
 # calls it: until then the mere pages/ folder makes it run URLs as an old-style multipage app,

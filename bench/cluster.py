@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as failed")
     p.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
                    help="the throwaway server's synchronous_commit (off: SQLite's WAL + NORMAL durability)")
+    p.add_argument("--settle", type=float, default=load.SETTLE_SECONDS,
+                   help="seconds the watchers poll and the screen runs before the window opens")
     p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)

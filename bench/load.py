@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import statistics
@@ -41,6 +42,7 @@ LOG_DIR = Path(tempfile.gettempdir()) / "fea-bench-logs"
 PHASES = ("competence", "problems", "problem_matrix")
 RSS_SAMPLE_SECONDS = 5.0
 TIMELINE_SECONDS = 2.0
+SETTLE_SECONDS = 3.0  # watchers and the shared screen run this long before the measured window
 
 
 def prepare_workshop(phones: int) -> tuple[int, str, list[str]]:
@@ -242,7 +244,7 @@ async def _screen_loop(url: str, code: str, args, deadline: float, counters: Cou
         result = await screen.tick()
         if result.errors:
             out["errors"].update(f"screen: {e}" for e in result.errors)
-        else:
+        elif sent >= out["window_start"]:
             out["ticks"].append(result.latency)
         # The browser's timer fires every interval, and not again while a run is going.
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - sent)))
@@ -268,8 +270,9 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     changes: list[float] = []  # seconds from the facilitator's switch to a phone showing the new step
     switched_at: dict[int, float] = {}
     outcome = Counter()
-    deadline = time.monotonic() + args.duration
-    screen_out = {"ticks": [], "errors": errors}
+    settle = getattr(args, "settle", SETTLE_SECONDS)
+    deadline = time.monotonic() + settle + args.duration
+    screen_out = {"ticks": [], "errors": errors, "window_start": math.inf}
     rss_samples: list[float] = []
     busy_samples: list[tuple[float, float, float]] = []  # (seconds into the window, machine busy %, server CPU %)
 
@@ -348,14 +351,18 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
 
     stage0 = facilitator.workshop.stage
     watchers = [Watcher(stage0) for _ in phones]
-    window = Window(pids, counters)
-    window_start = time.monotonic()
-    tasks = [asyncio.create_task(phone_loop(p, w, random.Random(args.seed + i)))
+    # A loaded page's watcher polls from then on, and the shared screen is open before the room
+    # starts answering: both start --settle seconds before the window (else the window would
+    # open with every phone's first poll and the screen's login at once, which no room does).
+    tasks = [asyncio.create_task(_poll_loop(p.base_url, p.token, w, args, deadline, errors, random.Random(-i)))
              for i, (p, w) in enumerate(zip(phones, watchers))]
-    tasks += [asyncio.create_task(_poll_loop(p.base_url, p.token, w, args, deadline, errors, random.Random(-i)))
-              for i, (p, w) in enumerate(zip(phones, watchers))]
     if getattr(args, "screen", True):
         tasks.append(asyncio.create_task(_screen_loop(urls[0], code, args, deadline, counters, screen_out)))
+    await asyncio.sleep(settle)
+    window = Window(pids, counters)
+    window_start = screen_out["window_start"] = time.monotonic()
+    tasks += [asyncio.create_task(phone_loop(p, w, random.Random(args.seed + i)))
+              for i, (p, w) in enumerate(zip(phones, watchers))]
     tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler()), asyncio.create_task(busy_sampler())]
     await asyncio.sleep(max(0.0, deadline - time.monotonic()))
     measured = window.close()
@@ -546,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--poll", type=float, default=1.0, help="seconds between /api/live polls per phone")
     p.add_argument("--compare", action="store_true", help="run default, then tuned, and compare p95")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before a rerun counts as failed")
+    p.add_argument("--settle", type=float, default=SETTLE_SECONDS,
+                   help="seconds the watchers poll and the screen runs before the window opens")
     p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
