@@ -1,7 +1,8 @@
 """Altair charts for the shared screen and the exports: the competence radar and the 2x2 matrices.
 
-Pure functions from aggregated frames to Vega-Lite specs (built with Altair); no Streamlit here. Participant text is
-only ever a data value (tooltip field), never part of a mark definition or an expression.
+Pure functions from aggregated frames to Vega-Lite specs (built with Altair); no Streamlit here.
+Participant text is only ever a data value (tooltip field), never part of a mark definition or an
+expression.
 """
 
 from __future__ import annotations
@@ -75,8 +76,12 @@ def _layout_key(titles: Mapping[str, str] | None) -> tuple:
 
 
 def _filled(layout: dict, data: Mapping[str, list[dict]]) -> dict:
-    """Return a cached layout with this call's rows as its named datasets; the layout is not changed."""
-    return {**layout, "datasets": {**layout.get("datasets", {}), **{_data_name(k): v for k, v in data.items()}}}
+    """Return a cached layout with this call's rows as its named datasets; the layout is not changed.
+
+    A layer with no rows is not in the layout, so its empty dataset is left out too.
+    """
+    rows = {_data_name(k): v for k, v in data.items() if v}
+    return {**layout, "datasets": {**layout.get("datasets", {}), **rows}}
 
 
 def _data_name(layer: str) -> str:

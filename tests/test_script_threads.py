@@ -173,3 +173,15 @@ def test_the_number_of_turns_is_read_from_the_environment(monkeypatch):
         monkeypatch.setenv("FEA_SCRIPT_TURNS", bad)
         with pytest.raises(ValueError, match="FEA_SCRIPT_TURNS"):
             config.script_turns()
+
+
+def test_an_idle_kept_thread_holds_no_reference_to_the_run_that_ended():
+    import gc
+    import weakref
+
+    runner = run(FakeRunner())
+    wait_until_idle(1)
+    gone = weakref.ref(runner)
+    del runner
+    gc.collect()
+    assert gone() is None  # a closed session's runner (and its state) can be freed

@@ -21,9 +21,9 @@ import queue
 import threading
 
 from streamlit.runtime.scriptrunner import script_runner
+from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
 from fea_core import config
-from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
 # Idle threads kept for the next burst: a process serves about 200 phones, which rerun together.
 MAX_IDLE = 256
@@ -52,7 +52,10 @@ class _ScriptThread(threading.Thread):
             except Exception:  # what a new thread's excepthook would print; the thread lives on
                 _log.exception("script thread failed")
             finally:
-                setattr(self, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)  # the ended run's context goes with it
+                # Let go of the ended run: an idle thread holding its runner would keep a closed
+                # session's state (and its context) alive until the thread's next run.
+                setattr(self, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
+                runner = None
             with _lock:
                 if len(_idle) >= MAX_IDLE:
                     return
