@@ -6,10 +6,12 @@ Run with `streamlit run serve.py`; Streamlit detects the App and serves both.
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from fea_core import config
 from ui import allocator, answer_routes, routes, script_threads, tcp_nodelay
 
 tcp_nodelay.enable()
-script_threads.enable()
+if config.script_turns():  # off by default: see ui/script_threads.py
+    script_threads.enable(config.script_turns())
 allocator.tune()
 # app.py builds the pages with st.navigation. Streamlit only learns that when a session first
 # calls it: until then the mere pages/ folder makes it run URLs as an old-style multipage app,

@@ -30,7 +30,7 @@ def _sqlite_url(data_dir: str) -> str:
 # See README "Deployment: several processes" for sizing them against max_connections.
 DEFAULT_DB_POOL_SIZE = 5
 DEFAULT_DB_MAX_OVERFLOW = 10
-DEFAULT_SCRIPT_TURNS = 2
+DEFAULT_SCRIPT_TURNS = 0  # off: Streamlit starts a thread per run (see ui/script_threads.py)
 DEFAULT_DB_THREADS = 2  # bench/cluster.py, 400 phones: p95 587 ms at 2, 682 at 4, 1,092 at 8, 1,086 at 16
 
 
@@ -52,8 +52,8 @@ def db_threads() -> int:
 
 
 def script_turns() -> int:
-    """Return FEA_SCRIPT_TURNS: script runs a process works on at once; the others wait their turn (at least 1)."""
-    return _whole_number("FEA_SCRIPT_TURNS", os.environ.get("FEA_SCRIPT_TURNS"), DEFAULT_SCRIPT_TURNS, minimum=1)
+    """Return FEA_SCRIPT_TURNS: script runs a process works on at once on kept threads (0: off, Streamlit's own)."""
+    return _whole_number("FEA_SCRIPT_TURNS", os.environ.get("FEA_SCRIPT_TURNS"), DEFAULT_SCRIPT_TURNS, minimum=0)
 
 
 def _whole_number(name: str, raw: str | None, default: int, *, minimum: int) -> int:

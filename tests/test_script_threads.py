@@ -47,7 +47,8 @@ def wait_until_idle(count: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_kept_threads():
+def no_kept_threads(monkeypatch):
+    monkeypatch.setattr(script_threads, "_turns", threading.BoundedSemaphore(2))
     script_threads._idle.clear()
     yield
     script_threads._idle.clear()
@@ -132,8 +133,9 @@ def test_apptests_runner_keeps_streamlits_own_thread_per_run(monkeypatch):
 def test_enable_replaces_streamlits_start_once(monkeypatch):
     monkeypatch.setattr(script_runner.ScriptRunner, "start", script_runner.ScriptRunner.start)
     monkeypatch.delattr(script_runner.ScriptRunner, script_threads._PATCHED, raising=False)
-    script_threads.enable()
-    script_threads.enable()
+    monkeypatch.setattr(script_threads, "_turns", script_threads._turns)
+    script_threads.enable(3)
+    script_threads.enable(3)
     assert script_runner.ScriptRunner.start is script_threads.start
 
 
@@ -166,10 +168,10 @@ def test_the_number_of_turns_is_read_from_the_environment(monkeypatch):
     from fea_core import config
 
     monkeypatch.delenv("FEA_SCRIPT_TURNS", raising=False)
-    assert config.script_turns() == config.DEFAULT_SCRIPT_TURNS
+    assert config.script_turns() == config.DEFAULT_SCRIPT_TURNS == 0  # off unless set
     monkeypatch.setenv("FEA_SCRIPT_TURNS", "3")
     assert config.script_turns() == 3
-    for bad in ("0", "two", "-1"):
+    for bad in ("two", "-1", "1.5"):
         monkeypatch.setenv("FEA_SCRIPT_TURNS", bad)
         with pytest.raises(ValueError, match="FEA_SCRIPT_TURNS"):
             config.script_turns()

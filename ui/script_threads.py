@@ -10,8 +10,11 @@ new thread starts, as before, only when none is idle.
 
 Kept threads alone made step changes slower (all 200 runs then shared the core at once and
 finished together, p95 3.3-3.5 s), so runs also take turns, first come first served, at most
-``FEA_SCRIPT_TURNS`` (2) at a time: step changes p50 1.9-2.0 s and p95 2.9 s against 2.5-2.7 s
-and 3.4-3.7 s with Streamlit's own threads, in alternating runs of bench/cluster.py.
+``FEA_SCRIPT_TURNS`` at a time. With 2 turns, step changes at 400 phones on two processes went to
+p50 1.9-2.0 s and p95 2.9 s, against 2.5-2.7 s and 3.4-3.7 s with Streamlit's own threads
+(alternating runs of bench/cluster.py). But the 30-minute soak at 200 phones on one process then
+grew 29.7-30.1 % in memory (18.8 % without) and its step changes reached p95 2.2-2.3 s (1.9 s
+without), so it is off unless FEA_SCRIPT_TURNS is set (README "Performance").
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ import threading
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
-from fea_core import config
 
 # Idle threads kept for the next burst: a process serves about 200 phones, which rerun together.
 MAX_IDLE = 256
 
 _log = logging.getLogger(__name__)
-_turns = threading.BoundedSemaphore(config.script_turns())
+_turns = threading.BoundedSemaphore(1)  # replaced by enable()
 _lock = threading.Lock()
 _idle: list[_ScriptThread] = []
 _PATCHED = "_fea_kept_threads"
@@ -90,9 +92,11 @@ def idle_threads() -> int:
         return len(_idle)
 
 
-def enable() -> None:
-    """Make Streamlit hand script runs to kept threads (idempotent)."""
+def enable(turns: int) -> None:
+    """Make Streamlit hand script runs to kept threads, ``turns`` at a time (idempotent)."""
+    global _turns
     runner_class = script_runner.ScriptRunner
+    _turns = threading.BoundedSemaphore(turns)
     if getattr(runner_class, _PATCHED, False):
         return
     runner_class.start = start
