@@ -45,11 +45,23 @@ def require_facilitator() -> str:
 
 
 def logout_button() -> None:
-    """Render the logout button in the sidebar."""
+    """Render the logout button (the caller places it, in the sidebar)."""
     # Not key="logout": streamlit-authenticator keeps its own flag under that name.
-    authenticator().logout(button_name=t("auth.logout"), location="sidebar", key="fea_logout")
-    if facilitator_username() is None:
-        st.stop()  # logged out in this run: draw nothing more of the facilitator's page
+    if st.button(t("auth.logout"), key="fea_logout"):
+        authenticator().authentication_controller.logout()  # sets st.session_state["logout"]
+        st.rerun()  # app.py now serves the login gate here, and the gate deletes the cookie
+
+
+def _forget_cookie(auth: stauth.Authenticate) -> None:
+    """Delete the re-login cookie in the browser; the gate does this on every run after a logout.
+
+    The deletion is a component that runs once the browser has loaded it. Drawn in the logout's
+    run alone, as streamlit-authenticator does, a rerun that came first removed it unrun, and a
+    reload logged straight in again (2 logouts in 20 in a browser test).
+    """
+    manager = auth.cookie_controller.cookie_model.cookie_manager
+    manager.cookies.setdefault(COOKIE_NAME, None)  # it forgets its own copy too, and fails without one
+    manager.delete(COOKIE_NAME, key="fea_forget_cookie")
 
 
 def _login_from_cookie(auth: stauth.Authenticate) -> None:
@@ -95,6 +107,7 @@ def login_gate() -> None:
     _login_from_cookie(auth)
     if facilitator_username() is not None:
         st.rerun()  # app.py now builds the facilitator's pages for this URL
+    cookie_slot = st.empty()  # one place in every run, so the browser keeps the component loaded
     form_slot = st.empty()
     with form_slot.form("facilitator_login"):
         st.subheader(t("auth.form"), anchor=False)
@@ -118,6 +131,9 @@ def login_gate() -> None:
             st.error(t("auth.locked", seconds=result.seconds_left), icon=":material/lock_clock:")
         else:
             st.error(t("auth.wrong"), icon=":material/error:")
+    if st.session_state.get("logout"):  # not in a run that logs in: it would race the new cookie
+        with cookie_slot:
+            _forget_cookie(auth)
     st.page_link("pages/join.py", label=t("auth.participant_link"), icon=":material/smartphone:")
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+# streamlit-authenticator's cookie components draw nothing, yet each took a 26 px row and a
+# gap above the login form. Hidden, their frames still load and run.
+_HIDDEN_COOKIE_FRAMES = 'div[data-testid="stElementContainer"]:has(iframe[title*="cookie_manager"]) { display: none; }'
+
 _PHONE_CSS = """
 <style>
 /* Thumb-sized choices: the rating scale is the main thing a phone does. */
@@ -12,8 +16,9 @@ div[data-testid="stFormSubmitButton"] button { min-height: 3.2rem; font-size: 1.
 .block-container { padding-top: 1.2rem; max-width: 34rem; }
 h1 { font-size: 1.9rem !important; }
 h3 { font-size: 1.35rem !important; overflow-wrap: anywhere; hyphens: auto; }
+%s
 </style>
-"""
+""" % _HIDDEN_COOKIE_FRAMES
 
 _SCREEN_CSS = """
 <style>
@@ -27,8 +32,9 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 .fea-item { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .6rem .9rem;
             overflow-wrap: anywhere; white-space: pre-wrap; }
 .fea-merged { color: rgba(49, 51, 63, .8); font-size: .875rem; margin-top: .25rem; }
+%s
 </style>
-"""
+""" % _HIDDEN_COOKIE_FRAMES
 
 
 def phone() -> None:

@@ -32,6 +32,10 @@ def test_a_reload_after_logging_in_stays_logged_in_until_logging_out(app_server,
     # form shows; reloading before that raced it (1 run in 8 failed, before and after this round).
     page.wait_for_function(f"!document.cookie.split('; ').some(c => c.startsWith('{COOKIE_NAME}='))",
                            timeout=10_000)
+    # The cookie components (the gate's reader and the deletion) take no room above the form.
+    frames = page.locator("[data-testid='stElementContainer']:has(iframe[title*='cookie_manager'])")
+    assert frames.count() == 2
+    assert [frames.nth(i).bounding_box() for i in range(2)] == [None, None]
     page.reload()
     wait_for_app(page)
     page.get_by_label("Adgangskode").wait_for(timeout=20_000)

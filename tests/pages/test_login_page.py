@@ -107,9 +107,32 @@ def test_logging_out_ends_the_facilitator_session(app, view, facilitator, make_w
     assert at.session_state["username"] is None
     # A shared laptop must not go on showing the facilitator's workshops.
     assert "Annas temadag" not in view.text(at)
+    assert "Log ud" not in [b.label for b in at.button]
     view.ok(at.run())
     assert "Annas temadag" not in view.text(at)
     assert "Log ud" not in [b.label for b in at.button]
+
+    # The login gate (in the browser it answers at /workshops too) asks the browser to delete
+    # the re-login cookie on every run: a rerun that came before the browser ran the deletion
+    # must not leave the cookie to log the next reload straight back in.
+    view.ok(at.switch_page("pages/login.py").run())
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert _cookie_deletions(at) == ["fea_facilitator"]
+    view.ok(at.run())
+    assert _cookie_deletions(at) == ["fea_facilitator"]
+
+    # Logging in again stops it.
+    at.text_input[0].input(facilitator)
+    at.text_input[1].input(view.PASSWORD)
+    view.ok(view.button(at, "Log ind").click().run())
+    assert _cookie_deletions(at) == []
+
+
+def _cookie_deletions(at) -> list[str]:
+    import json
+
+    calls = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+    return [c["cookie"] for c in calls if c.get("method") == "delete"]
 
 
 def test_a_login_hands_streamlit_authenticator_a_signed_cookie_for_the_user(app, view, store, facilitator):
