@@ -42,6 +42,7 @@ LOG_DIR = Path(tempfile.gettempdir()) / "fea-bench-logs"
 PHASES = ("competence", "problems", "problem_matrix")
 RSS_SAMPLE_SECONDS = 5.0
 TIMELINE_SECONDS = 2.0
+LAG_SAMPLE_SECONDS = 0.05
 SETTLE_SECONDS = 3.0  # watchers and the shared screen run this long before the measured window
 
 
@@ -202,6 +203,7 @@ class Watcher:
     def __init__(self, stage: int):
         self.shown = stage
         self.seen = stage
+        self.seen_at = 0.0  # when the poll saw it (time.monotonic())
         self.changed = asyncio.Event()
 
 
@@ -215,7 +217,7 @@ async def _poll_loop(url: str, token: str, watcher: Watcher, args, deadline: flo
             if status == 200:
                 stage = json.loads(body)["stage"]
                 if stage > watcher.seen:
-                    watcher.seen = stage
+                    watcher.seen, watcher.seen_at = stage, time.monotonic()
                     watcher.changed.set()
             else:
                 errors[f"poll: HTTP {status}"] += 1
@@ -268,6 +270,9 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     by_step: dict[str, list[float]] = defaultdict(list)
     finished_at: list[float] = []
     changes: list[float] = []  # seconds from the facilitator's switch to a phone showing the new step
+    # ... in three parts: until its poll saw the switch, until it was done with an answer it was
+    # sending, and the rerun itself (request to the new step drawn).
+    change_parts: dict[str, list[float]] = {"poll": [], "busy": [], "rerun": []}
     switched_at: dict[int, float] = {}
     outcome = Counter()
     settle = getattr(args, "settle", SETTLE_SECONDS)
@@ -290,12 +295,16 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
             if watcher.seen > watcher.shown:
                 target = watcher.seen
                 watcher.changed.clear()
+                following = time.monotonic()
                 result = await phone.follow(target)  # the watcher's rerun: the new step
                 if result.errors:
                     errors.update(f"step change: {e}" for e in result.errors)
                     outcome["failed"] += 1
                 elif target in switched_at:
                     changes.append(time.monotonic() - switched_at[target])
+                    change_parts["poll"].append(watcher.seen_at - switched_at[target])
+                    change_parts["busy"].append(following - watcher.seen_at)
+                    change_parts["rerun"].append(time.monotonic() - following)
                 watcher.shown = target
                 sent_items = 0
                 # A person reads the new step before answering: the same think time as between
@@ -339,6 +348,15 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
             rss_samples.append(rss_mib(pids) if pids else float("nan"))
             await asyncio.sleep(RSS_SAMPLE_SECONDS)
 
+    lags: list[tuple[float, float]] = []  # (seconds into the window, how late the bench's own loop woke)
+
+    async def lag_sampler():
+        # The phones share one event loop: when it is late, every phone's poll, answer and
+        # measurement is late too, and the server is not to blame for that part.
+        while (now := time.monotonic()) < deadline:
+            await asyncio.sleep(LAG_SAMPLE_SECONDS)
+            lags.append((now - window_start, time.monotonic() - now - LAG_SAMPLE_SECONDS))
+
     async def busy_sampler():
         # Each TIMELINE_SECONDS: how busy the whole machine and the server processes were.
         machine, server, at = machine_cpu_seconds(), cpu_seconds(pids) if pids else 0.0, time.monotonic()
@@ -363,7 +381,8 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     window_start = screen_out["window_start"] = time.monotonic()
     tasks += [asyncio.create_task(phone_loop(p, w, random.Random(args.seed + i)))
               for i, (p, w) in enumerate(zip(phones, watchers))]
-    tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler()), asyncio.create_task(busy_sampler())]
+    tasks += [asyncio.create_task(conductor()), asyncio.create_task(rss_sampler()), asyncio.create_task(busy_sampler()),
+              asyncio.create_task(lag_sampler())]
     await asyncio.sleep(max(0.0, deadline - time.monotonic()))
     measured = window.close()
     window_end = time.monotonic()
@@ -381,12 +400,14 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
         "refused": outcome["refused"], "errors": errors, "lat": percentiles(latencies),
         "steps": {step: (len(v), percentiles(v)) for step, v in by_step.items()},
         "changes": (len(changes), len(switched_at), percentiles(changes)),
+        "change_parts": {part: percentiles(v) for part, v in change_parts.items()},
         "screen": (len(screen_out["ticks"]), percentiles(screen_out["ticks"])),
         "load": percentiles(loads), "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
         "rss_max": max(rss_samples + [rss_end]), **measured,
         "timeline": {"answers": [(f - window_start, lat) for f, lat in zip(finished_at, latencies)],
                      "switches": sorted(at - window_start for at in switched_at.values()),
-                     "busy": busy_samples},
+                     "busy": busy_samples, "lags": lags},
+        "lag": percentiles([lag for _, lag in lags]),
     }
 
 
@@ -489,6 +510,13 @@ def print_active(results: list[dict]) -> None:
         shown, switches, lat = r["changes"]
         print(f"{r['config']}: step changes: {switches} switches, {shown} phone updates, "
               f"p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms, max {lat[3]:.0f} ms (facilitator's switch -> new step drawn)")
+        if shown:
+            parts = ", ".join(f"{name} p50 {v[0]:.0f} / p95 {v[1]:.0f} ms" for name, v in r["change_parts"].items())
+            print(f"{r['config']}: step changes in parts: {parts} (poll: switch -> the phone's poll saw it; "
+                  "busy: finishing an answer; rerun: request -> new step drawn)")
+        lag = r["lag"]
+        print(f"{r['config']}: the bench's own event loop woke late by p50 {lag[0]:.0f} ms, p95 {lag[1]:.0f} ms, "
+              f"max {lag[3]:.0f} ms (every phone's timing includes this)")
         ticks, lat = r["screen"]
         print(f"{r['config']}: shared screen: {ticks} live-fragment runs, p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms")
         growth = (r["rss_end"] - r["rss_loaded"]) / r["rss_loaded"] * 100 if r["rss_loaded"] else float("nan")
@@ -516,13 +544,16 @@ def print_timeline(results: list[dict]) -> None:
         if not line:
             continue
         print(f"{r['config']}: timeline ({TIMELINE_SECONDS:.0f} s buckets; * = the facilitator switched the step)")
-        print(f"{'from s':>8}{'answers':>9}{'p50 ms':>8}{'p95 ms':>8}{'machine busy %':>16}{'server CPU %':>14}")
+        print(f"{'from s':>8}{'answers':>9}{'p50 ms':>8}{'p95 ms':>8}{'machine busy %':>16}{'server CPU %':>14}"
+              f"{'bench late max ms':>19}")
         start = 0.0
         for end, machine, server in line["busy"]:
             lats = [lat for at, lat in line["answers"] if start <= at < end]
             p50, p95, _, _ = percentiles(lats)
             mark = "*" if any(start <= s < end for s in line["switches"]) else " "
-            print(f"{start:>7.0f}{mark}{len(lats):>9}{p50:>8.0f}{p95:>8.0f}{machine:>16.0f}{server:>14.0f}")
+            late = max((lag for at, lag in line.get("lags", []) if start <= at < end), default=float("nan"))
+            print(f"{start:>7.0f}{mark}{len(lats):>9}{p50:>8.0f}{p95:>8.0f}{machine:>16.0f}{server:>14.0f}"
+                  f"{late * 1000:>19.0f}")
             start = end
 
 
