@@ -10,7 +10,7 @@ from fea_core import config
 from ui import allocator, answer_routes, routes, script_threads, tcp_nodelay
 
 tcp_nodelay.enable()
-if config.script_turns():  # off by default: see ui/script_threads.py
+if config.script_turns():  # 0 leaves Streamlit its thread per run: see ui/script_threads.py
     script_threads.enable(config.script_turns())
 allocator.tune()
 # app.py builds the pages with st.navigation. Streamlit only learns that when a session first

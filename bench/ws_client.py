@@ -490,9 +490,10 @@ class LivePoller:
         self.path = f"{parts.path.rstrip('/')}/api/live/{token}"
         self._http = HttpConnection(parts.hostname, parts.port or 80, timeout)
 
-    async def get(self) -> tuple[int, bytes]:
-        """Return (status, body) of one poll."""
-        return await self._http.request("GET", self.path)
+    async def get(self, stage: int | None = None) -> tuple[int, bytes]:
+        """Return (status, body) of one poll; given the stage the phone shows, held until it moves (ui/live.py)."""
+        query = "" if stage is None else f"?field=stage&seen={stage}"
+        return await self._http.request("GET", self.path + query)
 
     async def close(self) -> None:
         """Close the connection."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 from starlette.requests import Request
@@ -18,13 +19,18 @@ def app_store(fresh_store, store_url, monkeypatch):
     monkeypatch.setenv("FEA_DATABASE_URL", store_url)
     routes._workshop_of.clear()
     routes._counters_of.clear()
+    routes._moved.clear()  # an event belongs to the event loop of the test that made it
     return fresh_store
 
 
 def get(token: str) -> tuple[int, dict]:
-    scope = {"type": "http", "method": "GET", "path": f"/api/live/{token}", "headers": [], "path_params": {"token": token}}
-    response = asyncio.run(routes.live(Request(scope)))
+    response = asyncio.run(routes.live(request(token)))
     return response.status_code, json.loads(response.body)
+
+
+def request(token: str, query: str = "") -> Request:
+    return Request({"type": "http", "method": "GET", "path": f"/api/live/{token}", "query_string": query.encode(),
+                    "headers": [], "path_params": {"token": token}})
 
 
 def test_a_phone_token_gets_its_workshops_counters(app_store, workshop):
@@ -82,14 +88,10 @@ def test_while_one_poll_reads_the_database_the_others_get_the_last_counters_with
 
     monkeypatch.setattr(routes, "run_db", slow_hop)
 
-    def request(token):
-        scope = {"type": "http", "method": "GET", "path": "", "headers": [], "path_params": {"token": token}}
-        return routes.live(Request(scope))
-
     async def room():
-        reading = asyncio.create_task(request(tokens[0]))
+        reading = asyncio.create_task(routes.live(request(tokens[0])))
         await asyncio.sleep(0)  # its hop has started
-        others = [await request(t) for t in tokens[1:]]
+        others = [await routes.live(request(t)) for t in tokens[1:]]
         release.set()
         return [await reading, *others]
 
@@ -97,3 +99,96 @@ def test_while_one_poll_reads_the_database_the_others_get_the_last_counters_with
     assert len(hops) == 1  # one read for the room
     assert [(r.status_code, json.loads(r.body)) for r in answers] == [first] * 5
     assert routes._refreshing == set()
+
+
+def held(token: str, field: str, seen) -> Request:
+    return request(token, f"field={field}&seen={seen}")
+
+
+def test_a_held_poll_answers_as_soon_as_the_facilitator_moves_the_step(app_store, workshop, monkeypatch):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    _, phone = participation.join(app_store, workshop.code)
+    stage = get(phone.token)[1]["stage"]
+
+    async def room():
+        waiting = asyncio.create_task(routes.live(held(phone.token, "stage", stage)))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # nothing moved: the poll is held
+        moved_at = time.monotonic()
+        await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
+        response = await asyncio.wait_for(waiting, 5)
+        return response, time.monotonic() - moved_at
+
+    response, waited = asyncio.run(room())
+    assert json.loads(response.body)["stage"] == stage + 1
+    assert waited < 1.0
+    assert routes._held == {} and routes._readers == {}  # nothing left behind
+
+
+def test_a_room_of_held_polls_reads_the_database_once_per_interval_and_wakes_together(
+    app_store, workshop, monkeypatch
+):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.1)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    tokens = [participation.join(app_store, workshop.code)[1].token for _ in range(20)]
+    stage = [get(t) for t in tokens][-1][1]["stage"]
+    hops = []
+
+    async def counting_hop(func, *args):
+        hops.append(time.monotonic())
+        return await asyncio.to_thread(func, *args)
+
+    monkeypatch.setattr(routes, "run_db", counting_hop)
+
+    async def room():
+        waiting = [asyncio.create_task(routes.live(held(t, "stage", stage))) for t in tokens]
+        await asyncio.sleep(1.0)
+        reads_while_held = len(hops)
+        await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), 5)
+        return reads_while_held, answers
+
+    reads_while_held, answers = asyncio.run(room())
+    assert 5 <= reads_while_held <= 12  # about one per 0.1 s for the room, not one per phone
+    assert {json.loads(a.body)["stage"] for a in answers} == {stage + 1}
+
+
+def test_a_held_poll_answers_at_once_when_the_phone_is_behind_and_after_the_hold_when_nothing_moves(
+    app_store, workshop, monkeypatch
+):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
+    _, phone = participation.join(app_store, workshop.code)
+    now = get(phone.token)[1]
+
+    async def timed(req):
+        started = time.monotonic()
+        response = await routes.live(req)
+        return json.loads(response.body), time.monotonic() - started
+
+    body, waited = asyncio.run(timed(held(phone.token, "stage", now["stage"] - 1)))
+    assert body == now and waited < 0.5
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 0.3)
+    body, waited = asyncio.run(timed(held(phone.token, "revision", now["revision"])))
+    assert body == now and 0.3 <= waited < 1.5
+
+
+@pytest.mark.parametrize("query", ["field=stage", "field=stage&seen=", "field=stage&seen=-1", "field=stage&seen=1x",
+                                   "field=name&seen=1", "seen=1", "field=stage&seen=" + "9" * 40])
+def test_a_poll_that_does_not_ask_properly_to_be_held_is_answered_at_once(app_store, workshop, monkeypatch, query):
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    _, phone = participation.join(app_store, workshop.code)
+    now = get(phone.token)
+
+    async def timed():
+        started = time.monotonic()
+        response = await routes.live(request(phone.token, query.replace("seen=1", f"seen={now[1]['stage']}")))
+        return (response.status_code, json.loads(response.body)), time.monotonic() - started
+
+    answer, waited = asyncio.run(timed())
+    assert answer == now and waited < 0.5
+
+
+def test_an_unknown_token_is_not_held(app_store, workshop, monkeypatch):
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    assert asyncio.run(asyncio.wait_for(routes.live(held("ZZZZZZ", "stage", 1)), 2)).status_code == 404

@@ -1,9 +1,12 @@
-"""ui/script_threads.py: Streamlit's script runs are handed to kept threads, not new ones."""
+"""ui/script_threads.py: Streamlit's script runs take turns on a few kept workers, in order."""
 
 from __future__ import annotations
 
+import gc
+import queue
 import threading
 import time
+import weakref
 
 import pytest
 from streamlit.runtime.scriptrunner import script_runner
@@ -40,76 +43,123 @@ def run(runner: script_runner.ScriptRunner) -> script_runner.ScriptRunner:
     return runner
 
 
-def wait_until_idle(count: int) -> None:
+def wait_for(condition) -> None:
     deadline = time.monotonic() + 5
-    while script_threads.idle_threads() < count and time.monotonic() < deadline:
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.005)
 
 
 @pytest.fixture(autouse=True)
-def no_kept_threads(monkeypatch):
-    monkeypatch.setattr(script_threads, "_turns", threading.BoundedSemaphore(2))
-    script_threads._idle.clear()
+def fresh_workers(monkeypatch):
+    """Give each test its own queue and workers, and end them afterwards."""
+    monkeypatch.setattr(script_threads, "_jobs", queue.SimpleQueue())
+    monkeypatch.setattr(script_threads, "_workers", [])
+    monkeypatch.setattr(script_runner.ScriptRunner, "start", script_runner.ScriptRunner.start)
+    monkeypatch.delattr(script_runner.ScriptRunner, script_threads._PATCHED, raising=False)
     yield
-    script_threads._idle.clear()
+    for _ in list(script_threads._workers):
+        script_threads._jobs.put(None)
+    wait_for(lambda: not script_threads._workers)
 
 
-def test_a_second_run_goes_to_the_thread_the_first_run_left_waiting():
-    first = run(FakeRunner())
-    wait_until_idle(1)
-    second = run(FakeRunner())
+def test_runs_go_to_the_kept_workers_and_count_as_their_script_thread():
+    script_threads.enable(1)
+    first, second = run(FakeRunner()), run(FakeRunner())
     assert first.ran_on is second.ran_on and first.ran_on is not threading.current_thread()
     assert first.in_script_thread and second.in_script_thread
     assert first.ran_on.daemon  # a hung script must not keep the process alive
+    assert script_runner.ScriptRunner.start is script_threads.start
 
 
-def test_a_kept_thread_carries_no_context_of_the_run_that_ended():
-    first = run(FakeRunner())
-    wait_until_idle(1)
-    assert getattr(first.ran_on, SCRIPT_RUN_CONTEXT_ATTR_NAME) is None
-
-
-def test_runs_at_the_same_time_get_threads_of_their_own():
+def test_a_waiting_run_is_started_for_streamlit_but_not_in_any_thread():
+    script_threads.enable(1)
     release = threading.Event()
-    runners = [FakeRunner(work=lambda: release.wait(5)) for _ in range(3)]
+    busy = FakeRunner(work=lambda: release.wait(5))
+    script_threads.start(busy)
+    waiting = FakeRunner()
+    script_threads.start(waiting)
+    assert waiting._script_thread is not None  # Streamlit's "already started" check holds
+    assert not waiting._is_in_script_thread()
+    release.set()
+    assert waiting.done.wait(5) and waiting.in_script_thread
+
+
+def test_a_worker_keeps_nothing_of_the_run_that_ended():
+    script_threads.enable(1)
+    runner = run(FakeRunner())
+    worker = runner.ran_on
+    wait_for(lambda: worker.busy_since is None)
+    assert getattr(worker, SCRIPT_RUN_CONTEXT_ATTR_NAME) is None
+    gone = weakref.ref(runner)
+    del runner
+    gc.collect()
+    assert gone() is None  # a closed session's runner (and its state) can be freed
+
+
+def test_no_more_runs_work_at_once_than_there_are_turns_and_the_others_go_in_order():
+    script_threads.enable(2)
+    release, order, running, most = threading.Event(), [], [0], [0]
+    lock = threading.Lock()
+
+    def work(n):
+        def run_it():
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                order.append(n)
+            release.wait(5)
+            with lock:
+                running[0] -= 1
+        return run_it
+
+    runners = [FakeRunner(work=work(n)) for n in range(6)]
     for runner in runners:
         script_threads.start(runner)
-    time.sleep(0.05)
+        time.sleep(0.01)  # they arrive one after the other, as phones' reruns do
+    time.sleep(0.1)
+    assert sorted(order) == [0, 1]  # two at work, four waiting
     release.set()
     assert all(r.done.wait(5) for r in runners)
-    assert len({r.ran_on for r in runners}) == 3
-    wait_until_idle(3)
-    assert script_threads.idle_threads() == 3
+    assert most[0] == 2 and order[2:] == [2, 3, 4, 5]
+    assert script_threads.workers() == 2 and len({r.ran_on for r in runners}) == 2
 
 
-def test_a_run_that_raises_leaves_its_thread_ready_for_the_next(caplog):
+def test_a_run_that_raises_leaves_its_worker_ready_for_the_next(caplog):
+    script_threads.enable(1)
+
     def fail():
         raise ValueError("boom")
 
     broken = run(FakeRunner(work=fail))
-    wait_until_idle(1)
     after = run(FakeRunner())
     assert after.ran_on is broken.ran_on
     assert "script thread failed" in caplog.text
 
 
-def test_no_more_than_max_idle_threads_are_kept(monkeypatch):
-    monkeypatch.setattr(script_threads, "MAX_IDLE", 1)
+def test_when_every_worker_is_stuck_one_more_starts_and_ends_when_the_queue_is_empty(monkeypatch):
+    monkeypatch.setattr(script_threads, "STUCK_SECONDS", 0.1)
+    monkeypatch.setattr(script_threads, "EXTRA_IDLE_SECONDS", 0.2)
+    script_threads.enable(1)
     release = threading.Event()
-    runners = [FakeRunner(work=lambda: release.wait(5)) for _ in range(3)]
-    for runner in runners:
-        script_threads.start(runner)
+    stuck = FakeRunner(work=lambda: release.wait(10))  # an export, or a bug
+    script_threads.start(stuck)
+    time.sleep(0.05)
+    early = FakeRunner()
+    script_threads.start(early)  # not stuck yet: it waits its turn
+    assert not early.done.wait(0.1)
+    time.sleep(0.1)
+    late = FakeRunner()
+    script_threads.start(late)  # now the one worker is stuck: an extra one takes the queue
+    assert early.done.wait(5) and late.done.wait(5)
+    assert script_threads.workers() == 2 and not stuck.done.is_set()
+    wait_for(lambda: script_threads.workers() == 1)
+    assert script_threads.workers() == 1  # the extra one ended
     release.set()
-    assert all(r.done.wait(5) for r in runners)
-    deadline = time.monotonic() + 5
-    while any(r.ran_on.is_alive() for r in runners if r.ran_on not in script_threads._idle) \
-            and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert script_threads.idle_threads() == 1
-    assert sum(r.ran_on.is_alive() for r in runners) == 1  # the others ended
+    assert stuck.done.wait(5)
 
 
 def test_a_runner_cannot_be_started_twice():
+    script_threads.enable(1)
     runner = run(FakeRunner())
     with pytest.raises(RuntimeError):
         script_threads.start(runner)
@@ -127,63 +177,23 @@ def test_apptests_runner_keeps_streamlits_own_thread_per_run(monkeypatch):
 
     local = Local()
     script_threads.start(local)
-    assert started == [local] and script_threads.idle_threads() == 0
+    assert started == [local] and script_threads.workers() == 0
 
 
-def test_enable_replaces_streamlits_start_once(monkeypatch):
-    monkeypatch.setattr(script_runner.ScriptRunner, "start", script_runner.ScriptRunner.start)
-    monkeypatch.delattr(script_runner.ScriptRunner, script_threads._PATCHED, raising=False)
-    monkeypatch.setattr(script_threads, "_turns", script_threads._turns)
+def test_enabling_twice_starts_no_more_workers():
     script_threads.enable(3)
     script_threads.enable(3)
-    assert script_runner.ScriptRunner.start is script_threads.start
-
-
-def test_only_the_configured_number_of_runs_work_at_once_and_the_others_go_in_order(monkeypatch):
-    monkeypatch.setattr(script_threads, "_turns", threading.BoundedSemaphore(1))
-    release, order, running, most = threading.Event(), [], [0], [0]
-    lock = threading.Lock()
-
-    def work(n):
-        def run_it():
-            with lock:
-                running[0] += 1
-                most[0] = max(most[0], running[0])
-                order.append(n)
-            release.wait(5)
-            with lock:
-                running[0] -= 1
-        return run_it
-
-    runners = [FakeRunner(work=work(n)) for n in range(4)]
-    for runner in runners:
-        script_threads.start(runner)
-        time.sleep(0.02)  # they arrive one after the other, as phones' reruns do
-    release.set()
-    assert all(r.done.wait(5) for r in runners)
-    assert most[0] == 1 and order == [0, 1, 2, 3]
+    assert script_threads.workers() == 3
 
 
 def test_the_number_of_turns_is_read_from_the_environment(monkeypatch):
     from fea_core import config
 
     monkeypatch.delenv("FEA_SCRIPT_TURNS", raising=False)
-    assert config.script_turns() == config.DEFAULT_SCRIPT_TURNS == 0  # off unless set
+    assert config.script_turns() == config.DEFAULT_SCRIPT_TURNS == 2
     monkeypatch.setenv("FEA_SCRIPT_TURNS", "3")
     assert config.script_turns() == 3
     for bad in ("two", "-1", "1.5"):
         monkeypatch.setenv("FEA_SCRIPT_TURNS", bad)
         with pytest.raises(ValueError, match="FEA_SCRIPT_TURNS"):
             config.script_turns()
-
-
-def test_an_idle_kept_thread_holds_no_reference_to_the_run_that_ended():
-    import gc
-    import weakref
-
-    runner = run(FakeRunner())
-    wait_until_idle(1)
-    gone = weakref.ref(runner)
-    del runner
-    gc.collect()
-    assert gone() is None  # a closed session's runner (and its state) can be freed

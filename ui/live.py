@@ -1,8 +1,10 @@
 """Live updates without periodic reruns: a tiny browser-side watcher.
 
-The watcher polls a cheap JSON route (served next to the app by serve.py, no script
-run) and triggers a rerun of its session only when the watched counter has changed.
-Idle phones therefore cost one small HTTP request per interval and no script runs.
+The watcher asks a cheap JSON route (served next to the app by serve.py, no script run) and
+triggers a rerun of its session only when the watched counter has changed. The route holds the
+question until the counter moves (or for up to ui/routes.HOLD_SECONDS), so a phone learns of a
+step change within a fraction of a second, and an idle phone costs one small request per hold
+and no script runs.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ export default function(component) {
   const { data, setTriggerValue, parentElement } = component;
   // Streamlit calls this again on every rerun with new data: keep one poller per element.
   if (parentElement.__feaWatch) { parentElement.__feaWatch.data = data; return; }
-  const w = { data, stopped: false, fired: null, delay: data.interval };
+  const w = { data, stopped: false, fired: null, delay: data.interval, abort: new AbortController() };
   parentElement.__feaWatch = w;
   async function tick() {
+    const started = Date.now();
     try {
-      const r = await fetch(w.data.url, { cache: 'no-store', credentials: 'same-origin' });
+      // What this page shows, or what it has already asked to rerun for: held until it moves.
+      const known = w.fired === null ? w.data.value : Math.max(w.data.value, w.fired);
+      const r = await fetch(`${w.data.url}?field=${w.data.field}&seen=${known}`,
+                            { cache: 'no-store', credentials: 'same-origin', signal: w.abort.signal });
       if (r.ok) {
         const j = await r.json();
         const seen = j[w.data.field];
@@ -29,15 +35,20 @@ export default function(component) {
           w.fired = seen;  // one rerun per change, even if the rerun is slow
           setTriggerValue('changed', seen);
         }
+        // Held and answered: ask again at once. Answered at once (a change, or a server that
+        // does not hold): wait an interval, so that nothing can make this a busy loop.
+        w.delay = Date.now() - started >= w.data.interval ? 0 : w.data.interval;
+      } else {
         w.delay = w.data.interval;
       }
     } catch (e) {
-      w.delay = Math.min(w.delay * 2, 10000);  // server away: back off, keep trying
+      w.delay = Math.min(Math.max(w.delay, w.data.interval) * 2, 10000);  // server away: back off, keep trying
     }
     if (!w.stopped) w.timer = setTimeout(tick, w.delay);
   }
   w.timer = setTimeout(tick, w.delay);
-  return () => { w.stopped = true; clearTimeout(w.timer); delete parentElement.__feaWatch; };
+  // Gone from the page: end the held request too, or it would keep a connection for its hold.
+  return () => { w.stopped = true; clearTimeout(w.timer); w.abort.abort(); delete parentElement.__feaWatch; };
 }
 """
 

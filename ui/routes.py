@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from starlette.requests import Request
@@ -24,6 +25,13 @@ _counters_of: dict[int, tuple[float, tuple[int, int] | None]] = {}
 
 
 _refreshing: set[int] = set()  # workshops whose counters a worker thread is reading right now
+
+# Held polls (see live()): under nginx's proxy_read_timeout of 60 s (deploy/nginx-fea.conf).
+HOLD_SECONDS = 20.0
+FIELDS = ("stage", "revision")
+_held: dict[int, int] = {}  # workshop -> polls held now
+_readers: dict[int, asyncio.Task] = {}  # workshop -> the task re-reading its counters while polls are held
+_moved: dict[int, asyncio.Event] = {}  # workshop -> set when this process reads new counters
 
 
 def _cached(token: str) -> tuple[bool, tuple[int, int] | None]:
@@ -66,23 +74,88 @@ def _counters(token: str) -> tuple[int, int] | None:
     return value
 
 
+async def _current(token: str) -> tuple[int, int] | None:
+    """Return the counters of the token's workshop, from memory while fresh; wake held polls if they moved."""
+    # Most polls are answered from memory on the event loop; the hop to a worker thread (for the
+    # database) costs more than the answer, and 200 phones ask every second.
+    found, counters = _cached(token)
+    if found:
+        return counters
+    workshop_id = _workshop_of.get(token)  # None while the token is new
+    before = _counters_of.get(workshop_id, (0.0, None))[1]
+    if workshop_id is not None:
+        _refreshing.add(workshop_id)  # on the event loop: the next poll sees it at once
+    try:
+        counters = await run_db(_counters, token)
+    finally:
+        _refreshing.discard(workshop_id)
+    if counters != before:
+        _wake(_workshop_of.get(token))
+    return counters
+
+
+def _wake(workshop_id: int | None) -> None:
+    event = _moved.pop(workshop_id, None)
+    if event is not None:
+        event.set()
+
+
+async def _keep_reading(workshop_id: int, token: str) -> None:
+    # One reader per workshop while polls are held: the database is asked at most once per
+    # CACHE_SECONDS, however many phones wait, and a change wakes them all at once.
+    try:
+        while _held.get(workshop_id):
+            await asyncio.sleep(CACHE_SECONDS)
+            await _current(token)
+    finally:
+        _readers.pop(workshop_id, None)
+
+
+async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) -> tuple[int, int] | None:
+    """Wait until counter ``index`` differs from ``seen`` or HOLD_SECONDS pass; return the counters then."""
+    workshop_id = _workshop_of.get(token)
+    if workshop_id is None:
+        return counters
+    deadline = time.monotonic() + HOLD_SECONDS
+    _held[workshop_id] = _held.get(workshop_id, 0) + 1
+    try:
+        if workshop_id not in _readers:
+            _readers[workshop_id] = asyncio.create_task(_keep_reading(workshop_id, token))
+        while counters is not None and counters[index] == seen and (left := deadline - time.monotonic()) > 0:
+            moved = _moved.setdefault(workshop_id, asyncio.Event())
+            try:
+                await asyncio.wait_for(moved.wait(), left)
+            except asyncio.TimeoutError:
+                pass
+            counters = await _current(token)
+    finally:
+        _held[workshop_id] -= 1
+        if not _held[workshop_id]:
+            del _held[workshop_id]
+    return counters
+
+
+def _held_for(request: Request) -> tuple[int, int] | None:
+    """Return (counter index, value the phone has) when the poll asks to be held, else None."""
+    field, seen = request.query_params.get("field"), request.query_params.get("seen", "")
+    if field not in FIELDS or not seen.isdigit() or len(seen) > 18:
+        return None
+    return FIELDS.index(field), int(seen)
+
+
 async def live(request: Request) -> JSONResponse:
     """Return {"stage": n, "revision": m} of the workshop of a participant token, or 404.
 
     Keyed by the phone's secret token, not the join code: it tells a code guesser nothing.
+    With ``?field=stage&seen=N`` the answer waits (up to HOLD_SECONDS) until the stage is no
+    longer N, so a phone learns of a step change within about CACHE_SECONDS instead of at its
+    next poll, and an idle phone asks once per HOLD_SECONDS instead of every second.
     """
     token = request.path_params["token"][:64]
-    # Most polls are answered from memory on the event loop; the hop to a worker thread (for the
-    # database) costs more than the answer, and 200 phones ask every second.
-    found, counters = _cached(token)
-    if not found:
-        workshop_id = _workshop_of.get(token)  # None while the token is new
-        if workshop_id is not None:
-            _refreshing.add(workshop_id)  # on the event loop: the next poll sees it at once
-        try:
-            counters = await run_db(_counters, token)
-        finally:
-            _refreshing.discard(workshop_id)
+    counters = await _current(token)
+    wanted = _held_for(request)
+    if counters is not None and wanted is not None:
+        counters = await _hold(token, *wanted, counters)
     headers = {"Cache-Control": "no-store"}
     if counters is None:
         return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)

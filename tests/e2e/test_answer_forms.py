@@ -42,10 +42,12 @@ def open_phone(app_server, browser):
     """Open a participant's join link on a new phone; record the websocket frames it sends if asked."""
     contexts = []
 
-    def opener(workshop, participant, frames: list | None = None):
+    def opener(workshop, participant, frames: list | None = None, *, deaf: bool = False):
         context = browser.new_context(**PHONE)
         contexts.append(context)
         page = context.new_page()
+        if deaf:  # the watcher hears of nothing (from the first poll on: a held poll would answer)
+            page.route("**/api/live/**", lambda route: route.abort())
         if frames is not None:
             page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
         page.goto(f"{app_server.base}/?code={workshop.code}&p={participant.token}")
@@ -308,9 +310,7 @@ def test_saving_a_placement_after_the_facilitator_closed_the_step_is_refused_and
     store, open_phone
 ):
     workshop, participant = workshop_at(store, ACTIVITY_PROBLEM_MATRIX, problems=PROBLEMS[:2])
-    phone = open_phone(workshop, participant)
-    # The phone has not heard of the close yet: its watcher's poll is held back.
-    phone.route("**/api/live/**", lambda route: route.abort())
+    phone = open_phone(workshop, participant, deaf=True)  # it has not heard of the close yet
     choose(phone, "place-y", "2")
     choose(phone, "place-x", "4")
     set_activity_open(store, workshop.id, False)
