@@ -192,3 +192,29 @@ def test_a_poll_that_does_not_ask_properly_to_be_held_is_answered_at_once(app_st
 def test_an_unknown_token_is_not_held(app_store, workshop, monkeypatch):
     monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
     assert asyncio.run(asyncio.wait_for(routes.live(held("ZZZZZZ", "stage", 1)), 2)).status_code == 404
+
+
+def test_held_polls_survive_the_database_being_away_for_a_moment(app_store, workshop, monkeypatch, caplog):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    _, phone = participation.join(app_store, workshop.code)
+    stage = get(phone.token)[1]["stage"]
+    failures = [2]
+
+    async def flaky_hop(func, *args):
+        if failures[0]:
+            failures[0] -= 1
+            raise ConnectionError("database restarting")
+        return await asyncio.to_thread(func, *args)
+
+    monkeypatch.setattr(routes, "run_db", flaky_hop)
+
+    async def room():
+        waiting = asyncio.create_task(routes.live(held(phone.token, "stage", stage)))
+        await asyncio.sleep(0.3)  # the reader has failed twice meanwhile
+        await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
+        return await asyncio.wait_for(waiting, 5)
+
+    response = asyncio.run(room())
+    assert failures == [0] and "could not be read" in caplog.text
+    assert json.loads(response.body)["stage"] == stage + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from starlette.requests import Request
@@ -16,14 +17,14 @@ from fea_core.storage import open_store
 from fea_core.workshops import live_counters
 from ui.db_threads import run_db
 
-# Hundreds of phones ask every second. A token's workshop never changes, so it is looked
-# up once; the workshop's counters are read at most once per interval, whoever asks.
+# Hundreds of phones ask at once (a step change answers all their held polls). A token's workshop
+# never changes, so it is looked up once; the workshop's counters are read at most once per
+# interval, whoever asks.
 CACHE_SECONDS = 0.25
 CACHE_MAX = 10_000  # wrong tokens must not grow memory without bound
 _workshop_of: dict[str, int | None] = {}
 _counters_of: dict[int, tuple[float, tuple[int, int] | None]] = {}
-
-
+_log = logging.getLogger(__name__)
 _refreshing: set[int] = set()  # workshops whose counters a worker thread is reading right now
 
 # Held polls (see live()): under nginx's proxy_read_timeout of 60 s (deploy/nginx-fea.conf).
@@ -106,7 +107,10 @@ async def _keep_reading(workshop_id: int, token: str) -> None:
     try:
         while _held.get(workshop_id):
             await asyncio.sleep(CACHE_SECONDS)
-            await _current(token)
+            try:
+                await _current(token)
+            except Exception:  # the database away for a moment: the held polls wait, and it tries again
+                _log.warning("live counters of workshop %s could not be read", workshop_id, exc_info=True)
     finally:
         _readers.pop(workshop_id, None)
 
