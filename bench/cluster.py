@@ -196,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         for title, seen in (("waiting for a lock", sampler.waiting), ("holding it up", sampler.blockers)):
             for statement, n in seen.most_common(4):
                 print(f"  {title}, in {n} samples: {' '.join(statement.split())}")
-        for server in servers:
-            if result["failed"]:
+        if result["failed"]:
+            statuses = Counter(f"{e['status']} {e['request'].split('?')[0][:60]}" for e in proxy.access_entries()
+                               if not e["status"].startswith(("1", "2")))
+            for what, n in statuses.most_common(8):
+                print(f"  nginx answered {what}: {n} x")
+            print(f"  nginx's error log ends:\n{proxy.log_tail(12)}")
+            for server in servers:
                 print(f"  server log kept: {server.keep_log(load.LOG_DIR)}", file=sys.stderr)
         return 0 if not result["failed"] else 1
     finally:
