@@ -14,11 +14,13 @@ REPO = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # The repo's .streamlit/config.toml is always read (the server runs in the repo);
-# "default" puts back Streamlit's own values for the two settings that decide capacity.
+# "default" puts back Streamlit's own values for the two settings that decide capacity, and
+# Streamlit's own thread per script run instead of the kept workers taking turns.
 MODE_FLAGS = {
     "tuned": [],
     "default": ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto"],
 }
+MODE_ENV = {"tuned": {}, "default": {"FEA_SCRIPT_TURNS": "0"}}
 
 
 def free_port() -> int:
@@ -43,7 +45,7 @@ class Server:
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             *MODE_FLAGS[mode],
         ]
-        env = {**os.environ, "FEA_DATA_DIR": str(data_dir), **(extra_env or {})}
+        env = {**os.environ, "FEA_DATA_DIR": str(data_dir), **MODE_ENV[mode], **(extra_env or {})}
         env.pop("FEA_DATABASE_URL", None)  # the temporary SQLite file, never a real database ...
         if database_url:
             env["FEA_DATABASE_URL"] = database_url  # ... unless the caller started one (bench/cluster.py)
