@@ -78,7 +78,7 @@ def _counters(token: str) -> tuple[int, int] | None:
 async def _current(token: str) -> tuple[int, int] | None:
     """Return the counters of the token's workshop, from memory while fresh; wake held polls if they moved."""
     # Most polls are answered from memory on the event loop; the hop to a worker thread (for the
-    # database) costs more than the answer, and 200 phones ask every second.
+    # database) costs more than the answer, and a step change answers 200 held polls at once.
     found, counters = _cached(token)
     if found:
         return counters
@@ -126,7 +126,9 @@ async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) ->
         if workshop_id not in _readers:
             _readers[workshop_id] = asyncio.create_task(_keep_reading(workshop_id, token))
         while counters is not None and counters[index] == seen and (left := deadline - time.monotonic()) > 0:
-            moved = _moved.setdefault(workshop_id, asyncio.Event())
+            moved = _moved.get(workshop_id)
+            if moved is None:
+                moved = _moved[workshop_id] = asyncio.Event()
             try:
                 await asyncio.wait_for(moved.wait(), left)
             except asyncio.TimeoutError:
