@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -41,6 +42,11 @@ facilitators = Table(
     Column("name", String(200), nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Migration 008: what the account may do, whether it may log in at all, and the moment
+    # before which every login of it counts as ended (logout, new password, deactivation).
+    Column("role", String(20), nullable=False, server_default="facilitator"),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("logins_valid_after", DateTime(timezone=True)),
 )
 
 workshops = Table(

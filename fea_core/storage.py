@@ -127,6 +127,27 @@ def _item_keys(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _account_state(conn: Connection) -> None:
+    # Roles (administrator or facilitator), deactivation and revocable logins. The columns are
+    # spelled out here, not taken from schema.py, so this step means the same whatever the
+    # schema grows into later. The oldest account becomes the administrator: on a server set
+    # up before roles existed, someone must be able to manage the others.
+    present = {c["name"] for c in inspect(conn).get_columns("facilitators")}
+    true = "1" if conn.dialect.name == "sqlite" else "TRUE"
+    for name, ddl in (
+        ("role", "VARCHAR(20) NOT NULL DEFAULT 'facilitator'"),
+        ("active", f"BOOLEAN NOT NULL DEFAULT {true}"),
+        ("logins_valid_after", "TIMESTAMP WITH TIME ZONE" if conn.dialect.name != "sqlite" else "DATETIME"),
+    ):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE facilitators ADD COLUMN {name} {ddl}"))
+    facilitators = schema.facilitators
+    if conn.execute(select(facilitators.c.id).where(facilitators.c.role == "admin").limit(1)).first() is None:
+        oldest = conn.execute(select(facilitators.c.id).order_by(facilitators.c.id).limit(1)).first()
+        if oldest is not None:
+            conn.execute(update(facilitators).where(facilitators.c.id == oldest.id).values(role="admin"))
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
@@ -136,6 +157,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("005_interviews", _interviews),
     ("006_courses", _courses),
     ("007_item_keys", _item_keys),
+    ("008_account_state", _account_state),
 ]
 
 
