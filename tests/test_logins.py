@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+import pytest
+
 from fea_core import schema
 from fea_core.accounts import create_facilitator
 from fea_core.logins import end_logins, login_is_current
@@ -17,6 +19,7 @@ def _account(store, username="anna"):
     return username
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_a_login_of_an_active_account_is_current_until_its_logins_are_ended(fresh_store):
     began = utcnow()
     _account(fresh_store)
@@ -27,6 +30,7 @@ def test_a_login_of_an_active_account_is_current_until_its_logins_are_ended(fres
     assert login_is_current(fresh_store, "anna", began + timedelta(seconds=2))
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_a_deactivated_or_unknown_account_or_unknown_start_is_never_current(fresh_store):
     _account(fresh_store)
     assert not login_is_current(fresh_store, "nobody", utcnow())
