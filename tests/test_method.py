@@ -48,7 +48,13 @@ STEP_TITLES = [
     "Implementér løsningen",
 ]
 
-SEED_SUPPORT_QUESTIONS = ["Hvem skal bruge den?", "Til hvilket formål?", "I hvilke situationer?"]
+SEED_SUPPORT_QUESTIONS = [
+    "Nøjagtig hvad jeres forslag til løsning skal indeholde",
+    "Hvem skal bruge den?",
+    "Til hvilket formål?",
+    "I hvilke situationer?",
+    "Og hvordan?",
+]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -355,11 +361,11 @@ def test_ressourceforbrug_is_drawn_reversed_with_high_on_the_left(language):
 
 def test_the_five_support_questions_of_step_five(da):
     assert da.support_questions == (
-        "Hvad skal løsningen indeholde?",
+        "Nøjagtig hvad jeres forslag til løsning skal indeholde",
         "Hvem skal bruge den?",
         "Til hvilket formål?",
         "I hvilke situationer?",
-        "Hvordan?",
+        "Og hvordan?",
     )
 
 
@@ -390,10 +396,11 @@ def test_every_danish_text_appears_verbatim_in_the_seed(seed, da):
     assert not missing, "not verbatim in the seed:\n" + "\n".join(missing)
 
 
-def test_the_seed_phrased_support_questions_appear_verbatim_in_the_seed(seed, da):
+def test_all_five_support_questions_are_nfas_words_from_the_seed(seed, da):
+    # Only the first letter of question 1 is ours: the seed has it inside a sentence.
+    assert list(da.support_questions) == SEED_SUPPORT_QUESTIONS
     for q in SEED_SUPPORT_QUESTIONS:
-        assert q in da.support_questions
-        assert normalise(q) in seed, q
+        assert normalise(q[0].lower() + q[1:]) in seed or normalise(q) in seed, q
 
 
 def test_the_talk_themes_and_caption_are_the_seeds_words(seed, da):

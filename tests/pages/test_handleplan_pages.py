@@ -68,11 +68,11 @@ def test_the_facilitators_answer_is_saved_when_typed(app, view, store, facilitat
     workshop = planned(ACTIVITY_CONCRETISE)
     at = screen(app, view, facilitator, workshop.code)
     assert [ta.label for ta in at.text_area][:5] == [
-        "1. Hvad skal løsningen indeholde?",
+        "1. Nøjagtig hvad jeres forslag til løsning skal indeholde",
         f"2. {QUESTION_2}",
         "3. Til hvilket formål?",
         "4. I hvilke situationer?",
-        "5. Hvordan?",
+        "5. Og hvordan?",
     ]
     view.ok(at.text_area(key="ans_0").input("Et kort møde før stuegang").run())
     assert handleplan.answers(store, workshop.id)[0] == "Et kort møde før stuegang"
