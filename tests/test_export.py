@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:  # lets a bare `pytest` (no `python -m`) import fe
 from fea_core import export  # noqa: E402
 from fea_core.aggregate import competence_summary  # noqa: E402
 from fea_core.export import common, file_name, to_docx, to_markdown, to_pdf, to_xlsx  # noqa: E402
-from fea_core.export.common import safe_file_name, spreadsheet_safe  # noqa: E402
+from fea_core.export.common import safe_file_name, signed_number, spreadsheet_safe  # noqa: E402
 from fea_core.method import LANGUAGES, load_method  # noqa: E402
 from fea_core.model import Item, Workshop  # noqa: E402
 from fea_core.quadrants import positions, ranking  # noqa: E402
@@ -582,3 +582,13 @@ def test_a_100_participant_workshop_exports_word_and_pdf_in_under_three_seconds(
     items = [r[2] for r in book["Punkter"].iter_rows(min_row=2, values_only=True)]
     assert "'" + fixture.HOSTILE_FORMULA in items
     assert not math.isnan(report.competence.profile["mean"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("value", "da", "en"),
+    [(-0.04, "0,0", "0.0"), (0.04, "0,0", "0.0"), (-0.0, "0,0", "0.0"), (0.25, "+0,2", "+0.2"),
+     (-1.26, "-1,3", "-1.3"), (float("nan"), "–", "–"), (None, "–", "–")],
+)
+def test_a_change_that_rounds_to_zero_has_no_sign_and_a_rise_has_a_plus(value, da, en):
+    assert signed_number(value, "da") == da
+    assert signed_number(value, "en") == en

@@ -13,12 +13,11 @@ from fea_core import courses
 from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
 from fea_core.competence_change import CompetenceChange, competence_change
-from fea_core.export.common import short_date
+from fea_core.export.common import number, short_date, signed_number
 from fea_core.i18n import translate
 from fea_core.method import load_method
 from fea_core.model import Workshop
 from fea_core.workshops import get_workshop
-from ui.competence_view import format_number
 from ui.context import language, store, t
 
 COMPARE = "compare"
@@ -75,16 +74,12 @@ def compare_view(workshop: Workshop, earlier: tuple[tuple[int, str, str], ...], 
         st.caption(t("course.compare_caption", n_before=change.respondents_before, n_now=change.respondents_now))
         table = change.table
 
-        def signed(value: float) -> str:
-            text = format_number(value, lang)
-            return "+" + text if not pd.isna(value) and value > 0 else text
-
         st.dataframe(
             pd.DataFrame({
                 t("competence.factor"): table["label"],
-                t("course.mean_before"): [format_number(v, lang) for v in table["mean_before"]],
-                t("course.mean_now"): [format_number(v, lang) for v in table["mean_now"]],
-                t("course.change"): [signed(v) for v in table["change"]],
+                t("course.mean_before"): [number(v, lang) for v in table["mean_before"]],
+                t("course.mean_now"): [number(v, lang) for v in table["mean_now"]],
+                t("course.change"): [signed_number(v, lang) for v in table["change"]],
                 t("course.n_before"): table["n_before"],
                 t("course.n_now"): table["n_now"],
             }),

@@ -8,18 +8,11 @@ import streamlit as st
 from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
 from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
+from fea_core.export.common import number
 from fea_core.method import load_method
 from fea_core.model import Workshop
 from fea_core.i18n import translate
 from ui.context import language, store, t
-
-
-def format_number(value: float, lang: str) -> str:
-    """Return a number with one decimal, with a decimal comma in Danish."""
-    if pd.isna(value):
-        return "–"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "da" else text
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -90,7 +83,7 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
         if summary.talking_points:
             overall = summary.profile[summary.profile["group_key"] == ALL_GROUP].set_index("factor")
             points = ", ".join(
-                f"{m.factor(k).label} ({format_number(overall.loc[k, 'std'], lang)})" for k in summary.talking_points
+                f"{m.factor(k).label} ({number(overall.loc[k, 'std'], lang)})" for k in summary.talking_points
             )
             st.warning(t("competence.talking_points", factors=points), icon=":material/forum:")
         table = summary.profile[summary.profile["group_key"] == ALL_GROUP]
@@ -98,8 +91,8 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             pd.DataFrame(
                 {
                     t("competence.factor"): table["label"],
-                    t("competence.mean"): [format_number(v, lang) for v in table["mean"]],
-                    t("competence.spread"): [format_number(v, lang) for v in table["std"]],
+                    t("competence.mean"): [number(v, lang) for v in table["mean"]],
+                    t("competence.spread"): [number(v, lang) for v in table["std"]],
                     t("competence.n"): table["n"],
                     t("competence.dont_know"): table["dont_know"],
                 }

@@ -66,8 +66,15 @@ def number(value: object, language: str) -> str:
         return EMPTY
     if math.isnan(value):
         return EMPTY
+    value = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0: an unchanged factor is "0,0", never "-0,0"
     text = f"{value:.1f}"
     return text.replace(".", ",") if language == "da" else text
+
+
+def signed_number(value: object, language: str) -> str:
+    """Format a change like ``number``, with "+" before a rise; no sign when it rounds to zero."""
+    text = number(value, language)
+    return "+" + text if text != EMPTY and round(float(value), 1) > 0 else text
 
 
 def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
