@@ -21,6 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import docx
+from docx.oxml.ns import qn
 import openpyxl
 import pandas as pd
 import pytest
@@ -288,6 +289,20 @@ def workbook(report):
 
 
 # Word ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "tag"), [("da", "da-DK"), ("en", "en-GB")])
+def test_word_proofs_the_document_in_the_workshops_language(language, tag):
+    # python-docx's template names en-US in its styles: Word then checked Danish as English.
+    document = docx.Document(io.BytesIO(to_docx(make_report(language=language))))
+    styles = document.styles.element
+    tags = {lang.get(qn("w:val")) for lang in styles.iter(qn("w:lang"))}
+    default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert default.get(qn("w:val")) == tag
+    assert tags == {tag}
+    body_tags = {lang.get(qn("w:val")) for lang in document.element.body.iter(qn("w:lang"))}
+    assert body_tags <= {tag}  # no run says otherwise
+    assert document.core_properties.language == tag
+
+
 def test_the_word_document_has_the_title_facts_and_every_step_in_danish(docx_bytes):
     text = docx_text(docx_bytes)
     method = load_method("da")

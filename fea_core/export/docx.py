@@ -29,6 +29,9 @@ INK, MUTED, ACCENT = RGBColor(0x1F, 0x29, 0x37), RGBColor(0x6B, 0x72, 0x80), RGB
 HEAD_FILL, FACT_FILL, HIGHLIGHT_FILL, BORDER = "1E3A8A", "F3F4F6", "FDEBD3", "BFC5CD"
 FONT = "Calibri"
 TABLE_PT = 9.5
+# Word checks spelling in the language its styles name; python-docx's template says en-US, so a
+# Danish handleplan was proofed as English.
+WORD_LANGUAGE = {"da": "da-DK", "en": "en-GB"}
 
 
 def _shade(cell, fill: str) -> None:
@@ -186,8 +189,31 @@ def house_style(doc, title: str, name: str, language: str) -> None:
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(4)
     doc.core_properties.title = f"{title} – {name}"
-    doc.core_properties.language = language
+    doc.core_properties.language = WORD_LANGUAGE.get(language, language)
+    _proofing_language(doc, WORD_LANGUAGE.get(language, language))
     _footer(section, title, name, language)
+
+
+def _proofing_language(doc, tag: str) -> None:
+    """Name the document's language in its default run properties and in every style that names one."""
+    root = doc.styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        root.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    run_properties = run_defaults.find(qn("w:rPr"))
+    if run_properties is None:
+        run_properties = OxmlElement("w:rPr")
+        run_defaults.append(run_properties)
+    if run_properties.find(qn("w:lang")) is None:
+        run_properties.append(OxmlElement("w:lang"))
+    for lang in root.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+        lang.set(qn("w:eastAsia"), tag)
 
 
 def _text(doc, text: str, *, bold: bool = False, muted: bool = False, size: float | None = None,
