@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from fea_core.method import Factor, Matrix
+from fea_core.method import Factor, Matrix, clockwise
 
 # Blue and red first, as in the seed's figure 1; then further distinct, colour-blind-safe hues.
 GROUP_COLORS = ("#1f5fbf", "#d62839", "#2a9d55", "#8a4fbf", "#e07b00", "#0f8b8d", "#6b6b6b")
@@ -97,6 +97,21 @@ def _polar(r: float, a: float) -> tuple[float, float]:
     return r * math.sin(a), r * math.cos(a)  # top, clockwise
 
 
+def gap_between_spokes(angles: Sequence[float]) -> float:
+    """Return the angle (radians) halfway across the widest gap between spokes, nearest 12 o'clock.
+
+    Text written on the circle there (ring numbers, "low"/"high") is never covered by a spoke or a point.
+    """
+    if not angles:
+        return 0.0
+    turn = 2 * math.pi
+    ordered = sorted(a % turn for a in angles)
+    gaps = [((b - a) % turn or turn, a) for a, b in zip(ordered, ordered[1:] + ordered[:1])]
+    widest = max(g for g, _ in gaps)
+    middles = [(a + g / 2) % turn for g, a in gaps if math.isclose(g, widest)]
+    return min(middles, key=lambda m: min(m, turn - m))
+
+
 def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
                group_colors: Sequence[str] | None = None, size: int = 520, font_size: int = 16,
                titles: Mapping[str, str] | None = None) -> dict:
@@ -107,10 +122,10 @@ def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: i
     150 ms; a call computes only the points, as the shared screen does whenever a rating arrives.
     """
     k = len(factors)
-    angle = {f.key: 2 * math.pi * i / k for i, f in enumerate(factors)}
+    angle = {f.key: f.radians for f in factors}
     data = profile[profile["factor"].isin(angle)] if len(profile) else profile
     groups = list(dict.fromkeys(data["group"])) if len(data) else []
-    order = {f.key: i for i, f in enumerate(factors)}
+    order = {f.key: i for i, f in enumerate(clockwise(factors))}  # the polygon goes round the circle
     rows, polygon, rules = [], [], []
     for gi, (group, g) in enumerate(data.groupby("group", sort=False) if groups else ()):
         g = g.assign(pos_=g["factor"].map(order)).sort_values("pos_")
@@ -132,18 +147,19 @@ def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: i
         rows += group_rows
         if group_rows:  # close the shape by repeating the first point
             polygon += group_rows + [{**group_rows[0], "order": k}]
-    layout = _radar_layout(tuple((f.key, f.label) for f in factors), tuple(groups), bool(polygon), bool(rules),
+    layout = _radar_layout(tuple((f.key, f.label, f.angle) for f in factors), tuple(groups), bool(polygon), bool(rules),
                            bool(rows), scale_max, tuple(group_colors or GROUP_COLORS), size, font_size,
                            _layout_key(titles))
     return _filled(layout, {"profiles": polygon, "spread": rules, "points": rows})
 
 
 @functools.lru_cache(maxsize=32)
-def _radar_layout(factors: tuple[tuple[str, str], ...], groups: tuple[str, ...], polygon: bool, rules: bool,
+def _radar_layout(placed: tuple[tuple[str, str, float], ...], groups: tuple[str, ...], polygon: bool, rules: bool,
                   points: bool, scale_max: int, group_colors: tuple[str, ...], size: int, font_size: int,
                   tip_items: tuple) -> dict:
-    k, tip = len(factors), dict(tip_items)
-    angle = {key: 2 * math.pi * i / k for i, (key, _) in enumerate(factors)}
+    tip = dict(tip_items)
+    factors = [(key, label) for key, label, _ in placed]
+    angle = {key: math.radians(degrees) for key, _, degrees in placed}
 
     # Labels sit just outside the rim; scale the circle down until the widest one fits the canvas.
     half, r_label = size / 2 - 6, scale_max * 1.08
@@ -180,8 +196,8 @@ def _radar_layout(factors: tuple[tuple[str, str], ...], groups: tuple[str, ...],
     spokes = alt.Chart(pd.DataFrame(
         [{"x": 0.0, "y": 0.0, **dict(zip(("x2", "y2"), _polar(scale_max, angle[key])))} for key, _ in factors]
     ), name="spokes").mark_rule(color=GRID, strokeWidth=1.2).encode(x2="x2:Q", y2="y2:Q", **enc)
-    # Ring numbers go between the first two spokes, where no data point can cover them.
-    between = math.pi / k if k else 0.0
+    # Ring numbers go between two spokes, where no data point can cover them.
+    between = gap_between_spokes(list(angle.values()))
     numbers = alt.Chart(pd.DataFrame(
         [{"value": str(r), **dict(zip("xy", _polar(r, between)))} for r in range(1, scale_max + 1)]
     ), name="ring_numbers").mark_text(fontSize=max(10, round(font_size * 0.7)), color=MUTED).encode(

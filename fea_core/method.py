@@ -6,7 +6,9 @@ paper version comes from the TOML file, in Danish (verbatim from the seed) or En
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,10 +20,20 @@ DEFAULT_LANGUAGE = "da"
 
 @dataclass(frozen=True)
 class Factor:
-    """One of the six factors of Arbejdsmiljøkompetencemodellen."""
+    """One of the six factors of Arbejdsmiljøkompetencemodellen, with its place on figur 1's circle."""
 
     key: str
     label: str
+    angle: float  # degrees clockwise from 12 o'clock, where figur 1 draws the factor
+
+    @property
+    def radians(self) -> float:
+        return math.radians(self.angle)
+
+
+def clockwise(factors: Sequence[Factor]) -> list[Factor]:
+    """Return the factors in the order a line round the circle meets them, clockwise from 12 o'clock."""
+    return sorted(factors, key=lambda f: f.angle % 360)
 
 
 @dataclass(frozen=True)

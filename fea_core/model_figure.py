@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from fea_core.charts import FONT, INK, wrap_words
+from fea_core.charts import FONT, INK, gap_between_spokes, wrap_words
 from fea_core.method import Factor
 
 RINGS = 5
@@ -28,8 +28,7 @@ def competence_circle(
     factors: Sequence[Factor], *, low: str, high: str, width: int = 820, height: int = 600, font_size: int = 24
 ) -> alt.LayerChart:
     """Draw the six factors around a circle shaded from low (centre) to high (rim)."""
-    k = len(factors)
-    angle = [2 * math.pi * i / k for i in range(k)]
+    angle = [f.radians for f in factors]  # figur 1's places
     pos = lambda r, a: (r * math.sin(a), r * math.cos(a))  # noqa: E731 - top, clockwise
 
     # Pixels per unit: the circle as large as the labels beside and above it allow.
@@ -85,7 +84,7 @@ def competence_circle(
             .encode(text="text:N", **enc)
         )
     # Low at the centre, high at the rim: written on the circle between two spokes.
-    between = math.pi / k if k else 0.0
+    between = gap_between_spokes(angle)
     ends = [
         {"text": low, "x": 0.0, "y": 0.0, "size": "low"},
         {"text": high, **dict(zip("xy", pos(RINGS - 0.55, between))), "size": "high"},

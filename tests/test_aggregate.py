@@ -354,7 +354,7 @@ def test_groups_are_withheld_when_the_rest_of_the_room_could_be_worked_out_by_su
     from fea_core.aggregate import competence_summary
     from fea_core.method import Factor
 
-    factors = [Factor("a", "A")]
+    factors = [Factor("a", "A", 0)]
     # Three leaders and one employee: room mean minus the leaders' mean reveals the employee.
     rows = pd.DataFrame(
         [(1, "leder", "a", 4.0), (2, "leder", "a", 5.0), (3, "leder", "a", 4.0), (4, "medarbejder", "a", 1.0)],

@@ -27,13 +27,14 @@ from fea_core.charts import (  # noqa: E402
 from fea_core.method import Axis, Factor, Matrix  # noqa: E402
 
 NAN = float("nan")
+# In the seed's order, at figur 1's places (degrees clockwise from 12 o'clock).
 FACTORS = [
-    Factor("innovation", "Innovation"),
-    Factor("aabenhed", "Åbenhed"),
-    Factor("teknikker", "Teknikker og viden"),
-    Factor("motivation", "Motivation"),
-    Factor("systematik", "Systematik"),
-    Factor("tid", "Tid og ressourcer"),
+    Factor("innovation", "Innovation", 330),
+    Factor("aabenhed", "Åbenhed", 30),
+    Factor("teknikker", "Teknikker og viden", 270),
+    Factor("motivation", "Motivation", 90),
+    Factor("systematik", "Systematik", 210),
+    Factor("tid", "Tid og ressourcer", 150),
 ]
 PROBLEM = Matrix(
     key="problem", title="Vælg et problem",
@@ -86,24 +87,23 @@ def svg_size(spec: dict) -> tuple[float, float]:
 # --- radar -------------------------------------------------------------------------------------
 
 
-def test_a_factor_at_angle_zero_with_mean_4_sits_straight_up_at_0_4():
-    spec = radar_spec(profile({"Alle": [4, 3, 3, 3, 3, 3]}), FACTORS)
-    top = [p for p in rows(spec, "points") if p["factor"] == "innovation"]
-    assert len(top) == 1
-    assert top[0]["x"] == pytest.approx(0, abs=1e-9) and top[0]["y"] == pytest.approx(4)
-
-
-def test_factors_go_clockwise_so_the_second_factor_sits_up_and_to_the_right():
+def test_a_factor_sits_at_its_place_on_figure_1_with_its_mean_as_the_distance_from_the_centre():
     spec = radar_spec(profile({"Alle": [4, 2, 3, 3, 3, 3]}), FACTORS)
-    (p,) = [p for p in rows(spec, "points") if p["factor"] == "aabenhed"]
-    assert (p["x"], p["y"]) == pytest.approx((2 * math.sin(math.pi / 3), 2 * math.cos(math.pi / 3)))
+    points = {p["factor"]: (p["x"], p["y"]) for p in rows(spec, "points")}
+    upper_left = (-4 * math.sin(math.radians(30)), 4 * math.cos(math.radians(30)))
+    upper_right = (2 * math.sin(math.radians(30)), 2 * math.cos(math.radians(30)))
+    assert points["innovation"] == pytest.approx(upper_left)
+    assert points["aabenhed"] == pytest.approx(upper_right)
+    assert points["teknikker"] == pytest.approx((-3, 0), abs=1e-9)  # straight left
+    assert points["motivation"] == pytest.approx((3, 0), abs=1e-9)  # straight right
 
 
-def test_the_polygon_repeats_its_first_point_to_close_the_shape():
+def test_the_polygon_goes_round_the_circle_clockwise_and_repeats_its_first_point_to_close():
     spec = radar_spec(profile({"Alle": [4, 2, 3, 1, 5, 3]}), FACTORS)
     polygon = sorted(rows(spec, "profiles"), key=lambda p: p["order"])
     assert len(polygon) == 7
-    assert [p["factor"] for p in polygon] == [f.key for f in FACTORS] + ["innovation"]
+    assert [p["factor"] for p in polygon] == ["aabenhed", "motivation", "tid", "systematik", "teknikker",
+                                             "innovation", "aabenhed"]
     assert (polygon[-1]["x"], polygon[-1]["y"]) == (polygon[0]["x"], polygon[0]["y"])
     assert polygon[-1]["order"] > polygon[-2]["order"]
     assert layers(spec, "profiles")[0]["encoding"]["order"]["field"] == "order"
@@ -112,8 +112,8 @@ def test_the_polygon_repeats_its_first_point_to_close_the_shape():
 def test_a_factor_without_answers_is_skipped_and_the_polygon_joins_the_others():
     spec = radar_spec(profile({"Alle": [4, 2, NAN, 1, 5, 3]}), FACTORS)
     polygon = sorted(rows(spec, "profiles"), key=lambda p: p["order"])
-    assert [p["factor"] for p in polygon] == ["innovation", "aabenhed", "motivation", "systematik", "tid",
-                                             "innovation"]
+    assert [p["factor"] for p in polygon] == ["aabenhed", "motivation", "tid", "systematik", "innovation",
+                                             "aabenhed"]
     assert "teknikker" not in {p["factor"] for p in rows(spec, "points")}
     assert all(p["x"] is not None and p["y"] is not None for p in polygon)
 
@@ -147,8 +147,9 @@ def test_labels_are_aligned_by_side_and_the_whole_chart_fits_its_square_canvas()
     spec = radar_spec(profile({"Alle": [3] * 6}), FACTORS, size=520)
     by_label = {r["label"]: layer["mark"]["align"] for layer in layers(spec, "labels")
                 for r in spec["datasets"][layer["data"]["name"]]}
-    assert by_label["Teknikker og viden"] == "left" and by_label["Tid og ressourcer"] == "right"
-    assert by_label["Innovation"] == "center"
+    # Figur 1 has three factors on each side: the left ones end at the rim, the right ones start there.
+    assert {by_label[x] for x in ("Innovation", "Teknikker og viden", "Systematik")} == {"right"}
+    assert {by_label[x] for x in ("Åbenhed", "Motivation", "Tid og ressourcer")} == {"left"}
     assert (spec["width"], spec["height"]) == (520, 520)
     assert svg_size(spec) == (530, 530)  # 520 plus Vega's default 5 px padding: no label spills out
 
@@ -170,10 +171,10 @@ def test_tooltip_titles_can_be_given_in_another_language():
 
 
 def test_the_spread_rule_runs_radially_from_mean_minus_std_to_mean_plus_std_clipped_to_the_scale():
-    spec = radar_spec(profile({"Alle": [4.5, 3, 3, 3, 3, 3]}, std=1.0), FACTORS)
-    top = [r for r in rows(spec, "spread") if abs(r["x"]) < 1e-9 and r["y"] > 3.4]
-    assert len(top) == 1
-    assert (top[0]["y"], top[0]["y2"], top[0]["x2"]) == pytest.approx((3.5, 5.0, 0.0), abs=1e-9)
+    spec = radar_spec(profile({"Alle": [3, 3, 3, 4.5, 3, 3]}, std=1.0), FACTORS)  # Motivation, straight right
+    right = [r for r in rows(spec, "spread") if abs(r["y"]) < 1e-9 and r["x"] > 3.4]
+    assert len(right) == 1
+    assert (right[0]["x"], right[0]["x2"], right[0]["y2"]) == pytest.approx((3.5, 5.0, 0.0), abs=1e-9)
 
 
 def test_the_radar_tooltip_shows_factor_mean_spread_answers_and_dont_know():
