@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
@@ -19,7 +19,7 @@ from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
 from fea_core.competence import rating_rows
 from fea_core.decisions import get_decisions
 from fea_core.i18n import translate
-from fea_core.items import all_items, get_item, list_items
+from fea_core.items import all_items, get_item, list_items, merged_sources_by_target
 from fea_core.method import Factor, Matrix, load_method
 from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_KINDS, ITEM_PROBLEM, Item, Workshop
 from fea_core.participation import count_participants
@@ -82,6 +82,9 @@ class Report:
     follow_up_process: str  # how the group follows up on what works and adjusts
     next_follow_up: date | None
     raw: RawData
+    # For each shown problem or idea that others were merged into: their numbers (hidden ones
+    # left out, their words are off the record). The items lists above hold no merged items.
+    merged_numbers: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 RATING_RAW_COLUMNS = ["participant", "role", "factor", "value"]
@@ -245,6 +248,12 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
     actions = handleplan.list_actions(store, workshop_id)
     process, next_date = handleplan.follow_up(store, workshop_id)
     every_item = [item for kind in ITEM_KINDS for item in all_items(store, workshop_id, kind)]
+    merged_numbers = {
+        target: tuple(i.number for i in sources if not i.hidden)
+        for kind in ITEM_KINDS
+        for target, sources in merged_sources_by_target(store, workshop_id, kind).items()
+        if any(not i.hidden for i in sources)
+    }
 
     return Report(
         language=language,
@@ -278,4 +287,5 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
             shown_roles=shown_roles,
             factor_order=[f.key for f in method.factors],
         ),
+        merged_numbers=merged_numbers,
     )

@@ -367,3 +367,42 @@ def test_the_raw_data_leaves_out_the_words_of_hidden_items(tmp_path):
     assert list(raw["text"]) == ["Travlhed", ""]
     assert list(raw["hidden"]) == [False, True]
     assert kept.number == 1
+
+
+def _document_texts(built: Report) -> dict[str, str]:
+    """Every export of a report as plain text, read back as a reader would."""
+    import io
+
+    import docx
+    import openpyxl
+    from pypdf import PdfReader
+
+    from fea_core.export import to_docx, to_markdown, to_pdf, to_xlsx
+
+    word = docx.Document(io.BytesIO(to_docx(built)))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(built)))
+    markdown = to_markdown(built)
+    return {
+        "docx": "\n".join([p.text for p in word.paragraphs] + cells),
+        "pdf": "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(built))).pages),
+        "md": markdown.decode("utf-8") if isinstance(markdown, bytes) else markdown,
+        "xlsx": "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                          for v in row if v is not None),
+    }
+
+
+def test_every_document_says_which_problems_and_ideas_were_merged_into_a_shown_one(solver):
+    # The report's item lists leave merged items out, so the note was built from nothing and never
+    # printed. A hidden item stays off the record even when it was merged first.
+    stoej, larm, bulder, navn = solver.add("problem", "Støj", "Larm", "Bulder", "Navnet på en kollega")
+    tavle, tavlemoede = solver.add("idea", "Tavle", "Tavlemøde")
+    merge_items(solver.store, stoej.id, [larm.id, bulder.id, navn.id])
+    hide_item(solver.store, navn.id)
+    merge_items(solver.store, tavle.id, [tavlemoede.id])
+    built = build_report(solver.store, solver.id, "da")
+    assert built.merged_numbers == {stoej.id: (2, 3), tavle.id: (2,)}
+    for kind, text in _document_texts(built).items():
+        flat = " ".join(text.replace("\\", "").split())
+        assert "Støj (samlet med nr. 2, 3)" in flat, kind
+        assert "Tavle (samlet med nr. 2)" in flat, kind

@@ -6,6 +6,7 @@ Every text in a block is literal: renderers print it as it is and never interpre
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -128,14 +129,11 @@ def _visible(items) -> list[Item]:
     return sorted((i for i in items if i.is_visible), key=lambda i: i.number)
 
 
-def _item_table(language: str, items, positions: pd.DataFrame, chosen: Item | None, kind_col: str) -> Block:
+def _item_table(language: str, items, positions: pd.DataFrame, chosen: Item | None, kind_col: str,
+                merged: Mapping[int, Sequence[int]]) -> Block:
     shown = _visible(items)
     if not shown:
         return Para(label(language, "doc.nothing_yet"))
-    merged: dict[int, list[int]] = {}
-    for i in items:
-        if i.merged_into is not None and not i.hidden:
-            merged.setdefault(i.merged_into, []).append(i.number)
     placed = {}
     if len(positions) and {"item_id", "quadrant_label", "n"} <= set(positions.columns):
         placed = {int(r.item_id): (r.quadrant_label, int(r.n)) for r in positions.itertuples()}
@@ -205,14 +203,16 @@ def outline(report: Report) -> list[Block]:
         *_competence(report, lang),
         PageBreak(),
         Heading(step[1]),
-        _item_table(lang, report.problems, report.problem_positions, report.chosen_problem, "steps.col_problem"),
+        _item_table(lang, report.problems, report.problem_positions, report.chosen_problem, "steps.col_problem",
+                    report.merged_numbers),
         Heading(step[2]),
         Image("problems", 0.82, label(lang, "steps.matrix_note")),
         Field(label(lang, "steps.chosen_problem"), _item(lang, report.chosen_problem)),
         Field(label(lang, "steps.describe"), literal(report.problem_description)),
         PageBreak(),
         Heading(step[3]),
-        _item_table(lang, report.ideas, report.idea_positions, report.chosen_idea, "steps.col_idea"),
+        _item_table(lang, report.ideas, report.idea_positions, report.chosen_idea, "steps.col_idea",
+                    report.merged_numbers),
         Heading(step[4]),
         Image("ideas", 0.82, label(lang, "steps.matrix_note")),
         Field(label(lang, "steps.chosen_idea"), _item(lang, report.chosen_idea)),
