@@ -33,7 +33,7 @@ if str(REPO) not in sys.path:  # lets a bare `pytest` (no `python -m`) import fe
 from fea_core import export  # noqa: E402
 from fea_core.aggregate import competence_summary  # noqa: E402
 from fea_core.export import common, file_name, to_docx, to_markdown, to_pdf, to_xlsx  # noqa: E402
-from fea_core.export.common import safe_file_name, signed_number, spreadsheet_safe  # noqa: E402
+from fea_core.export.common import safe_file_name, signed_number  # noqa: E402
 from fea_core.method import LANGUAGES, load_method  # noqa: E402
 from fea_core.model import Item, Workshop  # noqa: E402
 from fea_core.quadrants import positions, ranking  # noqa: E402
@@ -464,24 +464,29 @@ def test_the_workbook_has_a_summary_and_the_four_raw_data_sheets(workbook, repor
     assert f"Handleplan: {NAME}" in summary and CHOSEN_PROBLEM + " (nr. 1)" in summary and DESCRIPTION in summary
 
 
-def test_a_formula_typed_by_a_participant_is_stored_as_text_in_the_workbook(workbook):
-    texts = []
+def test_a_formula_typed_by_a_participant_is_a_quote_prefixed_text_cell_shown_as_typed(workbook):
+    # Excel's own way to keep "=..." as text: the cell's quotePrefix style, no apostrophe in the value.
+    formulas = []
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    texts.append(cell.value)
-    assert "'" + HOSTILE_FORMULA in texts
-    assert HOSTILE_FORMULA not in texts
+                if cell.value == HOSTILE_FORMULA:
+                    formulas.append(cell)
+    assert formulas and all(c.data_type == "s" and c.quotePrefix for c in formulas)
+    texts = {c.value for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row}
+    assert "'" + HOSTILE_FORMULA not in texts
     assert HOSTILE_HTML in texts and HOSTILE_MARKDOWN in texts
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_spreadsheet_safe_neutralises_every_formula_prefix(start):
-    assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
-    assert spreadsheet_safe(f"ok {start}1") == f"ok {start}1"
-    assert spreadsheet_safe(3.5) == 3.5 and spreadsheet_safe(None) is None
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])
+def test_every_formula_prefix_stays_text_in_the_workbook_and_other_text_has_no_prefix_style(start):
+    typed = f"{start}1+1" if start != "-" else "-"
+    report = make_report(problem_texts=[typed, f"ok {start}1"])
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
+    cells = {c.value: c for c in book["Punkter"]["C"]}
+    assert cells[typed].data_type == "s" and cells[typed].quotePrefix
+    assert not cells[f"ok {start}1"].quotePrefix
 
 
 def test_the_workbook_labels_ved_ikke_statuses_kinds_and_keeps_numbers_as_numbers(workbook):
@@ -496,7 +501,9 @@ def test_the_workbook_labels_ved_ikke_statuses_kinds_and_keeps_numbers_as_number
     kinds = {r[0] for r in workbook["Punkter"].iter_rows(min_row=2, values_only=True)}
     assert kinds == {"Problem", "Idé", "Fungerer godt"}
     placements = list(workbook["Placeringer"].iter_rows(values_only=True))
-    assert "Problemets konsekvenser / Ressourceforbrug" in placements[0][3]
+    assert placements[0][3] == ("Vandret akse (1-5): Problem: Problemets konsekvenser, 1 = Små, 5 = Store / "
+                                "Idé: Ressourceforbrug, 1 = Lav, 5 = Høj (tegnet fra Høj til Lav)")
+    assert placements[0][4].startswith("Lodret akse (1-5): Problem: Antal berørte, 1 = Få, 5 = Mange / Idé: Effekt")
     assert all(isinstance(r[3], int) and 1 <= r[3] <= 5 for r in placements[1:])
 
 
@@ -595,7 +602,7 @@ def test_a_100_participant_workshop_exports_word_and_pdf_in_under_three_seconds(
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
     assert book["Vurderinger"].max_row == 1 + 600 and book["Placeringer"].max_row == 1 + 100 * 60
     items = [r[2] for r in book["Punkter"].iter_rows(min_row=2, values_only=True)]
-    assert "'" + fixture.HOSTILE_FORMULA in items
+    assert fixture.HOSTILE_FORMULA in items
     assert not math.isnan(report.competence.profile["mean"].iloc[0])
 
 

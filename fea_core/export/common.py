@@ -31,7 +31,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _NOT_IN_FILE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 FILE_NAME_MAX = 150  # UTF-8 bytes of the workshop name: the whole file name stays under 255 bytes
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _catalogue() -> dict[str, dict[str, str]]:
@@ -115,12 +115,9 @@ def file_name(report: Report, extension: str) -> str:
     return safe_file_name(report.workshop.name, report.workshop.held_on, extension, report.language)
 
 
-def spreadsheet_safe(value):
-    """Return a cell value that can never become a formula: text starting with = + - @ tab CR gets a leading '."""
-    if not isinstance(value, str):
-        return value
-    text = _ILLEGAL.sub("", value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def xml_safe(text: str) -> str:
+    """Return text without the control and bidi-override characters a document must not carry."""
+    return _ILLEGAL.sub("", text)
 
 
 # Chart images: rendered once per report, shared by to_docx and to_pdf when both run on the

@@ -1,8 +1,8 @@
 """The handleplan and its anonymous raw data as an Excel workbook (openpyxl).
 
 Sheets: a summary (the handleplan as rows), then the raw ratings, items, placements and actions
-for the workplace's own analysis. Every text cell goes through ``spreadsheet_safe``: a
-participant's ``=HYPERLINK(...)`` is stored as the text ``'=HYPERLINK(...)``, never a formula.
+for the workplace's own analysis. A participant's ``=HYPERLINK(...)`` is stored as a text cell with
+Excel's quote-prefix style (``_append``): shown as typed, never a formula, no visible apostrophe.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from fea_core.export.common import label, spreadsheet_safe, status_label
+from fea_core.export.common import FORMULA_START, label, status_label, xml_safe
 from fea_core.export.outline import Bullets, Facts, Field, Heading, Para, Table, Title, footer_text, outline
 from fea_core.method import load_method
 from fea_core.report import Report
@@ -27,7 +27,7 @@ DATE_FORMAT = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
 
 
 def _value(value):
-    """Return a value openpyxl writes as data: missing becomes empty, text can never be a formula."""
+    """Return a value openpyxl writes as data: missing becomes empty, text loses characters XML forbids."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -36,7 +36,21 @@ def _value(value):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
         return _value(value.item())
-    return spreadsheet_safe(value)
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+def _append(sheet, values) -> None:
+    """Append a row; text that a spreadsheet would read as a formula stays text.
+
+    openpyxl makes every string starting with "=" a formula. Such a cell is set back to a text
+    cell with the quote-prefix style, which is how Excel itself stores text typed after an
+    apostrophe: the apostrophe is not part of the value and is not shown.
+    """
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _day(value):
@@ -54,13 +68,21 @@ def _number(text: str):
         return _value(text)
 
 
+def _axis_scale(lang: str, kind: str, axis) -> str:
+    """Say what 1 and 5 mean on a matrix axis, and that a reversed one is drawn high to low."""
+    text = label(lang, "column.axis_scale", kind=kind, axis=axis.label, low=axis.low, high=axis.high)
+    if axis.reversed:
+        text += f" ({label(lang, 'column.axis_reversed', low=axis.low, high=axis.high)})"
+    return text
+
+
 def _summary(sheet, report: Report) -> None:
     widths = (34, 60, 22, 16, 30, 16)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     def put(values, font=None, fill=None):
-        sheet.append([_value(v) for v in values])
+        _append(sheet, [_value(v) for v in values])
         for cell in sheet[sheet.max_row]:
             cell.alignment = TOP_WRAP
             if font is not None:
@@ -88,7 +110,7 @@ def _summary(sheet, report: Report) -> None:
             put(block.headers, HEAD_FONT, HEAD_FILL)
             numeric = block.numeric or (False,) * len(block.headers)
             for row in block.rows:
-                sheet.append([_number(v) if n else _value(v) for v, n in zip(row, numeric)])
+                _append(sheet, [_number(v) if n else _value(v) for v, n in zip(row, numeric)])
                 for cell in sheet[sheet.max_row]:
                     cell.alignment = TOP_WRAP
         elif isinstance(block, Bullets):
@@ -102,12 +124,12 @@ def _raw_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[st
                convert: dict[str, callable], date_format: str) -> None:
     sheet = book.create_sheet(title)
     columns = list(frame.columns)
-    sheet.append([_value(headers.get(c, c)) for c in columns])
+    _append(sheet, [_value(headers.get(c, c)) for c in columns])
     for cell in sheet[1]:
         cell.font, cell.fill, cell.alignment = HEAD_FONT, HEAD_FILL, TOP_WRAP
     converters = [convert.get(c) for c in columns]
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([_value(f(v) if f else v) for f, v in zip(converters, row)])
+        _append(sheet, [_value(f(v) if f else v) for f, v in zip(converters, row)])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 60 if column in ("text", "what", "follow_up") else max(
@@ -133,8 +155,9 @@ def to_xlsx(report: Report) -> bytes:
     headers = {key: label(lang, f"column.{key}") for key in (
         "participant", "role", "factor", "value", "kind", "number", "text", "hidden", "merged_into_number",
         "by_facilitator", "item_number", "position", "what", "owner", "deadline", "follow_up", "status")}
-    headers["x"] = label(lang, "column.x", axes=f"{pm.x.label} / {sm.x.label}")
-    headers["y"] = label(lang, "column.y", axes=f"{pm.y.label} / {sm.y.label}")
+    for key in ("x", "y"):
+        axes = [(label(lang, f"kind.{kind}"), getattr(matrix, key)) for kind, matrix in (("problem", pm), ("idea", sm))]
+        headers[key] = label(lang, f"column.{key}", axes=" / ".join(_axis_scale(lang, kind, axis) for kind, axis in axes))
     factors = {f.key: f.label for f in report.factors}
     roles = {r.key: r.label for r in method.roles}
     kinds = {k: label(lang, f"kind.{k}") for k in ("problem", "idea", "keep")}
