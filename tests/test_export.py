@@ -21,10 +21,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import docx
-from docx.oxml.ns import qn
 import openpyxl
 import pandas as pd
 import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # lets a bare `pytest` (no `python -m`) import fea_core too
@@ -367,6 +368,19 @@ def test_the_word_competence_table_has_factor_mean_spread_answers_and_dont_know(
 
 
 # PDF -----------------------------------------------------------------------------------------------
+def test_the_pdf_has_a_bookmark_for_every_step_and_says_its_language(pdf_bytes):
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+
+    def titles(entries):
+        for entry in entries:
+            yield from titles(entry) if isinstance(entry, list) else [entry.title]
+
+    found = list(titles(reader.outline))
+    for step in load_method("da").steps:
+        assert f"Trin {step.number}: {step.title}" in found
+    assert reader.trailer["/Root"]["/Lang"] == "da"
+
+
 def test_the_pdf_is_a4_with_page_numbers(pdf_bytes):
     assert pdf_bytes.startswith(b"%PDF-")
     assert b"/MediaBox [0 0 595.28 841.89]" in pdf_bytes

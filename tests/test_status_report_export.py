@@ -72,3 +72,10 @@ def test_the_report_is_in_the_courses_language(fresh_store, status):
 def test_the_status_reports_file_name_is_safe_and_dated():
     assert status_file_name('Akut/„2025“: *x*', "da", date(2025, 6, 20), "pdf") == "Statusrapport - Akut „2025“ x - 2025-06-20.pdf"
     assert status_file_name("Akut", "en", date(2025, 6, 20), "docx") == "Status report - Akut - 2025-06-20.docx"
+
+
+def test_the_status_report_pdf_has_bookmarks_for_its_headings_and_says_its_language(status):
+    reader = PdfReader(io.BytesIO(status_to_pdf(status, ("anne",))))
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert "Opfølgning på aftalerne" in titles
+    assert reader.trailer["/Root"]["/Lang"] == "da"

@@ -42,19 +42,20 @@ def _plain(text: str) -> str:
 
 
 class _Document(FPDF):
-    def __init__(self, report: Report):
+    """An A4 page with the house fonts, margins and a "title · name · page x of y" footer."""
+
+    def __init__(self, language: str, title: str, name: str):
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.report = report
+        self.language = language
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
-        self.set_title(f"{label(report.language, 'doc.title')} – {literal(report.workshop.name, '')}")
-        self.set_lang(report.language)
+        self.set_title(f"{title} – {name}")
+        self.set_lang(language)
         self.set_creator("Arbejdsmiljøpakken")
-        name = literal(report.workshop.name, "")
         self.plans: dict[int, tuple] = {}  # table id -> (column widths, first-page height)
-        self.footer_left = f"{label(report.language, 'doc.title')} · {name[:70]}{'…' if len(name) > 70 else ''}"
+        self.footer_left = f"{title} · {name[:70]}{'…' if len(name) > 70 else ''}"
 
     def footer(self):
         self.set_y(-14)
@@ -62,7 +63,7 @@ class _Document(FPDF):
         self.line(MARGIN, self.get_y() - 1.5, self.w - MARGIN, self.get_y() - 1.5)
         self.set_font(FONT, "", 7.5)
         self.set_text_color(*MUTED)
-        page = label(self.report.language, "doc.page", page=self.page_no(), pages="{nb}")
+        page = label(self.language, "doc.page", page=self.page_no(), pages="{nb}")
         self.cell(self.epw * 0.75, 5, self.footer_left, align="L")
         self.cell(self.epw * 0.25, 5, page, align="R")
 
@@ -90,6 +91,7 @@ def _heading(pdf: _Document, block: Heading, lead: float) -> None:
     if pdf.get_y() > TOP + 1:
         pdf.ln(4)
     size = 14 if block.level == 1 else 11.5
+    pdf.start_section(block.text, level=block.level - 1)  # the PDF's bookmarks (outline) mirror the headings
     pdf.para(block.text, size=size, bold=True, color=ACCENT, line=size * 0.5, after=1)
     if block.level == 1:
         pdf.set_draw_color(*ACCENT)
@@ -248,12 +250,9 @@ def _title(pdf: _Document, block: Title) -> None:
     pdf.para(block.subtitle, size=14, bold=True, line=7, after=5)
 
 
-def to_pdf(report: Report) -> bytes:
-    """Return the handleplan as a PDF file's bytes (A4)."""
-    images = chart_images(report)
-    pdf = _Document(report)
+def render(pdf: _Document, blocks: list, images: dict[str, bytes], closing: str) -> bytes:
+    """Lay out an outline's blocks on the document's pages and return the PDF's bytes."""
     pdf.add_page()
-    blocks = outline(report)
     for index, block in enumerate(blocks):
         if isinstance(block, Title):
             _title(pdf, block)
@@ -275,5 +274,12 @@ def to_pdf(report: Report) -> bytes:
         elif isinstance(block, PageBreak):
             pdf.add_page()
     pdf.ln(6)
-    pdf.para(footer_text(report), size=7.5, color=MUTED)
+    pdf.para(closing, size=7.5, color=MUTED)
     return bytes(pdf.output())
+
+
+def to_pdf(report: Report) -> bytes:
+    """Return the handleplan as a PDF file's bytes (A4)."""
+    lang = report.language
+    pdf = _Document(lang, label(lang, "doc.title"), literal(report.workshop.name, ""))
+    return render(pdf, outline(report), chart_images(report), footer_text(report))
