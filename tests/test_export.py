@@ -339,7 +339,7 @@ def test_the_word_document_shows_hostile_participant_text_literally(docx_bytes):
 
 def test_the_word_action_table_has_status_labels_short_dates_and_dashes(docx_bytes):
     document = docx.Document(io.BytesIO(docx_bytes))
-    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Hvad")
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells][-1] == "Status")
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["Nr.", "Hvad", "Hvem", "Frist", "Opfølgning", "Status"]
     assert rows[1] == ["1", "Indkøbe en whiteboardtavle", "Mette", "10.12.2026", "Tjekkes på styregruppemødet",
@@ -379,6 +379,42 @@ def test_the_pdf_has_a_bookmark_for_every_step_and_says_its_language(pdf_bytes):
     for step in load_method("da").steps:
         assert f"Trin {step.number}: {step.title}" in found
     assert reader.trailer["/Root"]["/Lang"] == "da"
+
+
+def _page_fill(page) -> float:
+    """How far down the text area a page's lowest text reaches (0 top, 1 bottom margin)."""
+    lowest = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lowest.append(tm[5] * cm[3] + cm[5])  # the text's baseline in page space (y up)
+
+    page.extract_text(visitor_text=visit)
+    body = [y for y in lowest if y > 20 * 72 / 25.4]  # the footer sits in the bottom 14 mm
+    height = float(page.mediabox.height)
+    top, bottom = height - 18 * 72 / 25.4, 22 * 72 / 25.4
+    return (top - min(body)) / (top - bottom) if body else 0.0
+
+
+def test_the_summary_is_on_page_1_and_no_page_but_the_last_is_left_mostly_empty(pdf_bytes):
+    pages = PdfReader(io.BytesIO(pdf_bytes)).pages
+    first = " ".join(pages[0].extract_text().split())
+    for expected in ("Beslutningen", "Valgt problem", "Valgt løsning", "Indkøbe en whiteboardtavle",
+                     "Næste opfølgning", "15. januar 2027", "Veje til et bedre psykisk arbejdsmiljø"):
+        assert expected in first, expected
+    fills = [_page_fill(p) for p in pages]
+    assert all(f > 0.6 for f in fills[:-1]), fills
+
+
+def test_word_keeps_headings_with_their_content_and_table_rows_whole(docx_bytes):
+    document = docx.Document(io.BytesIO(docx_bytes))
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+    for table in document.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    body = document.element.body.xml
+    assert 'w:type="page"' not in body  # no fixed page breaks
 
 
 def test_the_pdf_is_a4_with_page_numbers(pdf_bytes):
@@ -453,7 +489,7 @@ def test_markdown_escapes_markdown_and_html_in_participant_text(report):
 def test_markdown_keeps_a_dash_at_the_start_of_a_paragraph_from_becoming_a_list():
     report = make_report(description="- ikke en liste\n1. heller ikke\n# ingen overskrift")
     text = to_markdown(report)
-    assert "\\- ikke en liste\\\n1\\. heller ikke\\\n\\# ingen overskrift" in text
+    assert "\\- ikke en liste  \n1\\. heller ikke  \n\\# ingen overskrift" in text
 
 
 def test_markdown_has_the_headings_tables_and_danish_text(report):
@@ -464,7 +500,24 @@ def test_markdown_has_the_headings_tables_and_danish_text(report):
     assert ("| 1 | Indkøbe en whiteboardtavle | Mette | 10.12.2026 | Tjekkes på styregruppemødet | Gennemført |"
             in text)
     assert "Travlhed om morgenen: „Vi når det aldrig“" in text and "Hjemmeplejen Nord – „Team Øst“" in text
-    assert "Mellem kl. 7 og 9 sker vagtskiftet.\\\nIngen ved" in text  # a hard line break, kept
+    assert "Mellem kl. 7 og 9 sker vagtskiftet.  \nIngen ved" in text  # a hard line break, kept
+    assert not re.search(r"\\$", text, re.MULTILINE)  # no backslash breaks, which several renderers print
+
+
+def test_the_markdown_download_is_a_zip_of_the_document_and_every_chart_it_shows(report):
+    import zipfile
+
+    from fea_core.export import to_markdown_zip
+
+    archive = zipfile.ZipFile(io.BytesIO(to_markdown_zip(report)))
+    names = set(archive.namelist())
+    (document,) = [n for n in names if n.endswith(".md")]
+    text = archive.read(document).decode("utf-8")
+    shown = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert sorted(shown) == sorted(["billeder/radar.png", "billeder/problems.png", "billeder/ideas.png"])
+    for path in shown:
+        assert archive.read(path).startswith(b"\x89PNG"), path
+    assert document == file_name(report, "md")
 
 
 # Excel ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import streamlit as st
 
 from fea_core import decisions, handleplan, items
 from fea_core.errors import FeaError
-from fea_core.export import to_docx, to_markdown, to_pdf, to_xlsx
+from fea_core.export import to_docx, to_markdown_zip, to_pdf, to_xlsx
 from fea_core.export.common import safe_file_name, status_label
 from fea_core.plain import escape_markdown
 from fea_core.model import Workshop
@@ -20,7 +20,7 @@ from ui.errors import show_error
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
-    "md": "text/markdown",
+    "zip": "application/zip",  # the Markdown file with its chart images
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -173,13 +173,13 @@ def export_buttons(workshop: Workshop) -> None:
     def build(extension: str):
         def make():
             report = build_report(store(), workshop.id, lang)
-            return {"docx": to_docx, "pdf": to_pdf, "md": to_markdown, "xlsx": to_xlsx}[extension](report)
+            return {"docx": to_docx, "pdf": to_pdf, "zip": to_markdown_zip, "xlsx": to_xlsx}[extension](report)
 
         return make
 
     st.markdown(f"#### {t('plan.export')}")
     cols = st.columns(4)
-    for col, extension in zip(cols, ("docx", "pdf", "md", "xlsx")):
+    for col, extension in zip(cols, ("docx", "pdf", "zip", "xlsx")):
         with col:
             st.download_button(
                 t(f"plan.export_{extension}"),

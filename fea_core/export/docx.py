@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from fea_core.export.common import chart_images, label, literal
 from fea_core.export.outline import (
-    Bullets, Facts, Field, Heading, Image, PageBreak, Para, Table, Title, fit_widths, footer_text, outline,
+    Bullets, Facts, Field, Heading, Image, Para, Table, Title, fit_widths, footer_text, outline,
 )
 from fea_core.report import Report
 
@@ -56,6 +56,12 @@ def _borders(table, color: str = BORDER) -> None:
     # Word insists on the schema's order of table properties.
     props.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                                 "w:tblDescription", "w:tblPrChange")
+
+
+def _keep_row_whole(row) -> None:
+    """Never split this row across two pages (Word's "allow row to break across pages" off)."""
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_header(row) -> None:
@@ -107,6 +113,7 @@ def _table(doc, block: Table) -> None:
     numeric = block.numeric or (False,) * len(block.headers)
     for r, values in enumerate((block.headers, *block.rows)):
         row = table.rows[r]
+        _keep_row_whole(row)
         for c, (cell, value) in enumerate(zip(row.cells, values)):
             cell.width = widths[c]
             if r == 0:
@@ -128,6 +135,7 @@ def _facts(doc, block: Facts) -> None:
     _cell_margins(table)
     table.columns[0].width, table.columns[1].width = int(TEXT_W * 0.33), int(TEXT_W * 0.67)
     for row, (name, value) in zip(table.rows, block.rows):
+        _keep_row_whole(row)
         row.cells[0].width, row.cells[1].width = int(TEXT_W * 0.33), int(TEXT_W * 0.67)
         _shade(row.cells[0], FACT_FILL)
         _cell_text(row.cells[0], name, bold=True, size=10)
@@ -231,17 +239,19 @@ def _text(doc, text: str, *, bold: bool = False, muted: bool = False, size: floa
     return paragraph
 
 
-def to_docx(report: Report) -> bytes:
-    """Return the handleplan as a .docx file's bytes."""
-    images = chart_images(report)
-    doc = Document()
-    house_style(doc, label(report.language, "doc.title"), literal(report.workshop.name, ""), report.language)
-    for block in outline(report):
+def render(doc, blocks: list, images: dict[str, bytes], closing: str) -> bytes:
+    """Write an outline's blocks into a styled document and return the .docx file's bytes.
+
+    Content flows: a heading, a field's label and a chart are kept with what follows them, and
+    a table row never splits across pages.
+    """
+    for block in blocks:
         if isinstance(block, Title):
             doc.add_paragraph(block.title, style="Title").paragraph_format.space_after = Pt(0)
             _text(doc, block.subtitle, bold=True, size=15).paragraph_format.space_after = Pt(10)
         elif isinstance(block, Heading):
-            doc.add_paragraph(block.text, style="Heading 1" if block.level == 1 else "Heading 2")
+            heading = doc.add_paragraph(block.text, style="Heading 1" if block.level == 1 else "Heading 2")
+            heading.paragraph_format.keep_with_next = True
         elif isinstance(block, Para):
             _text(doc, block.text, muted=block.muted, size=9 if block.muted else None)
         elif isinstance(block, Field):
@@ -261,9 +271,14 @@ def to_docx(report: Report) -> bytes:
         elif isinstance(block, Bullets):
             for item in block.items:
                 doc.add_paragraph(item, style="List Bullet")
-        elif isinstance(block, PageBreak):
-            doc.add_page_break()
-    _text(doc, footer_text(report), muted=True, size=8).paragraph_format.space_before = Pt(18)
+    _text(doc, closing, muted=True, size=8).paragraph_format.space_before = Pt(18)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def to_docx(report: Report) -> bytes:
+    """Return the handleplan as a .docx file's bytes."""
+    doc = Document()
+    house_style(doc, label(report.language, "doc.title"), literal(report.workshop.name, ""), report.language)
+    return render(doc, outline(report), chart_images(report), footer_text(report))

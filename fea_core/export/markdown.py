@@ -1,18 +1,25 @@
 """The handleplan as Markdown (CommonMark with GitHub tables), for wikis and intranets.
 
 Every text is escaped, so a participant's ``**x**``, ``<script>`` or ``[link](...)`` shows as
-typed and never becomes emphasis, HTML or a link. The charts are left out: their numbers are
-in the tables.
+typed and never becomes emphasis, HTML or a link. The download is a .zip of the Markdown file
+and the chart images it shows (``to_markdown_zip``), so the document carries the same charts as
+Word and PDF wherever it is unpacked.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
-from fea_core.export.outline import (
-    Bullets, Facts, Field, Heading, Image, PageBreak, Para, Table, Title, footer_text, outline,
-)
+from fea_core.export.common import chart_images, file_name
+from fea_core.export.outline import Bullets, Facts, Field, Heading, Image, Para, Table, Title, footer_text, outline
 from fea_core.report import Report
+
+IMAGE_DIR = "billeder"
+# A hard line break inside a paragraph: two trailing spaces are the one form every renderer
+# knows (a trailing backslash showed as a literal "\" in several).
+HARD_BREAK = "  \n"
 
 # Characters with a meaning anywhere in a line: emphasis, code, links and images (a link needs
 # "[", so "(" and "!" may stay), HTML, entities, tables, strikethrough, math, closing "#"s of a
@@ -37,7 +44,7 @@ def escape(text: str, line_start: bool = False) -> str:
 def escape_block(text: str) -> str:
     """Return possibly multi-line text as one paragraph, its line breaks kept as hard breaks."""
     lines = [escape(line, line_start=True) for line in text.splitlines() if line.strip()]
-    return "\\\n".join(lines) if lines else escape(text, line_start=True)
+    return HARD_BREAK.join(lines) if lines else escape(text, line_start=True)
 
 
 def _cell(text: str) -> str:
@@ -57,8 +64,8 @@ def _table(headers, rows, numeric=(), bold_rows=frozenset()) -> list[str]:
     return lines
 
 
-def to_markdown(report: Report) -> str:
-    """Return the handleplan as a Markdown document."""
+def to_markdown(report: Report, image_dir: str = IMAGE_DIR) -> str:
+    """Return the handleplan as a Markdown document whose charts are ``image_dir``/<chart>.png."""
     out: list[str] = []
     for block in outline(report):
         if isinstance(block, Title):
@@ -68,17 +75,27 @@ def to_markdown(report: Report) -> str:
         elif isinstance(block, Para):
             out += [f"*{escape_block(block.text)}*" if block.muted else escape_block(block.text), ""]
         elif isinstance(block, Field):
-            out += [f"**{escape(block.label)}**\\", escape_block(block.text), ""]
+            out += [f"**{escape(block.label)}**" + HARD_BREAK.rstrip("\n"), escape_block(block.text), ""]
         elif isinstance(block, Facts):
             out += [f"- **{escape(name)}:** {escape(' '.join(value.split()))}" for name, value in block.rows] + [""]
         elif isinstance(block, Table):
             out += _table(block.headers, block.rows, block.numeric, block.highlight) + [""]
         elif isinstance(block, Image):
-            if block.caption and block.chart == "radar":
+            alt = escape(" ".join((block.caption or block.chart).split()))
+            out += [f"![{alt}]({image_dir}/{block.chart}.png)", ""]
+            if block.caption:
                 out += [f"*{escape_block(block.caption)}*", ""]
         elif isinstance(block, Bullets):
             out += [f"- {escape(' '.join(item.split()), line_start=True)}" for item in block.items] + [""]
-        elif isinstance(block, PageBreak):
-            continue
     out += ["---", "", f"*{escape(footer_text(report))}*", ""]
     return "\n".join(out)
+
+
+def to_markdown_zip(report: Report) -> bytes:
+    """Return a .zip of the handleplan's Markdown file and the chart images it shows."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(file_name(report, "md"), to_markdown(report).encode("utf-8"))
+        for chart, png in chart_images(report).items():
+            archive.writestr(f"{IMAGE_DIR}/{chart}.png", png)
+    return out.getvalue()

@@ -1,7 +1,9 @@
 """The handleplan as a list of plain blocks (headings, fields, tables, images), in document order.
 
 Word, PDF and Markdown render the same outline, so the three documents say the same thing.
-Every text in a block is literal: renderers print it as it is and never interpret it.
+Every text in a block is literal: renderers print it as it is and never interpret it. There are
+no page breaks: content flows, and each renderer keeps a heading with what follows it, a chart
+with its caption and a table row whole (a fixed break left whole pages nearly empty).
 """
 
 from __future__ import annotations
@@ -84,12 +86,7 @@ class Bullets:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PageBreak:
-    """Start a new page here (paged formats only)."""
-
-
-Block = Title | Heading | Para | Field | Facts | Table | Image | Bullets | PageBreak
+Block = Title | Heading | Para | Field | Facts | Table | Image | Bullets
 
 
 def fit_widths(block: Table, total: float, measure, padding: float) -> tuple[float, ...]:
@@ -182,6 +179,28 @@ def _competence(report: Report, lang: str) -> list[Block]:
     return blocks
 
 
+def _summary(report: Report, lang: str, next_date: str) -> list[Block]:
+    """The decision on page 1, as a consultant's handover starts: what was chosen, who does what by
+    when, when the group meets again; then where the method comes from."""
+    blocks: list[Block] = [
+        Heading(label(lang, "summary.heading")),
+        Field(label(lang, "facts.problem"), _item(lang, report.chosen_problem)),
+        Field(label(lang, "facts.solution"), _item(lang, report.chosen_idea)),
+    ]
+    if report.actions:
+        blocks.append(Table(
+            headers=tuple(label(lang, f"plan.col_{k}") for k in ("number", "what", "owner", "deadline")),
+            rows=tuple((str(a.position), literal(a.what), literal(a.owner), short_date(a.deadline, lang))
+                       for a in sorted(report.actions, key=lambda a: a.position)),
+            widths=(0.07, 0.55, 0.23, 0.15), numeric=(True, False, False, False),
+        ))
+    else:
+        blocks.append(Para(label(lang, "plan.no_actions")))
+    blocks.append(Field(label(lang, "facts.next_follow_up"), next_date))
+    blocks.append(Para(label(lang, "summary.source"), muted=True))
+    return blocks
+
+
 def outline(report: Report) -> list[Block]:
     """Return the handleplan's blocks in document order, in the report's language."""
     lang = report.language
@@ -196,12 +215,9 @@ def outline(report: Report) -> list[Block]:
             (label(lang, "facts.date"), long_date(ws.held_on, lang)),
             (label(lang, "facts.theme"), literal(ws.theme)),
             (label(lang, "facts.participants"), str(report.participants)),
-            (label(lang, "facts.problem"), _item(lang, report.chosen_problem)),
-            (label(lang, "facts.solution"), _item(lang, report.chosen_idea)),
-            (label(lang, "facts.next_follow_up"), next_date),
         )),
+        *_summary(report, lang, next_date),
         *_competence(report, lang),
-        PageBreak(),
         Heading(step[1]),
         _item_table(lang, report.problems, report.problem_positions, report.chosen_problem, "steps.col_problem",
                     report.merged_numbers),
@@ -209,14 +225,12 @@ def outline(report: Report) -> list[Block]:
         Image("problems", 0.82, label(lang, "steps.matrix_note")),
         Field(label(lang, "steps.chosen_problem"), _item(lang, report.chosen_problem)),
         Field(label(lang, "steps.describe"), literal(report.problem_description)),
-        PageBreak(),
         Heading(step[3]),
         _item_table(lang, report.ideas, report.idea_positions, report.chosen_idea, "steps.col_idea",
                     report.merged_numbers),
         Heading(step[4]),
         Image("ideas", 0.82, label(lang, "steps.matrix_note")),
         Field(label(lang, "steps.chosen_idea"), _item(lang, report.chosen_idea)),
-        PageBreak(),
         Heading(step[5]),
         Field(label(lang, "steps.chosen_idea"), _item(lang, report.chosen_idea)),
     ]

@@ -17,7 +17,7 @@ from fpdf.fonts import FontFace
 
 from fea_core.export.common import chart_images, label, literal
 from fea_core.export.outline import (
-    Bullets, Facts, Field, Heading, Image, PageBreak, Para, Table, Title, fit_widths, footer_text, outline,
+    Bullets, Facts, Field, Heading, Image, Para, Table, Title, fit_widths, footer_text, outline,
 )
 from fea_core.report import Report
 
@@ -271,8 +271,6 @@ def render(pdf: _Document, blocks: list, images: dict[str, bytes], closing: str)
             _image(pdf, block, images[block.chart])
         elif isinstance(block, Bullets):
             _bullets(pdf, block)
-        elif isinstance(block, PageBreak):
-            pdf.add_page()
     pdf.ln(6)
     pdf.para(closing, size=7.5, color=MUTED)
     return bytes(pdf.output())

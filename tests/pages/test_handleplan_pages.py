@@ -84,7 +84,7 @@ def test_trin_6_opens_with_an_empty_plan_and_offers_the_four_exports(app, view, 
     text = view.text(at)
     assert "Trin 6: Implementér løsningen" in text and "Aftaler" in text
     labels = [e.proto.label for e in at.get("download_button")]
-    assert labels == ["Word", "PDF", "Markdown", "Excel (rådata)"]
+    assert labels == ["Word", "PDF", "Markdown (.zip med figurer)", "Excel (rådata)"]
 
 
 def test_trin_6_warns_about_a_past_deadline_and_a_missing_owner_without_refusing(
