@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert
 
@@ -268,14 +269,23 @@ def quadrant_spec(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Dat
             dots.append({"x": sx(float(r.x)) + rad * math.cos(a), "y": float(r.y) + rad * math.sin(a),
                          "chosen": chosen(r.item_id)})
 
-    rows, bars = [], []
+    rows, bars, leaders = [], [], []
     clip = lambda v: min(max(v, low), high)  # noqa: E731
-    for r in positions.itertuples() if len(positions) else ():
-        x, y = sx(float(r.x_mean)), float(r.y_mean)
+    items = list(positions.itertuples()) if len(positions) else []
+    true_xy = [(sx(float(r.x_mean)), float(r.y_mean)) for r in items]
+    marker_px = math.sqrt(font_size * 48 / math.pi) * 2 + 3  # a marker's diameter plus a gap, in pixels
+    shown_xy = (spread_apart(true_xy, marker_px * ux, marker_px * uy, (lo, hi))
+                if len(items) <= MAX_SPREAD_APART else true_xy)
+    crowded = len(items) > CROWDED_MATRIX
+    for r, (x, y), (mx, my) in zip(items, true_xy, shown_xy):
         c, cx, cy = chosen(r.item_id), 7 * ux, 7 * uy  # caps: 14 px end ticks
-        rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": x, "y": y,
+        rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": mx, "y": my,
                      "x_mean": _fmt(r.x_mean), "y_mean": _fmt(r.y_mean), "x_std": _fmt(r.x_std),
                      "y_std": _fmt(r.y_std), "n": int(r.n), "chosen": c})
+        if math.hypot((mx - x) / ux, (my - y) / uy) > marker_px / 2:  # moved off its place: a line back to it
+            leaders.append({"x": x, "y": y, "x2": mx, "y2": my})
+        if crowded and not c:
+            continue  # many items: their spreads would hide each other; the table and tooltip give them
         if not pd.isna(r.x_std):
             x1, x2 = clip(x - r.x_std), clip(x + r.x_std)
             bars += [{"x": x1, "x2": x2, "y": y, "y2": y, "chosen": c},
@@ -285,14 +295,57 @@ def quadrant_spec(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Dat
             bars += [{"x": x, "x2": x, "y": y1, "y2": y2, "chosen": c},
                      *({"x": x - cx, "x2": x + cx, "y": e, "y2": e, "chosen": c} for e in (y1, y2))]
     layout = _quadrant_layout((matrix.key, matrix.title, matrix.x, matrix.y, tuple(matrix.quadrants.items())),
-                              bool(dots), bool(bars), bool(rows), low, high, width, height, font_size,
-                              _layout_key(titles))
-    return _filled(layout, {"individual": dots, "spread": bars, "items": rows})
+                              bool(dots), bool(bars), bool(rows), bool(leaders), low, high, width, height,
+                              font_size, _layout_key(titles))
+    return _filled(layout, {"individual": dots, "spread": bars, "items": rows, "leaders": leaders,
+                            "anchors": [{"x": d["x"], "y": d["y"]} for d in leaders]})
+
+
+# More items than this in one matrix, and only the chosen item's spread is drawn: 30 sets of
+# error bars formed a thicket that hid the numbers (the table beside the matrix has every spread).
+CROWDED_MATRIX = 12
+# Moving markers apart costs a few ms per item on a quiet core up to here, and grows as the
+# square beyond; more items than this are drawn where they are (their numbers are in the table).
+MAX_SPREAD_APART = 40
+
+
+def spread_apart(points: Sequence[tuple[float, float]], min_dx: float, min_dy: float,
+                 bounds: tuple[float, float], rounds: int = 200) -> list[tuple[float, float]]:
+    """Return the points moved just far enough apart that markers of the given size never overlap.
+
+    Written here because no charting library we use places markers for Vega-Lite: overlapping
+    pairs are pushed apart along the line between them until none overlap, so each moves only as
+    far as it must, and everything stays inside ``bounds``. Deterministic (same input, same output), and
+    vectorised with numpy: 30 items cost a few milliseconds.
+    """
+    if len(points) < 2:
+        return list(points)
+    true = np.array(points, dtype=float) / (min_dx, min_dy)  # in marker widths: a circle of diameter 1
+    golden = np.arange(len(points)) * 2.39996  # a direction apart for points on exactly the same spot
+    ties = np.stack([np.cos(golden), np.sin(golden)], axis=1) * 1e-3
+    moved = true + ties
+    low, high = bounds[0] / np.array((min_dx, min_dy)) + 0.5, bounds[1] / np.array((min_dx, min_dy)) - 0.5
+    for _ in range(rounds):
+        delta = moved[:, None, :] - moved[None, :, :]
+        dist = np.hypot(delta[..., 0], delta[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        overlap = np.clip(1.0 - dist, 0.0, None)
+        if not overlap.any():
+            break
+        apart = ties[:, None, :] - ties[None, :, :]  # two on one spot (pinned by a wall): opposite ways
+        apart /= np.maximum(np.hypot(apart[..., 0], apart[..., 1]), 1e-12)[..., None]
+        direction = np.where(dist[..., None] > 1e-9, delta / np.maximum(dist, 1e-9)[..., None], apart)
+        push = direction * (overlap / 2)[..., None]
+        moved += push.sum(axis=1)
+        moved = np.clip(moved, low, high)
+    untouched = np.all(np.abs(moved - (true + ties)) < 1e-2, axis=1)
+    moved[untouched] = true[untouched]  # a point nobody had to make room for stays exactly in place
+    return [tuple(p) for p in (moved * (min_dx, min_dy)).tolist()]
 
 
 @functools.lru_cache(maxsize=32)
-def _quadrant_layout(matrix_fields: tuple, dots: bool, bars: bool, items: bool, low: int, high: int, width: int,
-                     height: int, font_size: int, tip_items: tuple) -> dict:
+def _quadrant_layout(matrix_fields: tuple, dots: bool, bars: bool, items: bool, leaders: bool, low: int, high: int,
+                     width: int, height: int, font_size: int, tip_items: tuple) -> dict:
     key, title, x_axis, y_axis, quadrants = matrix_fields
     matrix = Matrix(key=key, title=title, x=x_axis, y=y_axis, quadrants=dict(quadrants))
     pad, mid, tip = 0.5, (low + high) / 2, dict(tip_items)
@@ -359,6 +412,11 @@ def _quadrant_layout(matrix_fields: tuple, dots: bool, bars: bool, items: bool, 
             layers.append(alt.Chart(_named("spread"), name="spread").mark_rule(
                 strokeWidth=3, strokeCap="round", opacity=0.5).encode(
                 x2="x2:Q", y2="y2:Q", color=color, **enc))
+        if leaders:  # a marker moved aside to stay readable: a thin line from a dot at its true place
+            layers.append(alt.Chart(_named("leaders"), name="leaders").mark_rule(
+                color=INK, strokeWidth=1.2, opacity=0.7).encode(x2="x2:Q", y2="y2:Q", **enc))
+            layers.append(alt.Chart(_named("anchors"), name="anchors").mark_circle(
+                color=INK, size=28, opacity=0.9).encode(**enc))
         radius = font_size * 48
         layers.append(alt.Chart(_named("items"), name="items").mark_circle(opacity=1).encode(
             color=color, size=alt.condition("datum.chosen", alt.value(radius * 1.5), alt.value(radius)),

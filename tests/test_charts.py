@@ -360,3 +360,28 @@ def test_fea_core_charts_never_imports_streamlit():
     code = "import sys, fea_core.charts; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_thirty_items_on_nearly_the_same_spot_are_drawn_apart_with_lines_back_to_their_places():
+    items = positions(*((i, f"Punkt {i}", 2.0 + 0.01 * (i % 5), 2.0 + 0.01 * (i // 5), 0.8, 0.8)
+                        for i in range(1, 31)))
+    spec = quadrant_spec(items, PROBLEM, chosen_id=3, width=640, height=520, font_size=15)
+    shown = rows(spec, "items")
+    (ux, uy) = (5 / 640, 5 / 520)  # data units per pixel: the axes run from 0.5 to 5.5
+    diameter = math.sqrt(15 * 48 / math.pi) * 2
+    for a in shown:
+        for b in shown:
+            if a["item_id"] < b["item_id"]:
+                assert math.hypot((a["x"] - b["x"]) / ux, (a["y"] - b["y"]) / uy) >= diameter, (a, b)
+        assert 0.5 <= a["x"] <= 5.5 and 0.5 <= a["y"] <= 5.5
+    moved = {(round(r["x2"], 6), round(r["y2"], 6)) for r in rows(spec, "leaders")}
+    assert moved and moved <= {(round(a["x"], 6), round(a["y"], 6)) for a in shown}
+    assert len(rows(spec, "anchors")) == len(rows(spec, "leaders"))
+    # Crowded: only the chosen item's spread is drawn (its three bars per axis).
+    assert len(rows(spec, "spread")) == 6
+
+
+def test_markers_apart_from_each_other_stay_exactly_at_their_means():
+    items = positions((1, "A", 2.0, 2.0, 0.5, 0.5), (2, "B", 4.0, 4.0, 0.5, 0.5))
+    assert [(r["x"], r["y"]) for r in rows(quadrant_spec(items, PROBLEM), "items")] == [(2.0, 2.0), (4.0, 4.0)]
+    assert not layers(quadrant_spec(items, PROBLEM), "leaders")
