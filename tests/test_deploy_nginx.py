@@ -331,3 +331,17 @@ def test_the_log_format_writes_neither_the_request_line_nor_the_query_string():
     servers = _servers(text)
     assert len(servers) == 2 and all("access_log /var/log/nginx/fea.access.log fea_masked;" in s for s in servers)
     assert all(re.search(r"^\s*error_log \S+ crit;", s, re.MULTILINE) for s in servers)
+
+
+def test_the_site_changes_no_setting_of_the_other_sites_on_the_same_nginx():
+    # The file goes into nginx's http block (conf.d): at that level it may only define named
+    # things of its own (maps, zones, a log format, the upstream), never a default like
+    # limit_req_status, add_header or access_log that every other site would inherit.
+    text = re.sub(r"#[^\n]*", "", SITE.read_text())
+    top, depth = [], 0
+    for statement in re.findall(r"[^;{}]*[;{}]", text):
+        if depth == 0 and statement.strip():
+            top.append(statement.split()[0])
+        depth += statement.endswith("{") - statement.endswith("}")
+    assert set(top) <= {"map", "limit_req_zone", "log_format", "upstream", "server", "}"}, top
+    assert all(name.startswith("fea_") for name in re.findall(r"zone=(\w+)", text) + re.findall(r"log_format (\w+)", text))
