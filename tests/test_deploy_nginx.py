@@ -279,6 +279,7 @@ def test_the_logs_hold_no_token_join_code_or_interviewer_secret(front_door):
         ("GET", f"{front_door.url}/interview?i={SECRET}"),
         ("GET", f"{front_door.url}/api/live/{TOKEN}?field=stage&seen=3"),
         ("POST", f"{front_door.url}/api/answer/{TOKEN}/ratings"),
+        ("POST", f"{front_door.url}/%61pi/answer/{TOKEN}/items"),  # the same route, spelt otherwise
         ("GET", f"{front_door.url}/component/x/index.html?streamlitUrl={urllib.parse.quote(stream_url, safe='')}"),
         ("GET", f"{front_door.http_url}/?code={CODE}&p={TOKEN}"),
         ("GET", f"{front_door.http_url}/interview?i={SECRET}"),
@@ -292,6 +293,7 @@ def test_the_logs_hold_no_token_join_code_or_interviewer_secret(front_door):
     assert {e["request"] for e in entries} >= {
         "GET /?*** HTTP/1.1", "GET /screen?*** HTTP/1.1",
         "GET /interview?*** HTTP/1.1", "GET /api/live/***?*** HTTP/1.1", "POST /api/answer/***/ratings HTTP/1.1",
+        "POST /api/answer/***/items HTTP/1.1",
     }
     everything = logged + front_door.log_tail(10_000)
     for secret in (TOKEN, CODE, SECRET, TOKEN[:12], urllib.parse.quote(TOKEN)):
@@ -325,7 +327,7 @@ def test_no_location_sets_its_own_headers_which_would_drop_the_security_headers(
 def test_the_log_format_writes_neither_the_request_line_nor_the_query_string():
     text = SITE.read_text()
     log_format = re.search(r"log_format fea_masked (.*?);", text, re.S).group(1)
-    for raw in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_", "$uri", "$remote_addr",
+    for raw in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_", "$uri ", "$remote_addr",
                 "$http_referer", "$http_user_agent"):
         assert raw not in log_format, raw
     servers = _servers(text)
