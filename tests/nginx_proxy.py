@@ -73,7 +73,7 @@ def render_site(upstreams: list[str], *, https: str, http: str, access_log: Path
     text = _sub_all(r"access_log /var/log/nginx/fea\.access\.log", f"access_log {access_log}", text)
     text = _sub_all(r"error_log /var/log/nginx/fea\.error\.log", f"error_log {error_log}", text)
     if certificate is None:
-        text = _sub_all(r"^( *)listen 443 ssl http2;$", rf"\1listen {https};", text)
+        text = _sub_all(r"^( *)listen 443 ssl http2;", rf"\1listen {https};", text)
         text = _sub_all(r"^ *ssl_[a-z_]+ .*;\n", "", text)
     else:
         text = _sub_all(r"^( *)listen 443 ssl", rf"\1listen {https} ssl", text)
