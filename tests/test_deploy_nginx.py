@@ -1,12 +1,27 @@
-"""deploy/nginx-fea.conf agrees with the app's own timeouts (read from the file as shipped)."""
+"""deploy/nginx-fea.conf: it agrees with the app's own timeouts, and as the front door (run in
+Debian's nginx with a throwaway certificate) it speaks TLS, redirects port 80, sends the security
+headers, limits floods without limiting a room behind one address, and logs no secret."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.client
 import re
+import socket
+import ssl
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import pytest
 import uvicorn
 
-from tests.nginx_proxy import SITE
+from tests.nginx_proxy import SITE, NginxProxy
 from ui import routes
 
 
@@ -53,22 +68,6 @@ def _https_server(text: str) -> str:
 # redirect, headers, limits, the log) quickly; tests/e2e/test_two_processes_postgres.py runs the
 # same file in front of the real app in a browser.
 
-import base64  # noqa: E402
-import hashlib  # noqa: E402
-import http.client  # noqa: E402
-import socket  # noqa: E402
-import ssl  # noqa: E402
-import threading  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.parse  # noqa: E402
-import urllib.request  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from tests.nginx_proxy import NginxProxy  # noqa: E402
 
 SECURITY_HEADERS = ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options",
                     "Referrer-Policy", "X-Frame-Options")
