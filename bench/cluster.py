@@ -5,7 +5,8 @@
 
 Starts a PostgreSQL server (durable settings: fsync and synchronous commit on) unless
 FEA_DATABASE_URL names one, the app processes with the repository's settings and a shared
-cookie secret, and Debian's nginx with the repository's site file on a free port; then runs
+cookie secret, and Debian's nginx with the repository's site file on a free port (its HTTPS server
+without TLS: the simulated phones speak plain HTTP; rate limits and headers as shipped); then runs
 bench/load.py's phone simulation against nginx's port and prints load.py's table plus CPU and
 memory per process (app processes, nginx, PostgreSQL) and the database connections in use.
 Everything it started is stopped at the end. Only 127.0.0.1 is targeted.
@@ -149,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
                                   database_url=with_application_name(url, f"fea-{i}"), extra_env=shared))
         for server in servers:
             server.wait_ready()
-        proxy = NginxProxy([s.url.removeprefix("http://") for s in servers]).start()
+        # load.py's phones speak plain HTTP and websockets: the site's HTTPS server listens without
+        # TLS here; its headers, rate limits and log format are as shipped. All phones come from
+        # 127.0.0.1, as a room behind one NAT address, so the per-address limits are measured too.
+        proxy = NginxProxy([s.url.removeprefix("http://") for s in servers], tls=False).start()
         sampler = ConnectionSampler(url)
         sampler.start()
 
