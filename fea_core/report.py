@@ -19,6 +19,7 @@ from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
 from fea_core.competence import rating_rows
 from fea_core.decisions import get_decisions
 from fea_core.i18n import translate
+from fea_core.interview_summary import InterviewSummary, summarise
 from fea_core.items import all_items, get_item, list_items, merged_sources_by_target
 from fea_core.method import Factor, Matrix, load_method
 from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_KINDS, ITEM_PROBLEM, Item, Workshop
@@ -85,6 +86,8 @@ class Report:
     # For each shown problem or idea that others were merged into: their numbers (hidden ones
     # left out, their words are off the record). The items lists above hold no merged items.
     merged_numbers: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    # Arbejdsmiljøinterviewet's anonymous overview (counts per theme, key points), never raw notes.
+    interviews: InterviewSummary | None = None
 
 
 RATING_RAW_COLUMNS = ["participant", "role", "factor", "value"]
@@ -288,4 +291,5 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
             factor_order=[f.key for f in method.factors],
         ),
         merged_numbers=merged_numbers,
+        interviews=summarise(store, workshop_id, language, general_title=translate(language, "interviews.general")),
     )

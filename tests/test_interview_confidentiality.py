@@ -69,11 +69,25 @@ def test_no_export_in_any_format_or_language_contains_a_raw_note_or_the_advice(e
         assert "RAWNOTE" not in flat, name  # the notes' common prefix, in any split of a marker
 
 
-def test_points_not_sent_forward_stay_out_of_every_export(exported):
+def test_points_not_sent_forward_appear_only_in_the_interview_overview_never_as_trin_1_items(exported):
+    # The consultant's handover carries the anonymous overview (counts per theme and the key points,
+    # as the steering group sees it in the app); only points sent on become trin 1 items.
     markers, files = exported
     unsent = markers["points"][2:]
-    for name, text in files.items():
-        assert [p for p in unsent if squash(p) in squash(text)] == [], name
+    for name in ("docx-da", "pdf-da", "markdown-da"):
+        flat = squash(files[name])
+        overview = flat[flat.index(squash("Arbejdsmiljøinterviewet")):flat.index(squash("Trin 1:"))]
+        trin_1_on = flat[flat.index(squash("Trin 1:")):]
+        assert all(squash(p) in overview for p in unsent), name
+        assert [p for p in unsent if squash(p) in trin_1_on] == [], name
+
+
+def test_the_documents_count_per_theme_the_interviews_that_spoke_of_problems_and_of_what_works(exported):
+    markers, files = exported
+    for name in ("docx-da", "pdf-da", "markdown-da"):
+        flat = squash(files[name])
+        assert squash("2 interviews med") in flat, name
+        assert squash("Nævner problemer") in flat and squash("Hvordan fungerer samarbejdet?") in flat, name
 
 
 def test_the_points_sent_into_trin_1_appear_in_the_exports_as_ordinary_items(exported):

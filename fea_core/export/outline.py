@@ -179,6 +179,29 @@ def _competence(report: Report, lang: str) -> list[Block]:
     return blocks
 
 
+def _interviews(report: Report, lang: str) -> list[Block]:
+    """Arbejdsmiljøinterviewet as it goes forward: how many interviews spoke of problems and of what
+    works well under each theme, and the key points by theme. Never a raw note or who said what."""
+    overview = report.interviews
+    if overview is None or not overview.interviews:
+        return []
+    blocks: list[Block] = [
+        Heading(label(lang, "interviews.heading")),
+        Para(label(lang, "interviews.held", n=overview.interviews, people=overview.interviewees)),
+        Table(
+            headers=(label(lang, "interviews.theme"), label(lang, "interviews.problems"),
+                     label(lang, "interviews.works_well")),
+            rows=tuple((literal(t.title), str(t.problems), str(t.works_well))
+                       for t in overview.themes if t.key),  # the general points have no counts
+            widths=(0.6, 0.2, 0.2), numeric=(False, True, True),
+        ),
+    ]
+    for theme in overview.themes:
+        if theme.points:
+            blocks.append(Field(literal(theme.title), "\n".join(f"• {literal(p.text)}" for p in theme.points)))
+    return blocks
+
+
 def _summary(report: Report, lang: str, next_date: str) -> list[Block]:
     """The decision on page 1, as a consultant's handover starts: what was chosen, who does what by
     when, when the group meets again; then where the method comes from."""
@@ -218,6 +241,7 @@ def outline(report: Report) -> list[Block]:
         )),
         *_summary(report, lang, next_date),
         *_competence(report, lang),
+        *_interviews(report, lang),
         Heading(step[1]),
         _item_table(lang, report.problems, report.problem_positions, report.chosen_problem, "steps.col_problem",
                     report.merged_numbers),
