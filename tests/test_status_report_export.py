@@ -54,7 +54,8 @@ def test_the_status_report_tells_due_actions_decisions_history_and_the_next_foll
     text = read(render(status, ("anne", "bent")))
     for expected in ("Statusrapport", "Forløb „Akut“ 2025", "Frist overskredet", "Hvad blev besluttet hvornår",
                      "Anden temadag", "Tavlen bruges", "Flyttes til kl. 8.00", "Justeret", "Status på tavlemødet",
-                     "1. juli 2025", "Leder Hanne, AMR Ole", "Opfølgning på aftalerne"):
+                     "1. juli 2025", "Leder Hanne, AMR Ole", "Opfølgning på aftalerne",
+                     "Veje til et bedre psykisk arbejdsmiljø"):
         assert expected in " ".join(text.split()), expected
 
 

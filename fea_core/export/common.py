@@ -100,11 +100,13 @@ def short_date(value: date | datetime | None, language: str, empty: str = EMPTY)
     return value.strftime("%d.%m.%Y") if language == "da" else value.isoformat()
 
 
-def safe_file_name(name: str, held_on: date | None, extension: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """Return "Handleplan - <name> - <date>.<ext>": filesystem-safe, Danish letters kept, length capped."""
+def safe_file_name(name: str, held_on: date | None, extension: str, language: str = DEFAULT_LANGUAGE,
+                   title_key: str = "doc.title") -> str:
+    """Return "<title> - <name> - <date>.<ext>" ("Handleplan" by default): filesystem-safe, Danish
+    letters kept, length capped."""
     cleaned = unicodedata.normalize("NFC", _NOT_IN_FILE_NAME.sub(" ", str(name or "")))
     cleaned = " ".join(cleaned.split()).encode("utf-8")[:FILE_NAME_MAX].decode("utf-8", "ignore").strip(" .")
-    parts = [label(language, "doc.title"), cleaned, held_on.isoformat() if held_on else ""]
+    parts = [label(language, title_key), cleaned, held_on.isoformat() if held_on else ""]
     stem = " - ".join(p for p in parts if p)
     ext = re.sub(r"[^A-Za-z0-9]", "", str(extension))
     return f"{stem}.{ext}" if ext else stem

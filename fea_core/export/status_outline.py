@@ -6,16 +6,14 @@ block is literal: renderers print it as it is and never interpret it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 from fea_core.charts import radar_spec, to_png
-from fea_core.export.common import EMPTY, FILE_NAME_MAX, _trim, label, literal, long_date, number, short_date, signed_number, status_label
+from fea_core.export.common import (
+    EMPTY, _trim, label, literal, long_date, number, safe_file_name, short_date, signed_number, status_label,
+)
 from fea_core.export.outline import Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title
 from fea_core.status_report import CourseStatus, TrackedAction
-
-_NOT_IN_FILE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 
 
 def _l(report: CourseStatus, key: str, **params) -> str:
@@ -103,6 +101,7 @@ def status_outline(status: CourseStatus, facilitators: tuple[str, ...] = ()) -> 
         Heading(_l(status, "summary_heading")),
         Para(_l(status, "summary", open=len(status.open_actions), overdue=len(status.overdue), due=len(status.due_soon),
                 **counts)),
+        Para(label(lang, "summary.source"), muted=True),
         Heading(_l(status, "overdue_heading"), level=2),
         _action_table(status, status.overdue),
         Heading(_l(status, "due_heading"), level=2),
@@ -139,11 +138,7 @@ def status_images(status: CourseStatus) -> dict[str, bytes]:
 
 def status_file_name(course_name: str, language: str, today: date, extension: str) -> str:
     """Return "Statusrapport - <forløb> - <date>.<ext>": filesystem-safe, Danish letters kept."""
-    cleaned = unicodedata.normalize("NFC", _NOT_IN_FILE_NAME.sub(" ", str(course_name or "")))
-    cleaned = " ".join(cleaned.split()).encode("utf-8")[:FILE_NAME_MAX].decode("utf-8", "ignore").strip(" .")
-    title = label(language, "course_report.title")
-    stem = " - ".join(p for p in (title, cleaned, today.isoformat()) if p)
-    return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', extension)}"
+    return safe_file_name(course_name, today, extension, language, title_key="course_report.title")
 
 
 def footer_line(status: CourseStatus) -> str:
