@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from fea_core.export import to_docx, to_markdown, to_pdf, to_xlsx  # noqa: E402
+from fea_core.export import to_docx, to_markdown_zip, to_pdf, to_xlsx  # noqa: E402
 from fea_core.report import build_report  # noqa: E402
 from fea_core.report_fixture import make_workshop_for_report  # noqa: E402
 from fea_core.storage import open_store  # noqa: E402
@@ -48,14 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workshop: {args.participants} participants, {args.problems} problems, {args.ideas} ideas "
               f"(played in {time.perf_counter() - started:.1f} s)")
 
-        steps = ("build_report", "to_docx", "to_pdf", "to_markdown", "to_xlsx")
+        steps = ("build_report", "to_docx", "to_pdf", "to_markdown_zip", "to_xlsx")
         times: dict[str, list[float]] = {step: [] for step in (*steps, "docx+pdf", "total")}
         sizes: dict[str, int] = {}
         for _ in range(args.runs):
             clock = time.perf_counter()
             report = build_report(store, workshop.id, args.language)
             times["build_report"].append(time.perf_counter() - clock)
-            for step, export in (("to_docx", to_docx), ("to_pdf", to_pdf), ("to_markdown", to_markdown),
+            for step, export in (("to_docx", to_docx), ("to_pdf", to_pdf), ("to_markdown_zip", to_markdown_zip),
                                  ("to_xlsx", to_xlsx)):
                 clock = time.perf_counter()
                 data = export(report)
