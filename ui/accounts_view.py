@@ -29,10 +29,12 @@ def own_password_form(username: str) -> None:
     """Change one's own password, with the current one."""
     st.subheader(t("roles.own_title"), anchor=False)
     with st.form("own_password"):
-        current = st.text_input(t("roles.current_password"), type="password", autocomplete="current-password")
+        current = st.text_input(t("roles.current_password"), type="password", autocomplete="current-password",
+                                key="own_current")
         password = st.text_input(t("facilitators.new_password"), type="password", help=_password_help(),
-                                 autocomplete="new-password")
-        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password")
+                                 autocomplete="new-password", key="own_new")
+        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password",
+                              key="own_again")
         changed = st.form_submit_button(t("roles.change_button"), width="stretch")
     if changed:
         try:
@@ -59,7 +61,8 @@ def add_form(by: str) -> None:
         except FeaError as error:
             show_error(error)
         else:
-            st.success(t("facilitators.added", username=new_username.strip().lower()), icon=":material/check_circle:")
+            st.session_state["accounts_done"] = t("facilitators.added", username=new_username.strip().lower())
+            st.rerun()
 
 
 def reset_form(by: str, people: list[Facilitator]) -> None:
@@ -70,10 +73,11 @@ def reset_form(by: str, people: list[Facilitator]) -> None:
         st.caption(t("roles.no_one_to_reset"))
         return
     with st.form("reset_password"):
-        who = st.selectbox(t("facilitators.who"), others, format_func=_label(people))
+        who = st.selectbox(t("facilitators.who"), others, format_func=_label(people), key="reset_who")
         password = st.text_input(t("facilitators.new_password"), type="password", help=_password_help(),
-                                 autocomplete="new-password")
-        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password")
+                                 autocomplete="new-password", key="reset_new")
+        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password",
+                              key="reset_again")
         reset = st.form_submit_button(t("facilitators.reset_button"), width="stretch")
     if reset:
         try:
@@ -90,9 +94,9 @@ def deactivate_form(by: str, people: list[Facilitator]) -> None:
     st.caption(t("roles.deactivate_help"))
     active = [f.username for f in people if f.active]
     with st.form("deactivate"):
-        who = st.selectbox(t("facilitators.who"), active, format_func=_label(people))
-        successor = st.selectbox(t("roles.hand_over_to"), [None, *active], format_func=lambda u: t("roles.no_hand_over")
-                                 if u is None else _label(people)(u))
+        who = st.selectbox(t("facilitators.who"), active, format_func=_label(people), key="deactivate_who")
+        successor = st.selectbox(t("roles.hand_over_to"), [None, *active], key="deactivate_successor",
+                                 format_func=lambda u: t("roles.no_hand_over") if u is None else _label(people)(u))
         go = st.form_submit_button(t("roles.deactivate_button"), width="stretch")
     if go:
         try:
@@ -113,7 +117,7 @@ def reactivate_form(by: str, people: list[Facilitator]) -> None:
         st.caption(t("roles.no_inactive"))
         return
     with st.form("reactivate"):
-        who = st.selectbox(t("facilitators.who"), inactive, format_func=_label(people))
+        who = st.selectbox(t("facilitators.who"), inactive, format_func=_label(people), key="reactivate_who")
         go = st.form_submit_button(t("roles.reactivate_button"), width="stretch")
     if go:
         try:
