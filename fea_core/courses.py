@@ -175,11 +175,12 @@ def get_course(store: Store, course_id: int) -> Course | None:
 
 
 def list_courses(store: Store, username: str) -> list[Course]:
-    """Return the forløb this facilitator owns or is in the steering group of, newest start first."""
+    """Return the forløb this facilitator owns or is in the steering group of, newest start first (none if deactivated)."""
     member = select(_CF.c.course_id).where(_CF.c.username == username)
+    active = select(_F.c.id).where(_F.c.username == username, _F.c.active.is_(True))
     with store.read() as conn:
         rows = conn.execute(
-            select(_C).where(or_(_C.c.owner == username, _C.c.id.in_(member))).order_by(_C.c.starts_on.desc(), _C.c.id.desc())
+            select(_C).where(or_(_C.c.owner == username, _C.c.id.in_(member)), active.exists()).order_by(_C.c.starts_on.desc(), _C.c.id.desc())
         )
         return [_row_to_course(r) for r in rows]
 
