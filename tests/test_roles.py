@@ -249,7 +249,7 @@ def test_without_a_successor_the_workshops_stay_with_their_co_facilitators_and_n
     assert not sharing.can_read_notes(people, workshop, "anne")  # an administrator reads no one's notes
 
 
-def test_a_named_successor_takes_over_every_workshop_and_forløb_and_stops_being_their_co_facilitator(people):
+def test_a_named_successor_takes_over_every_workshop_and_forlob_and_stops_being_their_co_facilitator(people):
     mine, theirs = make_workshop(people, "bent", "Bents"), make_workshop(people, "anne", "Annes")
     sharing.share_workshop(people, mine.id, "carla", by="bent")
     sharing.share_workshop(people, theirs.id, "bent", by="anne")
