@@ -299,3 +299,27 @@ def test_a_steering_group_member_gets_no_remove_buttons(app, view, store, facili
     course = room[1]
     at = open_page(app, view, "erik", "pages/course.py", {"c": str(course.id)})
     assert not [b for b in at.button if (b.key or "").startswith("course_remove_")]
+
+
+def test_the_administrators_page_and_its_audit_log_speak_english_with_lang_en(app, view, store, facilitator, room):
+    at = open_page(app, view, facilitator, "pages/facilitators.py", {"lang": "en"})
+
+    assert [s.value for s in at.subheader] == [
+        "Add a facilitator", "Deactivate an account", "Reactivate an account",
+        "Reset a password", "All facilitators", "Change my password", "Audit log",
+    ]
+    log = at.dataframe[-1].value
+    assert list(log.columns) == ["When (UTC)", "Who", "What", "Whom", "Details"]
+    assert list(log["What"][:1]) == ["deactivated account"]
+    assert "allowed raw notes" in list(log["What"])
+
+
+def test_a_facilitators_page_for_a_facilitator_speaks_english_too(app, view, store, facilitator, room):
+    at = open_page(app, view, "carla", "pages/facilitators.py", {"lang": "en"})
+
+    assert [s.value for s in at.subheader] == ["Change my password"]
+    at.text_input(key="own_current").input("wrong-password-x")
+    at.text_input(key="own_new").input("carlas-new-password")
+    at.text_input(key="own_again").input("carlas-new-password")
+    view.ok(view.button(at, "Change password").click().run())
+    assert errors(at) == ["The current password is wrong. Nothing was changed."]
