@@ -34,6 +34,7 @@ with left:
     view.add_form(username)
     view.deactivate_form(username, people)
     view.reactivate_form(username, people)
+    view.hand_over_form(username, people)
 with right:
     view.reset_form(username, people)
     view.account_list(people)

@@ -129,6 +129,28 @@ def reactivate_form(by: str, people: list[Facilitator]) -> None:
             st.rerun()
 
 
+def hand_over_form(by: str, people: list[Facilitator]) -> None:
+    """Move an already deactivated account's workshops and forløb to an active account (administrators)."""
+    inactive = [f.username for f in people if not f.active]
+    active = [f.username for f in people if f.active]
+    if not inactive:
+        return
+    st.subheader(t("roles.hand_over_title"), anchor=False)
+    with st.form("hand_over"):
+        who = st.selectbox(t("facilitators.who"), inactive, format_func=_label(people), key="hand_over_from")
+        to = st.selectbox(t("roles.hand_over_to"), active, format_func=_label(people), key="hand_over_to")
+        go = st.form_submit_button(t("roles.hand_over_button"), width="stretch")
+    if go:
+        try:
+            moved = accounts.hand_over_work(store(), who, to, by=by)
+        except FeaError as error:
+            show_error(error)
+        else:
+            st.session_state["accounts_done"] = t("roles.handed_over", username=who, to=to, workshops=moved[0],
+                                                  courses=moved[1])
+            st.rerun()
+
+
 def done_notice() -> None:
     """Show what the last account change did (it survives the rerun that refreshed the lists)."""
     done = st.session_state.pop("accounts_done", None)

@@ -215,6 +215,22 @@ def test_the_administrator_deactivates_an_account_handing_its_workshops_over_and
     assert errors(login) == [WRONG]  # the same answer as a wrong password
 
 
+def test_the_administrator_moves_a_deactivated_accounts_work_later(app, view, store, facilitator, room):
+    workshop, course, _, _ = room
+    accounts.deactivate_facilitator(store, "bent", by="anna")
+    at = open_page(app, view, facilitator, "pages/facilitators.py")
+    assert sharing.can_facilitate(store, workshops.get_workshop(store, workshop.id), "carla")  # still runs it
+
+    at.selectbox(key="hand_over_from").set_value("bent")
+    at.selectbox(key="hand_over_to").set_value("erik")
+    view.ok(view.button(at, "Flyt").click().run())
+
+    assert [s.value for s in at.success] == ["1 workshops og 1 forløb er flyttet fra bent til erik."]
+    assert workshops.get_workshop(store, workshop.id).owner == "erik"
+    assert courses.get_course(store, course.id).owner == "erik"
+    assert courses.course_facilitators(store, course.id) == ["gustav"]  # erik owns it now
+
+
 def test_the_last_administrator_cannot_deactivate_themselves_on_the_page(app, view, store, facilitator, room):
     at = open_page(app, view, facilitator, "pages/facilitators.py")
 
@@ -306,6 +322,7 @@ def test_the_administrators_page_and_its_audit_log_speak_english_with_lang_en(ap
 
     assert [s.value for s in at.subheader] == [
         "Add a facilitator", "Deactivate an account", "Reactivate an account",
+        "Move a deactivated account's workshops and courses",
         "Reset a password", "All facilitators", "Change my password", "Audit log",
     ]
     log = at.dataframe[-1].value
