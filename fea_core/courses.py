@@ -1,7 +1,10 @@
 """Forløb: one unit's workshops and follow-up meetings over 10-12 months, with its steering group.
 
 A forløb (course) groups the workshop days of one department. Its owner and the steering
-group's facilitators see it; they run its workshops too (each workshop is shared with them).
+group's facilitators see it; they run its workshops too (each workshop is shared with them),
+but never read the workshops' raw interview notes through it: only the anonymous overview
+(``fea_core.sharing.can_read_notes``). Taking someone out of the steering group takes them off
+the forløb's workshops at once. Every change of who is in is written to the audit log.
 Between the workshop days the steering group meets to follow the handleplan up; those meetings
 and each action's dated history (``fea_core.action_history``) keep the plan alive.
 
@@ -15,11 +18,12 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, or_, select, update
 
-from fea_core import schema
+from fea_core import audit, schema
 from fea_core.errors import FeaError, InvalidText, UnknownFacilitator
 from fea_core.handleplan import parse_date
 from fea_core.method import LANGUAGES
 from fea_core.model import Workshop
+from fea_core.sharing import unshare_in
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 from fea_core.workshops import NAME_MAX, get_workshop
@@ -171,11 +175,12 @@ def get_course(store: Store, course_id: int) -> Course | None:
 
 
 def list_courses(store: Store, username: str) -> list[Course]:
-    """Return the forløb this facilitator owns or is in the steering group of, newest start first."""
+    """Return the forløb this facilitator owns or is in the steering group of, newest start first (none if deactivated)."""
     member = select(_CF.c.course_id).where(_CF.c.username == username)
+    active = select(_F.c.id).where(_F.c.username == username, _F.c.active.is_(True))
     with store.read() as conn:
         rows = conn.execute(
-            select(_C).where(or_(_C.c.owner == username, _C.c.id.in_(member))).order_by(_C.c.starts_on.desc(), _C.c.id.desc())
+            select(_C).where(or_(_C.c.owner == username, _C.c.id.in_(member)), active.exists()).order_by(_C.c.starts_on.desc(), _C.c.id.desc())
         )
         return [_row_to_course(r) for r in rows]
 
@@ -183,6 +188,10 @@ def list_courses(store: Store, username: str) -> list[Course]:
 def can_follow(store: Store, course: Course | None, username: str | None) -> bool:
     """Return whether this facilitator may see and follow up the forløb: its owner or a steering-group facilitator."""
     if course is None or not username:
+        return False
+    with store.read() as conn:
+        active = conn.execute(select(_F.c.active).where(_F.c.username == username)).scalar_one_or_none()
+    if not active:
         return False
     if course.owner == username:
         return True
@@ -213,13 +222,18 @@ def _owner_check(conn, course_id: int, by: str | None) -> str:
     return owner
 
 
-def _share(conn, workshop_ids, usernames, owners: dict[int, str]) -> None:
-    """Share workshops with facilitators inside the caller's transaction (never with their owner, never twice)."""
+def _share(conn, workshop_ids, usernames, owners: dict[int, str], by: str | None, course_id: int) -> None:
+    """Share workshops with facilitators inside the caller's transaction (never with their owner, never twice).
+
+    Sharing lets them run a workshop, never read its raw interview notes.
+    """
     for workshop_id in workshop_ids:
         have = set(conn.execute(select(_WF.c.username).where(_WF.c.workshop_id == workshop_id)).scalars())
         for username in usernames:
             if username != owners.get(workshop_id) and username not in have:
                 conn.execute(_WF.insert().values(workshop_id=workshop_id, username=username, added_at=utcnow()))
+                code = conn.execute(select(_W.c.code).where(_W.c.id == workshop_id)).scalar_one()
+                audit.record(conn, by, "workshop.share", username, f"workshop {code} via forløb {course_id}")
 
 
 def add_course_facilitator(store: Store, course_id: int, username: str, *, by: str | None = None) -> list[str]:
@@ -236,25 +250,41 @@ def add_course_facilitator(store: Store, course_id: int, username: str, *, by: s
             select(_CF.c.username).where(_CF.c.course_id == course_id, _CF.c.username == username)
         ).first() is None:
             conn.execute(_CF.insert().values(course_id=course_id, username=username, added_at=utcnow()))
+            audit.record(conn, by, "course.add_member", username, f"forløb {course_id}")
         rows = conn.execute(
             select(_W.c.id, _W.c.owner).join(_CW, _CW.c.workshop_id == _W.c.id).where(_CW.c.course_id == course_id)
         ).all()
-        _share(conn, [r.id for r in rows], [username], {r.id: r.owner for r in rows})
+        _share(conn, [r.id for r in rows], [username], {r.id: r.owner for r in rows}, by, course_id)
     return course_facilitators(store, course_id)
 
 
 def remove_course_facilitator(store: Store, course_id: int, username: str, *, by: str | None = None) -> list[str]:
-    """Take a facilitator out of the steering group (the workshops stay shared until unshared)."""
+    """Take a facilitator out of the steering group, and off every workshop of the forløb they do not own.
+
+    The access the forløb gave ends at once (their next script run): the workshops' screens and
+    any interview-notes access on them. A workshop that was also shared with them directly is
+    unshared too; its owner can share it again.
+
+    :param by: who asks; when given, only the forløb's owner may remove someone.
+    """
+    username = str(username).strip().lower()
     with store.write() as conn:
         _owner_check(conn, course_id, by)
-        conn.execute(delete(_CF).where(_CF.c.course_id == course_id, _CF.c.username == str(username).strip().lower()))
+        if conn.execute(delete(_CF).where(_CF.c.course_id == course_id, _CF.c.username == username)).rowcount:
+            audit.record(conn, by, "course.remove_member", username, f"forløb {course_id}")
+        rows = conn.execute(
+            select(_W.c.id).join(_CW, _CW.c.workshop_id == _W.c.id).where(_CW.c.course_id == course_id, _W.c.owner != username)
+        ).all()
+        for row in rows:
+            unshare_in(conn, row.id, username, by, f" via forløb {course_id}")
+            conn.execute(update(_W).where(_W.c.id == row.id).values(revision=_W.c.revision + 1))
     return course_facilitators(store, course_id)
 
 
 # --- the workshops of a forløb ----------------------------------------------------------------------
 
 
-def link_in(conn, course_id: int, workshop_id: int) -> None:
+def link_in(conn, course_id: int, workshop_id: int, by: str | None = None) -> None:
     current = conn.execute(
         select(_CW.c.course_id, _C.c.name).join(_C, _C.c.id == _CW.c.course_id).where(_CW.c.workshop_id == workshop_id)
     ).first()
@@ -266,7 +296,7 @@ def link_in(conn, course_id: int, workshop_id: int) -> None:
     owner = conn.execute(select(_W.c.owner).where(_W.c.id == workshop_id)).scalar_one()
     members = list(conn.execute(select(_CF.c.username).where(_CF.c.course_id == course_id)).scalars())
     course_owner = conn.execute(select(_C.c.owner).where(_C.c.id == course_id)).scalar_one()
-    _share(conn, [workshop_id], [*members, course_owner], {workshop_id: owner})
+    _share(conn, [workshop_id], [*members, course_owner], {workshop_id: owner}, by, course_id)
 
 
 def add_workshop(store: Store, course_id: int, workshop_id: int, *, by: str | None = None) -> list[Workshop]:
@@ -281,7 +311,7 @@ def add_workshop(store: Store, course_id: int, workshop_id: int, *, by: str | No
         raise NotCourseOwner()
     with store.write() as conn:
         _owner_check(conn, course_id, None)
-        link_in(conn, course_id, workshop_id)
+        link_in(conn, course_id, workshop_id, by)
     return course_workshops(store, course_id)
 
 

@@ -25,5 +25,5 @@ def describe_error(language: str, error: FeaError) -> str:
     if error.code == "invalid_account":
         key = f"error.invalid_account_reason.{params.get('reason')}"
         if key in catalogue():
-            return translate(language, key, limit=params.get("limit", ""))
+            return translate(language, key, limit=params.get("limit", ""), seconds=params.get("seconds", ""))
     return translate(language, f"error.{error.code}", **{k: v for k, v in params.items() if isinstance(v, (str, int))})

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from fea_core import schema
 from fea_core.errors import DuplicateItem
-from fea_core.interviews import all_interviews
+from fea_core.interviews import workshop_interviews_for_summary
 from fea_core.items import add_item_as_facilitator, get_item
 from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
@@ -79,7 +79,7 @@ def summarise(store: Store, workshop_id: int, language: str = "da", *, general_t
     """
     method = load_method(language)
     # An interview started but never written in (a slip of the thumb) is not an interview held.
-    found = [i for i in all_interviews(store, workshop_id) if i.notes or i.points or i.advice or i.confirmed]
+    found = [i for i in workshop_interviews_for_summary(store, workshop_id) if i.notes or i.points or i.advice or i.confirmed]
     sent_ids = {p.item_id for i in found for p in i.points if p.item_id is not None}
     items = {item_id: get_item(store, item_id) for item_id in sent_ids}
 

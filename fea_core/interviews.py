@@ -2,9 +2,12 @@
 
 An interviewer (an AMR, a TR or a colleague) needs no account: the facilitator creates a link
 with its own random token. Whoever holds the token writes interviews through it, in the days or
-weeks before the workshop day, and reads back only the interviews written through it. The
-workshop's facilitators read them all (``all_interviews``). Raw notes go nowhere else: the
-shared screen, the phones and the exports see only ``fea_core.interview_summary``.
+weeks before the workshop day, and reads back only the interviews written through it. Among the
+facilitators only the workshop's owner and the co-facilitators the owner named for them
+(``sharing.can_read_notes``) read them all (``all_interviews``) and see the links' tokens
+(``list_links``, ``create_link``): every such function takes the reader as ``by`` and checks it
+here. Raw notes go nowhere else: the shared screen, the phones, the exports and the steering
+group see only ``fea_core.interview_summary``.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
-from fea_core import schema
+from fea_core import schema, sharing
 from fea_core.errors import FeaError, InvalidText
 from fea_core.items import ITEM_TEXT_MAX
 from fea_core.method import load_method
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
+from fea_core.workshops import get_workshop
 
 TOKEN_BYTES = 24  # 192 random bits, as a participant's token
 LABEL_MAX = 120
@@ -49,6 +53,17 @@ class UnknownInterview(FeaError):
     """No interview with this number was written through this link."""
 
     code = "interview.unknown_interview"
+
+
+class NotNotesReader(FeaError):
+    """Only the workshop's owner and the co-facilitators the owner named may read raw notes or links."""
+
+    code = "roles.not_notes_reader"
+
+
+def _require_reader(store: Store, workshop_id: int, by: str) -> None:
+    if not sharing.can_read_notes(store, get_workshop(store, workshop_id), by):
+        raise NotNotesReader()
 
 
 class InvalidGroupSize(FeaError):
@@ -156,9 +171,13 @@ def _row_to_link(row) -> InterviewerLink:
 # --- links (the facilitator) ---------------------------------------------------------------------
 
 
-def create_link(store: Store, workshop_id: int, label: str) -> InterviewerLink:
-    """Create an interviewer link for the workshop; the label says whom it is for (no name needed)."""
+def create_link(store: Store, workshop_id: int, label: str, *, by: str) -> InterviewerLink:
+    """Create an interviewer link for the workshop; the label says whom it is for (no name needed).
+
+    Its token reads what is written through it, so only a notes reader may create one (``by``).
+    """
     cleaned = clean_text(label, max_length=LABEL_MAX)
+    _require_reader(store, workshop_id, by)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with store.write(workshop_id) as conn:
         new_id = conn.execute(
@@ -168,15 +187,17 @@ def create_link(store: Store, workshop_id: int, label: str) -> InterviewerLink:
     return _row_to_link(row)
 
 
-def list_links(store: Store, workshop_id: int) -> list[InterviewerLink]:
-    """Return the workshop's interviewer links, withdrawn ones too, oldest first."""
+def list_links(store: Store, workshop_id: int, *, by: str) -> list[InterviewerLink]:
+    """Return the workshop's interviewer links with their tokens, withdrawn ones too, oldest first (notes readers only)."""
+    _require_reader(store, workshop_id, by)
     with store.read() as conn:
         rows = conn.execute(select(_L).where(_L.c.workshop_id == workshop_id).order_by(_L.c.id))
         return [_row_to_link(r) for r in rows]
 
 
-def revoke_link(store: Store, workshop_id: int, link_id: int, revoked: bool = True) -> None:
-    """Withdraw a link (its interviews stay, for the facilitators), or give it back."""
+def revoke_link(store: Store, workshop_id: int, link_id: int, revoked: bool = True, *, by: str) -> None:
+    """Withdraw a link (its interviews stay, for the notes readers), or give it back (notes readers only)."""
+    _require_reader(store, workshop_id, by)
     with store.write(workshop_id) as conn:
         conn.execute(
             update(_L)
@@ -266,8 +287,14 @@ def get_interview(store: Store, link: InterviewerLink, number: int) -> Interview
     return found[0]
 
 
-def all_interviews(store: Store, workshop_id: int) -> list[Interview]:
-    """Return every interview of the workshop with its raw notes: for its facilitators only."""
+def all_interviews(store: Store, workshop_id: int, *, by: str) -> list[Interview]:
+    """Return every interview of the workshop with its raw notes, for a notes reader only (NotNotesReader)."""
+    _require_reader(store, workshop_id, by)
+    return workshop_interviews_for_summary(store, workshop_id)
+
+
+def workshop_interviews_for_summary(store: Store, workshop_id: int) -> list[Interview]:
+    """Return every interview unchecked: only for fea_core.interview_summary, whose overview holds no raw note."""
     with store.read() as conn:
         return _load(conn, conn.execute(select(_IV).where(_IV.c.workshop_id == workshop_id).order_by(_IV.c.number)))
 

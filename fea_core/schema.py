@@ -361,3 +361,30 @@ talks = Table(
     Column("questions", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# --- Who did what to accounts and sharing, and who reads raw interview notes (migration 009) -----
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # Every change to an account or to who may see a workshop or forløb: who, what, whom, when.
+    # Never a password or a hash; ``detail`` names the workshop or forløb concerned.
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),  # a username, or "cli:<os user>" for the command line
+    Column("action", String(40), nullable=False),  # e.g. account.create, workshop.share, notes.grant
+    Column("target", String(64), nullable=False),  # the account it was done to
+    Column("detail", String(300), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+interview_readers = Table(
+    "interview_readers",
+    metadata,
+    # The co-facilitators the workshop's owner named to read its raw interview notes; sharing a
+    # workshop (or a forløb) alone never lets anyone read them. Unsharing deletes the row.
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+)

@@ -148,6 +148,28 @@ def _account_state(conn: Connection) -> None:
             conn.execute(update(facilitators).where(facilitators.c.id == oldest.id).values(role="admin"))
 
 
+def _audit_log(conn: Connection) -> None:
+    # The audit log of account and sharing changes, and the co-facilitators named to read a
+    # workshop's raw interview notes (before this, every co-facilitator could). Both tables are
+    # spelled out here, not taken from schema.py, so this step keeps its meaning as the schema grows.
+    stamp = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name != "sqlite" else "DATETIME"
+    key = "INTEGER PRIMARY KEY AUTOINCREMENT" if conn.dialect.name == "sqlite" else "SERIAL PRIMARY KEY"
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS audit_log (id {key}, at {stamp} NOT NULL, actor VARCHAR(100) NOT NULL,"
+            " action VARCHAR(40) NOT NULL, target VARCHAR(64) NOT NULL, detail VARCHAR(300) NOT NULL)"
+        )
+    )
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_audit_log_at ON audit_log (at)"))
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS interview_readers (workshop_id INTEGER NOT NULL"
+            f" REFERENCES workshops (id) ON DELETE CASCADE, username VARCHAR(64) NOT NULL,"
+            f" granted_at {stamp} NOT NULL, PRIMARY KEY (workshop_id, username))"
+        )
+    )
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
@@ -158,6 +180,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("006_courses", _courses),
     ("007_item_keys", _item_keys),
     ("008_account_state", _account_state),
+    ("009_audit_log", _audit_log),
 ]
 
 

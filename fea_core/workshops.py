@@ -149,14 +149,17 @@ def find_by_code(store: Store, code: str) -> Workshop | None:
 
 
 def list_workshops(store: Store, owner: str) -> list[Workshop]:
-    """Return the workshops this facilitator owns or co-facilitates, newest first."""
+    """Return the workshops this facilitator owns or co-facilitates, newest first (none for a deactivated account)."""
     shared = select(schema.workshop_facilitators.c.workshop_id).where(
         schema.workshop_facilitators.c.username == owner
+    )
+    active = select(schema.facilitators.c.id).where(
+        schema.facilitators.c.username == owner, schema.facilitators.c.active.is_(True)
     )
     with store.read() as conn:
         rows = conn.execute(
             select(_W)
-            .where(or_(_W.c.owner == owner, _W.c.id.in_(shared)))
+            .where(or_(_W.c.owner == owner, _W.c.id.in_(shared)), active.exists())
             .order_by(_W.c.held_on.desc(), _W.c.id.desc())
         )
         return [_row_to_workshop(r) for r in rows]

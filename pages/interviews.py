@@ -1,12 +1,14 @@
-"""Facilitator: a workshop's interviews: interviewer links, the anonymous overview, points to trin 1."""
+"""Facilitator: a workshop's interviews: the anonymous overview and points to trin 1 for everyone who runs it;
+interviewer links and raw notes only for the owner and the co-facilitators the owner named."""
 
 import streamlit as st
 
+from fea_core import sharing
 from fea_core.plain import escape_markdown
 from ui import interview_summary_view as view
 from ui import style
 from ui.auth import logout_button, require_facilitator
-from ui.context import language_switch, t
+from ui.context import language_switch, store, t
 from ui.sharing_view import facilitated_workshop
 
 username = require_facilitator()
@@ -23,11 +25,18 @@ with st.sidebar:
 st.title(t("interviews.title"), anchor=False)
 st.caption(f"{escape_markdown(workshop.name)} · {workshop.held_on:%d.%m.%Y}")
 st.warning(t("interviews.not_for_screen"), icon=":material/lock:")
+# Links (their tokens read notes) and raw notes: the owner and the co-facilitators the owner
+# named only; fea_core.interviews checks it again. Everyone who runs the workshop gets the overview.
+reads_notes = sharing.can_read_notes(store(), workshop, username)
 left, right = st.columns([3, 2], gap="large")
 with left:
     result = view.overview(workshop)
     view.send_panel(workshop, result)
 with right:
-    view.links_panel(workshop)
-st.divider()
-view.raw_notes(workshop)
+    if reads_notes:
+        view.links_panel(workshop, username)
+    else:
+        st.info(t("roles.notes_hidden"), icon=":material/lock:")
+if reads_notes:
+    st.divider()
+    view.raw_notes(workshop, username)

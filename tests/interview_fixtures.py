@@ -6,8 +6,34 @@ screen, the phones, every export). ``fill_interviews`` returns the markers by wh
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from fea_core import interviews as iv
-from fea_core.storage import Store
+from fea_core import schema
+from fea_core.storage import Store, utcnow
+
+
+def owner_account(store: Store, workshop_id: int) -> str:
+    """Make sure the workshop's owner has an active account (links and raw notes are for it); return its name.
+
+    Written straight into the table with a hash nobody can log in with: these tests are about
+    interviews, and a real bcrypt hash per test would cost a quarter of a second.
+    """
+    with store.write() as conn:
+        owner = conn.execute(select(schema.workshops.c.owner).where(schema.workshops.c.id == workshop_id)).scalar_one()
+        exists = conn.execute(select(schema.facilitators.c.id).where(schema.facilitators.c.username == owner)).first()
+        if exists is None:
+            conn.execute(
+                schema.facilitators.insert().values(
+                    username=owner, name=owner.title(), password_hash="!", created_at=utcnow()
+                )
+            )
+    return owner
+
+
+def make_link(store: Store, workshop_id: int, label: str = "AMR") -> iv.InterviewerLink:
+    """Create an interviewer link as the workshop's owner."""
+    return iv.create_link(store, workshop_id, label, by=owner_account(store, workshop_id))
 
 
 def fill_interviews(store: Store, workshop_id: int, *, prefix: str = "RAWNOTE") -> dict[str, list[str]]:
@@ -16,7 +42,7 @@ def fill_interviews(store: Store, workshop_id: int, *, prefix: str = "RAWNOTE") 
     Returns {"notes": [...], "advice": [...], "points": [...]} of the marker texts written. The
     points are what may go forward (they are the summary); notes and advice never may.
     """
-    link = iv.create_link(store, workshop_id, "AMR")
+    link = make_link(store, workshop_id)
     found: dict[str, list[str]] = {"notes": [], "advice": [], "points": []}
     for n in (1, 2):
         interview = iv.start_interview(store, link, group_size=n)

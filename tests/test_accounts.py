@@ -278,7 +278,7 @@ def test_the_facilitators_are_listed_by_username_without_hashes(fresh_store, ann
     create_facilitator(fresh_store, "adam", "Adam Ahl", PASSWORD)
     assert accounts.list_facilitators(fresh_store) == [
         accounts.Facilitator("adam", "Adam Ahl"),
-        accounts.Facilitator("anne", "Anne Facilitator"),
+        accounts.Facilitator("anne", "Anne Facilitator", accounts.ADMIN),  # the first account
         accounts.Facilitator("bodil", "Bodil Berg"),
     ]
 
@@ -290,6 +290,9 @@ def test_every_invalid_account_reason_has_a_message_in_both_languages():
     from fea_core.i18n import catalogue
 
     reasons = set(re.findall(r"""InvalidAccount\(\s*reason=["'](\w+)["']""", inspect.getsource(accounts)))
-    assert reasons == {"username", "password", "password_too_long", "mismatch", "exists", "unknown"}
+    assert reasons == {
+        "username", "password", "password_too_long", "mismatch", "exists", "unknown",
+        "own_password", "current_wrong", "locked", "successor",
+    }
     missing = sorted(r for r in reasons if f"error.invalid_account_reason.{r}" not in catalogue())
     assert missing == []

@@ -1,5 +1,6 @@
 """Tavshedspligt: raw interview notes never reach an export. Only the points the facilitator sent
-into trin 1 go forward, as ordinary items typed by no one.
+into trin 1 go forward, as ordinary items typed by no one. Inside the app only the workshop's
+owner and the co-facilitators the owner named read them; fea_core refuses everyone else.
 
 (The shared screen and the phones are checked in tests/pages/test_interview_pages.py.)
 """
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from fea_core import interview_summary
+from fea_core import interviews as iv
 from fea_core.export import to_docx, to_markdown, to_pdf, to_xlsx
 from fea_core.report import build_report
 from fea_core.report_fixture import make_workshop_for_report
@@ -96,3 +98,84 @@ def test_the_points_sent_into_trin_1_appear_in_the_exports_as_ordinary_items(exp
         flat = squash(files[name])
         assert squash(markers["points"][0]) in flat, name
         assert squash(markers["points"][1]) in flat, name
+
+
+# --- who may read the raw notes at all (fea_core enforces it, not only the page) --------------------
+
+
+@pytest.fixture
+def readers_room(fresh_store, monkeypatch):
+    """A workshop owned by anne, run by bent (plain co-facilitator), carla (named for the notes) and
+    dora (the forløb's steering group); erik is a stranger, frida was named and then unshared."""
+    import bcrypt
+
+    from fea_core import accounts, courses, sharing
+
+    real_gensalt = bcrypt.gensalt
+    monkeypatch.setattr(accounts.bcrypt, "gensalt", lambda *a, **k: real_gensalt(rounds=4))
+    for username in ("anne", "bent", "carla", "dora", "erik", "frida"):
+        accounts.create_facilitator(fresh_store, username, username.title(), "correct horse battery")
+    workshop = make_workshop_for_report(fresh_store, "anne", participants=3, problems=2, ideas=2)
+    markers = fill_interviews(fresh_store, workshop.id)
+    for username in ("bent", "carla", "frida"):
+        sharing.share_workshop(fresh_store, workshop.id, username, by="anne")
+    for username in ("carla", "frida"):
+        sharing.grant_interview_notes(fresh_store, workshop.id, username, by="anne")
+    sharing.unshare_workshop(fresh_store, workshop.id, "frida", by="anne")
+    course = courses.create_course(fresh_store, name="Forløb", department="Lager", starts_on=workshop.held_on,
+                                   language="da", owner="anne")
+    courses.add_workshop(fresh_store, course.id, workshop.id, by="anne")
+    courses.add_course_facilitator(fresh_store, course.id, "dora", by="anne")
+    return fresh_store, workshop, course, markers
+
+
+RAW_READS = {
+    "all_interviews": lambda s, w, by: iv.all_interviews(s, w.id, by=by),
+    "list_links": lambda s, w, by: iv.list_links(s, w.id, by=by),
+    "create_link": lambda s, w, by: iv.create_link(s, w.id, "Ny", by=by),
+    "revoke_link": lambda s, w, by: iv.revoke_link(s, w.id, 1, by=by),
+}
+
+
+@pytest.mark.databases("sqlite", "postgresql")
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [("anne", True), ("carla", True), ("bent", False), ("dora", False), ("erik", False), ("frida", False)],
+    ids=["owner", "named co-facilitator", "plain co-facilitator", "steering group", "stranger", "unshared"],
+)
+def test_raw_notes_and_interviewer_links_open_only_to_the_owner_and_the_named_co_facilitators(readers_room, who, may):
+    store, workshop, _, markers = readers_room
+    for name, read in sorted(RAW_READS.items()):
+        if may:
+            read(store, workshop, who)
+        else:
+            with pytest.raises(iv.NotNotesReader):
+                read(store, workshop, who)
+    if may:
+        texts = {n.problem for i in iv.all_interviews(store, workshop.id, by=who) for n in i.notes.values()}
+        assert texts <= set(markers["notes"]) and len(texts) == 12  # both interviews, every theme
+
+
+def test_a_deactivated_named_co_facilitator_reads_no_raw_notes(readers_room):
+    from fea_core import accounts
+
+    store, workshop, _, _ = readers_room
+    accounts.deactivate_facilitator(store, "carla", by="anne")
+    with pytest.raises(iv.NotNotesReader):
+        iv.all_interviews(store, workshop.id, by="carla")
+
+
+def test_the_steering_groups_status_report_holds_no_raw_note(readers_room):
+    from fea_core.export.status_docx import status_to_docx
+    from fea_core.export.status_pdf import status_to_pdf
+    from fea_core.status_report import build_course_status
+
+    store, workshop, course, markers = readers_room
+    status = build_course_status(store, course.id, "da")
+    files = {"docx": docx_text(status_to_docx(status, ("Anne", "Dora"))),
+             "pdf": pdf_text(status_to_pdf(status, ("Anne", "Dora")))}
+    for name, text in files.items():
+        assert len(text) > 100, name
+        flat = squash(text)
+        assert [s for s in markers["notes"] + markers["advice"] if squash(s) in flat] == [], name
+        assert "RAWNOTE" not in flat, name

@@ -16,12 +16,12 @@ from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
 from fea_core.text import clean_text
 from fea_core.workshops import create_workshop, get_workshop
-from tests.interview_fixtures import fill_interviews
+from tests.interview_fixtures import fill_interviews, make_link, owner_account
 
 
 @pytest.fixture
 def link(fresh_store, workshop):
-    return iv.create_link(fresh_store, workshop.id, "AMR")
+    return make_link(fresh_store, workshop.id, "AMR")
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_the_headings_the_interviewer_sees_are_the_seeds_own_words():
 
 
 def test_a_link_has_a_long_random_token_and_opens_only_with_exactly_that_token(fresh_store, workshop, link):
-    other = iv.create_link(fresh_store, workshop.id, "TR")
+    other = make_link(fresh_store, workshop.id, "TR")
     assert len(link.token) >= 32 and link.token != other.token
     assert iv.resume_link(fresh_store, link.token) == link
     for wrong in (link.token[:-1], link.token + "x", "", None, 42, link.token.upper()):
@@ -88,30 +88,31 @@ def test_a_link_has_a_long_random_token_and_opens_only_with_exactly_that_token(f
 
 def test_a_withdrawn_link_opens_nothing_and_writes_nothing_but_its_interviews_stay(fresh_store, workshop, link):
     interview = iv.start_interview(fresh_store, link)
-    iv.revoke_link(fresh_store, workshop.id, link.id)
+    iv.revoke_link(fresh_store, workshop.id, link.id, by="anne")
 
     with pytest.raises(iv.UnknownInterviewerLink):
         iv.resume_link(fresh_store, link.token)
     with pytest.raises(iv.UnknownInterviewerLink):
         iv.save_note(fresh_store, link, interview.number, "samarbejde", "problem", "Skrevet efter")
-    assert [i.number for i in iv.all_interviews(fresh_store, workshop.id)] == [interview.number]
-    assert iv.all_interviews(fresh_store, workshop.id)[0].note("samarbejde").problem == ""
+    assert [i.number for i in iv.all_interviews(fresh_store, workshop.id, by="anne")] == [interview.number]
+    assert iv.all_interviews(fresh_store, workshop.id, by="anne")[0].note("samarbejde").problem == ""
 
-    iv.revoke_link(fresh_store, workshop.id, link.id, revoked=False)
+    iv.revoke_link(fresh_store, workshop.id, link.id, revoked=False, by="anne")
     assert iv.resume_link(fresh_store, link.token).is_active
 
 
 def test_a_link_label_is_cleaned_and_an_empty_one_is_refused(fresh_store, workshop):
-    assert iv.create_link(fresh_store, workshop.id, "  AMR\u202e  dagvagt ").label == "AMR dagvagt"
+    owner = owner_account(fresh_store, workshop.id)
+    assert iv.create_link(fresh_store, workshop.id, "  AMR\u202e  dagvagt ", by=owner).label == "AMR dagvagt"
     with pytest.raises(InvalidText):
-        iv.create_link(fresh_store, workshop.id, "   ")
+        iv.create_link(fresh_store, workshop.id, "   ", by="anne")
 
 
 # --- interviews and notes --------------------------------------------------------------------------
 
 
 def test_interviews_are_numbered_per_workshop_across_links(fresh_store, workshop, link):
-    tr = iv.create_link(fresh_store, workshop.id, "TR")
+    tr = make_link(fresh_store, workshop.id, "TR")
     numbers = [iv.start_interview(fresh_store, lk).number for lk in (link, tr, link)]
     assert numbers == [1, 2, 3]
     assert [i.number for i in iv.interviews_of(fresh_store, link)] == [1, 3]
@@ -119,7 +120,7 @@ def test_interviews_are_numbered_per_workshop_across_links(fresh_store, workshop
 
 
 def test_an_interviewer_can_neither_read_nor_write_another_links_interview(fresh_store, workshop, link):
-    tr = iv.create_link(fresh_store, workshop.id, "TR")
+    tr = make_link(fresh_store, workshop.id, "TR")
     theirs = iv.start_interview(fresh_store, tr)
     iv.save_note(fresh_store, tr, theirs.number, "trivsel", "problem", "Fortroligt")
 
@@ -135,7 +136,7 @@ def test_an_interviewer_can_neither_read_nor_write_another_links_interview(fresh
 def test_a_link_of_another_workshop_reaches_none_of_this_workshops_interviews(fresh_store, workshop, link,
                                                                                other_workshop):
     interview = iv.start_interview(fresh_store, link)
-    stranger = iv.create_link(fresh_store, other_workshop.id, "AMR")
+    stranger = make_link(fresh_store, other_workshop.id, "AMR")
     assert iv.interviews_of(fresh_store, stranger) == []
     with pytest.raises(iv.UnknownInterview):
         iv.get_interview(fresh_store, stranger, interview.number)
@@ -304,7 +305,7 @@ def test_a_point_already_on_the_list_is_linked_to_that_item_instead_of_doubled(f
 
 
 def test_a_point_of_another_workshop_cannot_be_sent_into_this_one(fresh_store, workshop, other_workshop):
-    stranger = iv.create_link(fresh_store, other_workshop.id, "AMR")
+    stranger = make_link(fresh_store, other_workshop.id, "AMR")
     number = iv.start_interview(fresh_store, stranger).number
     iv.save_point(fresh_store, stranger, number, 1, "Fremmed pointe")
     ref = summary.summarise(fresh_store, other_workshop.id).points[0].ref
@@ -347,7 +348,7 @@ def shared(tmp_path_factory):
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('hostile')}/t.sqlite3")
     workshop = create_workshop(store, name="H", department="D", held_on=date(2025, 1, 1), theme="T",
                                language="da", owner="anne")
-    link = iv.create_link(store, workshop.id, "AMR")
+    link = make_link(store, workshop.id, "AMR")
     yield store, link, iv.start_interview(store, link).number
     store.engine.dispose()
 
@@ -397,7 +398,7 @@ def test_interviews_and_their_summary_work_on_both_databases(fresh_store, worksh
 
 
 def test_the_notes_version_moves_with_every_interview_write_and_not_with_the_rooms_answers(fresh_store, workshop):
-    link = iv.create_link(fresh_store, workshop.id, "AMR")
+    link = make_link(fresh_store, workshop.id, "AMR")
     empty = iv.notes_version(fresh_store, workshop.id)
     iv.start_interview(fresh_store, link)
     started = iv.notes_version(fresh_store, workshop.id)

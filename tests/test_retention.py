@@ -31,6 +31,9 @@ def full_workshop(store, owner: str = "anne"):
         conn.execute(
             schema.workshop_facilitators.insert().values(workshop_id=workshop.id, username="bent", added_at=utcnow())
         )
+        conn.execute(  # bent was named to read the raw interview notes (009)
+            schema.interview_readers.insert().values(workshop_id=workshop.id, username="bent", granted_at=utcnow())
+        )
     fill_interview_tables(store, workshop.id)  # Arbejdsmiljøinterviewet and the Vidensoplæg (005)
     fill_course_tables(store, workshop.id, owner)  # forløb, follow-up and the actions' history (006)
     return get_workshop(store, workshop.id)

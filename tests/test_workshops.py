@@ -277,7 +277,19 @@ def test_live_counters_return_none_for_an_unknown_workshop(fresh_store):
 # --- listing -------------------------------------------------------------------------------------
 
 
+def accounts_for(store, *usernames):
+    """Active accounts for these usernames (list_workshops lists nothing for an account that is not)."""
+    from fea_core import schema
+    from fea_core.storage import utcnow
+
+    with store.write() as conn:
+        for username in usernames:
+            conn.execute(schema.facilitators.insert().values(username=username, name=username, password_hash="!",
+                                                             created_at=utcnow()))
+
+
 def test_list_workshops_returns_only_the_owners_workshops(fresh_store):
+    accounts_for(fresh_store, "anne", "bo")
     mine = [new(fresh_store, name=f"Anne {n}", owner="anne") for n in range(3)]
     theirs = new(fresh_store, name="Bo", owner="bo")
     listed = list_workshops(fresh_store, "anne")
@@ -286,7 +298,20 @@ def test_list_workshops_returns_only_the_owners_workshops(fresh_store):
     assert list_workshops(fresh_store, "nobody") == []
 
 
+def test_a_deactivated_account_lists_no_workshops_not_even_its_own(fresh_store):
+    from sqlalchemy import update
+
+    from fea_core import schema
+
+    accounts_for(fresh_store, "anne")
+    new(fresh_store, name="Annes", owner="anne")
+    with fresh_store.write() as conn:
+        conn.execute(update(schema.facilitators).where(schema.facilitators.c.username == "anne").values(active=False))
+    assert list_workshops(fresh_store, "anne") == []
+
+
 def test_list_workshops_puts_the_newest_day_first(fresh_store):
+    accounts_for(fresh_store, "anne")
     old = new(fresh_store, name="Gammel", held_on=date(2024, 1, 5))
     future = new(fresh_store, name="Fremtid", held_on=date(2026, 9, 1))
     middle = new(fresh_store, name="Midt", held_on=date(2025, 6, 1))

@@ -285,12 +285,23 @@ def group_tab(course: Course, username: str) -> None:
     st.markdown(f"#### {t('course.group_facilitators')}")
     st.caption(t("course.group_help"))
     members = courses.course_facilitators(store(), course.id)
-    for user in [course.owner, *members]:
-        st.text(f"{names.get(user, user)} ({user})")
+    st.text(f"{names.get(course.owner, course.owner)} ({course.owner})")
+    for user in members:
+        cols = st.columns([3, 1], vertical_alignment="center")
+        cols[0].text(f"{names.get(user, user)} ({user})")
+        if is_owner and cols[1].button(t("roles.remove_member"), key=f"course_remove_{user}",
+                                       help=t("roles.remove_member_help"), width="stretch"):
+            try:
+                courses.remove_course_facilitator(store(), course.id, user, by=username)
+            except FeaError as error:
+                show_error(error)
+            else:
+                st.rerun()
     if not is_owner:
         st.caption(t("course.only_owner"))
         return
-    candidates = [u for u in names if u != course.owner and u not in members]
+    active = {f.username for f in accounts.list_facilitators(store(), active_only=True)}
+    candidates = [u for u in names if u in active and u != course.owner and u not in members]
     if candidates:
         choice = st.selectbox(t("course.facilitator_username"), candidates,
                               format_func=lambda u: f"{names[u]} ({u})", key="course_add_facilitator")

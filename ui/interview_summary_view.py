@@ -38,8 +38,8 @@ def summary_at(workshop_id: int, version, lang: str) -> summary.InterviewSummary
     return summary.summarise(store(), workshop_id, lang, general_title=translate(lang, "interviews.general"))
 
 
-def links_panel(workshop: Workshop) -> None:
-    """Create interviewer links, show them for copying, withdraw them."""
+def links_panel(workshop: Workshop, username: str) -> None:
+    """Create interviewer links, show them for copying, withdraw them (notes readers only: a token reads notes)."""
     st.subheader(t("interviews.links"), anchor=False)
     st.caption(t("interviews.links_help"))
     with st.form("new_link", clear_on_submit=True, border=False):
@@ -49,11 +49,11 @@ def links_panel(workshop: Workshop) -> None:
         created = cols[1].form_submit_button(t("interviews.create_link"), icon=":material/add_link:", width="stretch")
     if created:
         try:
-            iv.create_link(store(), workshop.id, label)
+            iv.create_link(store(), workshop.id, label, by=username)
         except FeaError as error:
             show_error(error)
     counts = iv.interview_counts(store(), workshop.id)
-    for link in iv.list_links(store(), workshop.id):
+    for link in iv.list_links(store(), workshop.id, by=username):
         with st.container(border=True, key=f"link_{link.id}"):
             state = "" if link.is_active else f" · {t('interviews.revoked')}"
             st.markdown(
@@ -63,10 +63,10 @@ def links_panel(workshop: Workshop) -> None:
                 st.code(interviewer_url(link.token), language=None, wrap_lines=True)
                 if st.button(t("interviews.revoke"), key=f"revoke_{link.id}", icon=":material/link_off:",
                              type="tertiary"):
-                    iv.revoke_link(store(), workshop.id, link.id)
+                    iv.revoke_link(store(), workshop.id, link.id, by=username)
                     st.rerun()
             elif st.button(t("interviews.restore"), key=f"restore_{link.id}", icon=":material/link:", type="tertiary"):
-                iv.revoke_link(store(), workshop.id, link.id, revoked=False)
+                iv.revoke_link(store(), workshop.id, link.id, revoked=False, by=username)
                 st.rerun()
 
 
@@ -146,18 +146,18 @@ def send_panel(workshop: Workshop, result: summary.InterviewSummary) -> None:
         st.success(t("interviews.sent", created=done[0], existing=done[1]), icon=":material/check_circle:")
 
 
-def raw_notes(workshop: Workshop) -> None:
-    """Show every interview's raw notes, only after the facilitator asks, with a warning."""
+def raw_notes(workshop: Workshop, username: str) -> None:
+    """Show every interview's raw notes to a notes reader, only after they ask, with a warning."""
     st.subheader(t("interviews.raw"), anchor=False)
     st.caption(t("interviews.raw_help"))
     if not st.toggle(t("interviews.raw_show"), key="show_raw_notes"):
         return
-    links = {link.id: link.label for link in iv.list_links(store(), workshop.id)}
+    links = {link.id: link.label for link in iv.list_links(store(), workshop.id, by=username)}
     m = method()
     follow_up = m.guide[1].questions
     field_labels = {"works_well": t("interview.works_well"), "problem": t("interview.problem"),
                     "how_long": follow_up[0], "sustains": follow_up[1], "could_solve": follow_up[2]}
-    for interview in iv.all_interviews(store(), workshop.id):
+    for interview in iv.all_interviews(store(), workshop.id, by=username):
         title = t("interviews.raw_title", number=interview.number, people=interview.group_size,
                   label=links.get(interview.link_id, "–"))
         with st.expander(title + (" ✓" if interview.confirmed else "")):

@@ -1,4 +1,5 @@
-"""The shared screen's "Del med facilitator" control: the owner shares the workshop with co-facilitators."""
+"""The shared screen's "Del med facilitator" control: the owner shares the workshop with co-facilitators,
+names which of them read the raw interview notes, and takes either away."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ def facilitated_workshop(username: str) -> Workshop:
 
 def sharing_panel(workshop: Workshop, username: str) -> None:
     """Render who runs the workshop with its owner; only the owner gets the controls."""
-    names = {f.username: f.name for f in accounts.list_facilitators(store())}
+    people = accounts.list_facilitators(store())
+    names = {f.username: f.name for f in people}
     co = sharing.co_facilitators(store(), workshop.id)
+    readers = set(sharing.interview_readers(store(), workshop.id))
     is_owner = workshop.owner == username
 
     def label(user: str) -> str:
@@ -37,14 +40,22 @@ def sharing_panel(workshop: Workshop, username: str) -> None:
         else:
             st.caption(t("sharing.none"))
         for user in co:
-            cols = st.columns([3, 2], vertical_alignment="center")
-            cols[0].text(label(user))
-            if is_owner and cols[1].button(t("sharing.remove"), key=f"unshare_{user}", width="stretch"):
+            reads = user in readers
+            st.text(label(user) + (f" · {t('roles.notes_reader_mark')}" if reads else ""))
+            if not is_owner:
+                continue
+            cols = st.columns(2, vertical_alignment="center")
+            if cols[0].button(t("sharing.remove"), key=f"unshare_{user}", width="stretch"):
                 _apply(sharing.unshare_workshop, workshop, user, username)
+            if reads and cols[1].button(t("roles.revoke_notes"), key=f"notes_off_{user}", width="stretch"):
+                _apply(sharing.revoke_interview_notes, workshop, user, username)
+            if not reads and cols[1].button(t("roles.grant_notes"), key=f"notes_on_{user}", width="stretch"):
+                _apply(sharing.grant_interview_notes, workshop, user, username)
         if not is_owner:
             st.caption(t("sharing.only_owner"))
             return
-        candidates = [u for u in names if u != workshop.owner and u not in co]
+        active = {f.username for f in people if f.active}
+        candidates = [u for u in names if u in active and u != workshop.owner and u not in co]
         if not candidates:
             st.caption(t("sharing.no_one_else"))
             return

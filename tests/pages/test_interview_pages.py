@@ -39,7 +39,7 @@ def everything(at) -> str:
 
 @pytest.fixture
 def link(store, make_workshop):
-    return iv.create_link(store, make_workshop().id, "AMR")
+    return iv.create_link(store, make_workshop().id, "AMR", by="anna")
 
 
 def interviewer(app, view, token: str, **query):
@@ -81,7 +81,7 @@ def test_a_wrong_link_gets_a_clear_message_and_no_interview(app, view, link, tok
 
 
 def test_a_withdrawn_link_opens_nothing(app, view, store, link):
-    iv.revoke_link(store, link.workshop_id, link.id)
+    iv.revoke_link(store, link.workshop_id, link.id, by="anna")
     at = interviewer(app, view, link.token)
     assert UNKNOWN_LINK in view.text(at) and not at.text_area
 
@@ -114,16 +114,16 @@ def test_notes_typed_by_the_interviewer_are_saved_and_come_back_after_a_reload(a
 def test_a_note_refused_because_the_link_was_withdrawn_says_why_and_keeps_what_was_typed(app, view, store, link):
     at = interviewer(app, view, link.token)
     view.ok(at.button(key="new_interview").click().run())
-    iv.revoke_link(store, link.workshop_id, link.id)  # the facilitator withdraws it mid-interview
+    iv.revoke_link(store, link.workshop_id, link.id, by="anna")  # the facilitator withdraws it mid-interview
 
     view.ok(at.text_area(key="note_1_ledelse_problem").set_value("Skrevet for sent").run())
 
     assert UNKNOWN_LINK in view.text(at)
-    assert iv.all_interviews(store, link.workshop_id)[0].note("ledelse").problem == ""
+    assert iv.all_interviews(store, link.workshop_id, by="anna")[0].note("ledelse").problem == ""
 
 
 def test_an_interviewer_sees_only_the_interviews_of_their_own_link(app, view, store, link):
-    tr = iv.create_link(store, link.workshop_id, "TR")
+    tr = iv.create_link(store, link.workshop_id, "TR", by="anna")
     theirs = iv.start_interview(store, tr)
     iv.save_note(store, tr, theirs.number, "trivsel", "problem", "TR-NOTE-HEMMELIG")
 

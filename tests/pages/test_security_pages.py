@@ -127,14 +127,19 @@ def add_facilitator(at, view, username, name, password, again=None):
     return view.ok(view.button(at, "Opret facilitator").click().run())
 
 
-def test_the_facilitators_page_lists_the_accounts_and_offers_both_forms(app, view, facilitator, bent):
+def test_the_facilitators_page_lists_the_accounts_and_offers_an_administrator_every_form(app, view, facilitator, bent):
     at = open_page(app, view, facilitator, "pages/facilitators.py")
 
     assert at.title[0].value == "Facilitatorer"
-    assert [s.value for s in at.subheader] == ["Tilføj en facilitator", "Nulstil en adgangskode", "Alle facilitatorer"]
-    assert at.selectbox[0].options == ["Anna Andersen (anna)", "Bent Berg (bent)"]
+    assert [s.value for s in at.subheader] == [
+        "Tilføj en facilitator", "Deaktivér en konto", "Genaktivér en konto",
+        "Nulstil en adgangskode", "Alle facilitatorer", "Skift min adgangskode", "Revisionslog",
+    ]
+    # An administrator resets others' passwords there, never their own (that needs the current one).
+    assert at.selectbox(key="reset_who").options == ["Bent Berg (bent)"]
     assert list(at.dataframe[0].value["Brugernavn"]) == ["anna", "bent"]
-    assert [t.proto.type for t in at.text_input if "adgangskode" in t.label.lower()] == [at.text_input[0].proto.PASSWORD] * 4
+    assert list(at.dataframe[0].value["Rolle"]) == ["Administrator", "Facilitator"]
+    assert [t.proto.type for t in at.text_input if "adgangskode" in t.label.lower()] == [at.text_input[0].proto.PASSWORD] * 7
 
 
 def test_the_workshops_page_links_to_the_facilitators_page(app, view, facilitator):
@@ -197,10 +202,9 @@ def test_a_refused_account_is_explained_in_english_with_lang_en(app, view, facil
 
 
 def reset_password(at, view, who, password, again=None):
-    at.selectbox[0].set_value(who)
-    form = {t.label: t for t in at.text_input}
-    form["Ny adgangskode"].input(password)
-    form["Ny adgangskode igen"].input(password if again is None else again)
+    at.selectbox(key="reset_who").set_value(who)
+    at.text_input(key="reset_new").input(password)
+    at.text_input(key="reset_again").input(password if again is None else again)
     return view.ok(view.button(at, "Gem ny adgangskode").click().run())
 
 
