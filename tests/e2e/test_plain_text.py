@@ -193,6 +193,27 @@ def check_plain(page, where: str, shown: tuple[str, ...], within: str | None = N
     assert not bad, f"{where}: {bad}"
 
 
+TOOLTIP = "() => { const t = document.getElementById('vg-tooltip-element'); " \
+          "return t && t.classList.contains('visible') ? t.textContent : null; }"
+
+
+def hover_tooltips(page, where: str) -> set[str]:
+    """Move the mouse over the matrix (a canvas) and return the text of every tooltip it shows,
+    failing on anything rendered in the page while one shows."""
+    box = page.get_by_test_id("stVegaLiteChart").first.bounding_box()
+    seen: set[str] = set()
+    steps = 30
+    for i in range(1, steps):
+        for j in range(1, steps):
+            page.mouse.move(box["x"] + box["width"] * i / steps, box["y"] + box["height"] * j / steps)
+            text = page.evaluate(TOOLTIP)
+            if text and text not in seen:
+                seen.add(text)
+                bad = page.evaluate(FIND_RENDERED)
+                assert not bad, f"{where}, tooltip {text!r}: {bad}"
+    return seen
+
+
 def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_nothing(app_server, browser, store):
     workshop, phone, link, course = hostile_workshop(store, app_server.base)
     base, wid = app_server.base, workshop.id
@@ -221,6 +242,9 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         wait_for_app(screen)
         check_plain(screen, f"shared screen, {activity}: the workshop", (COMBINED, FORMULA))
         check_plain(screen, f"shared screen, {activity}", shown, within)
+        if within == TABLE:  # the matrix's tooltips name each item (vega-tooltip, as HTML)
+            tips = hover_tooltips(screen, f"shared screen, {activity}")
+            assert any(text in tip for tip in tips for text in HOSTILE[1:]), tips
     screen.get_by_test_id("stExpander").filter(has_text=translate("da", "sharing.title")).locator("summary").click()
     check_plain(screen, "sharing panel", (COMBINED,))
 
