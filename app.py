@@ -1,5 +1,7 @@
 """Entry point: builds the page list for this session's role, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.auth import facilitator_username, facilitators_login, screen_login, workshops_login
@@ -11,7 +13,8 @@ sync_language_from_url()
 is_facilitator = facilitator_username() is not None
 st.set_page_config(
     page_title="Arbejdsmiljøpakken",
-    page_icon=":material/diversity_3:",
+    # A file shipped with the app: a ":material/..." icon made every browser fetch it from Google.
+    page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
     layout="wide" if is_facilitator else "centered",
 )
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Boolean, DateTime, Integer, case, exists, func, literal, select, update
 
 from fea_core import schema
-from fea_core.errors import DuplicateItem, StaleItem
+from fea_core.errors import DuplicateItem, FeaError, StaleItem
 from fea_core.model import (
     ACTIVITY_IDEAS,
     ACTIVITY_PROBLEM_MATRIX,
@@ -36,10 +36,20 @@ from fea_core.text import clean_text, same_text_key
 from fea_core.workshops import get_workshop
 
 ITEM_TEXT_MAX = 200
+# What one phone may send in one step (trin 1: problems and things to keep together; trin 3:
+# ideas). A room's list is read aloud: 20 is more than anyone says, and one phone can no longer
+# flood the list (500 problems in 13 s were all listed). Hidden and merged ones count too.
+ITEMS_PER_STEP_MAX = 20
 # The activity during which phones may send each kind.
 SUBMITTED_DURING = {ITEM_PROBLEM: ACTIVITY_PROBLEMS, ITEM_KEEP: ACTIVITY_PROBLEMS, ITEM_IDEA: ACTIVITY_IDEAS}
 
 _I = schema.items
+
+
+class TooManyItems(FeaError):
+    """The phone already sent ITEMS_PER_STEP_MAX items in this step; params: limit."""
+
+    code = "items.too_many"
 _W = schema.workshops
 
 
@@ -170,8 +180,30 @@ def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id
         raise DuplicateItem(number=same.number, item_id=same.id)
 
 
+def step_kinds(kind: str) -> tuple[str, ...]:
+    """Return the kinds phones send in the same step as kind (problem and keep together)."""
+    return tuple(k for k in ITEM_KINDS if SUBMITTED_DURING[k] == SUBMITTED_DURING[kind])
+
+
+def _sent_in_step(workshop_id: int, kind: str, author_id: int):
+    """Return a query counting the items a phone sent in kind's step, hidden and merged ones included."""
+    return (
+        select(func.count())
+        .select_from(_I)
+        .where(_I.c.workshop_id == workshop_id, _I.c.author_participant_id == author_id,
+               _I.c.kind.in_(step_kinds(kind)))
+        .scalar_subquery()
+    )
+
+
+def _check_step_limit(conn, workshop_id: int, kind: str, author_id: int) -> None:
+    if conn.execute(select(_sent_in_step(workshop_id, kind, author_id))).scalar_one() >= ITEMS_PER_STEP_MAX:
+        raise TooManyItems(limit=ITEMS_PER_STEP_MAX)
+
+
 def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int | None):
-    """Return an INSERT of the item with the next number that inserts nothing if the list has its text."""
+    """Return an INSERT of the item with the next number that inserts nothing if the list has its text,
+    or (for a phone's item) if the phone has sent its limit for the step."""
     row = select(
         literal(workshop_id),
         literal(kind),
@@ -182,6 +214,8 @@ def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int
         literal(utcnow(), DateTime(timezone=True)),
         literal(False, Boolean),
     ).where(~exists(_listed_same(workshop_id, kind, text)))
+    if author_id is not None:
+        row = row.where(_sent_in_step(workshop_id, kind, author_id) < ITEMS_PER_STEP_MAX)
     columns = ["workshop_id", "kind", "number", "text", "text_key", "author_participant_id", "created_at", "hidden"]
     return _I.insert().from_select(columns, row).returning(*_I.c)
 
@@ -196,7 +230,8 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
 
     Problems and things to keep are taken during trin 1 (``ACTIVITY_PROBLEMS``), ideas during
     trin 3 (``ACTIVITY_IDEAS``). Raises DuplicateItem (with the existing item's number) when
-    the list already has the same text, ignoring case and spacing.
+    the list already has the same text, ignoring case, spacing and invisible characters, and
+    TooManyItems when the phone already sent ITEMS_PER_STEP_MAX items in this step.
     """
     _check_kind(kind)
     cleaned = clean_text(text, max_length=ITEM_TEXT_MAX)
@@ -207,10 +242,12 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     if row is not None:
         return _row_to_item(row)
     with store.read() as conn:
+        _check_step_limit(conn, wid, kind, participant.id)
         _check_duplicate(conn, wid, kind, cleaned)
     # The same text was listed a moment ago and hidden or merged since: save it the slow way.
     with store.write(wid, open_for=during) as conn:
         _lock_workshop(conn, wid)
+        _check_step_limit(conn, wid, kind, participant.id)
         new_id = _insert(conn, wid, kind, cleaned, participant.id)
     return get_item(store, new_id)
 

@@ -40,13 +40,15 @@ SENT = "Tak! Det er sendt til storskærmen."
 HOSTILE = "<img src=x onerror=alert(1)> **fed** [x](javascript:alert(1))"
 
 
-def post(path: str, body=None, *, raw: bytes | None = None, content_type: str = "application/json"):
+def post(path: str, body=None, *, raw: bytes | None = None, content_type: str = "application/json",
+         headers: dict | None = None):
     """POST to the routes as a browser would; return (status, headers, parsed JSON reply)."""
     data = raw if raw is not None else json.dumps(body).encode()
+    extra = [(k.lower().encode(), v.encode()) for k, v in {"Host": "127.0.0.1:8501", **(headers or {})}.items()]
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(data)).encode())],
+        "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(data)).encode()), *extra],
         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8501),
     }
     incoming = [{"type": "http.request", "body": data, "more_body": False}]
@@ -587,3 +589,156 @@ def test_a_saved_answer_raises_the_workshops_revision_and_a_refused_one_does_not
 
 def test_the_factor_keys_the_tests_send_are_the_methods():
     assert competence.factor_keys() == FACTOR_KEYS
+
+
+# --- hygiene: invisible characters, a phone's limit per step, and who may post ----------------
+
+INVISIBLE = "\u200b\ufeff\u2060\u3164\u2800\u115f\u1160\uffa0\u00ad"
+
+
+@pytest.mark.parametrize("text", [INVISIBLE, f" {INVISIBLE} \u200b "])
+def test_a_text_of_only_invisible_characters_is_refused_as_empty_and_nothing_is_saved(trin_1, text):
+    room, phone = trin_1
+
+    status, reply = answer(phone, "items", {"kind": "problem", "text": text})
+
+    assert (status, reply["code"], reply["message"]) == (409, "invalid_text", "Feltet må ikke være tomt.")
+    assert room.count(items_table) == 0
+
+
+def test_a_zero_width_character_does_not_slip_a_duplicate_past_the_check(trin_1):
+    room, phone = trin_1
+    room.add("problem", "Vi når ikke at holde pauser")
+
+    status, reply = answer(phone, "items", {"kind": "problem", "text": "Vi n\u200bår ikke at\u2060 holde pau\ufeffser"})
+
+    assert (status, reply["code"], reply["message"]) == (409, "duplicate_item", "Det står der allerede (nr. 1).")
+    assert listed(room, "problem") == ["Vi når ikke at holde pauser"]
+
+
+def test_the_invisible_characters_are_gone_from_the_saved_text_and_the_phones_list(trin_1):
+    room, phone = trin_1
+
+    status, reply = answer(phone, "items", {"kind": "problem", "text": "For\u200bmange\u2060 møder"})
+
+    assert (status, reply["mine"]) == (200, ["Formange møder"])
+    assert listed(room, "problem") == ["Formange møder"]
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("da", f"Du har sendt {items.ITEMS_PER_STEP_MAX} punkter i dette trin, som er det højeste antal pr. telefon. "
+           "Sig resten højt, så skriver facilitator dem på."),
+    ("en", f"You have sent {items.ITEMS_PER_STEP_MAX} items in this step, the most one phone may send. "
+           "Say the rest aloud and the facilitator will add them."),
+])
+def test_a_phone_past_its_items_for_the_step_is_refused_in_its_language_and_nothing_is_saved(trin_1, lang, message):
+    room, phone = trin_1
+    limit = items.ITEMS_PER_STEP_MAX
+    for n in range(limit):  # problems and things to keep count together: one step
+        status, _ = answer(phone, "items", {"kind": "problem" if n % 2 else "keep", "text": f"Punkt {n}"})
+        assert status == 200
+
+    status, reply = answer(phone, "items", {"kind": "problem", "text": "Et punkt for meget", "lang": lang})
+
+    assert (status, reply["code"], reply["message"]) == (409, "items.too_many", message)
+    assert room.count(items_table) == limit
+
+
+def test_the_limit_counts_only_the_phones_own_items(trin_1):
+    room, phone = trin_1
+    other = room.phone()
+    for n in range(items.ITEMS_PER_STEP_MAX):
+        items.submit_item(room.store, other, "problem", f"En andens punkt {n}")
+    room.add("problem", "Facilitator skrev det her")
+
+    status, reply = answer(phone, "items", {"kind": "problem", "text": "Mit første punkt"})
+
+    assert (status, reply["mine"]) == (200, ["Mit første punkt"])
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
+    'application/json; charset="utf-8"',
+])
+def test_application_json_with_or_without_a_utf8_charset_is_taken(trin_1, content_type):
+    room, phone = trin_1
+
+    status, _, reply = post(f"/api/answer/{phone.token}/items", {"kind": "problem", "text": "Pauser"},
+                            content_type=content_type)
+
+    assert (status, reply["ok"]) == (200, True)
+
+
+@pytest.mark.parametrize("content_type", [
+    "text/plain; charset=application/json",  # a CORS "simple" request: no preflight, and it was saved
+    "application/json, text/plain",
+    "application/jsonp",
+    "application/json; charset=latin-1",
+    "application/json; boundary=x",
+    "multipart/form-data; boundary=application/json",
+    "",
+])
+def test_any_other_content_type_is_refused_and_nothing_is_saved(trin_1, content_type):
+    room, phone = trin_1
+
+    status, _, reply = post(f"/api/answer/{phone.token}/items", {"kind": "problem", "text": "Pauser"},
+                            content_type=content_type)
+
+    assert (status, reply) == (415, {"ok": False, "message": BAD_ANSWER})
+    assert room.count(items_table) == 0
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},  # a sibling subdomain is another site to the app
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://127.0.0.1:8502"},  # same host, another port: another origin
+    {"Origin": "null"},  # a sandboxed frame or a file
+    {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+], ids=["cross-site", "same-site", "evil-origin", "other-port", "null-origin", "lying-fetch-site"])
+def test_a_post_another_site_makes_from_a_participants_browser_is_refused_and_nothing_is_saved(trin_1, headers):
+    room, phone = trin_1
+
+    status, _, reply = post(f"/api/answer/{phone.token}/items", {"kind": "problem", "text": "Pauser"},
+                            headers=headers)
+
+    assert (status, reply) == (403, {"ok": False, "message": BAD_ANSWER})
+    assert room.count(items_table) == 0
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:8501"},  # the app's own form
+    {"Origin": "http://127.0.0.1:8501"},
+    {"Sec-Fetch-Site": "same-origin"},
+    {},  # no browser: curl, the bench's clients
+], ids=["form", "origin-only", "fetch-site-only", "no-browser"])
+def test_the_apps_own_page_and_a_client_that_is_not_a_browser_may_post(trin_1, headers):
+    room, phone = trin_1
+
+    status, _, reply = post(f"/api/answer/{phone.token}/items", {"kind": "problem", "text": "Pauser"},
+                            headers=headers)
+
+    assert (status, reply["ok"]) == (200, True)
+
+
+def test_behind_a_proxy_the_public_url_is_the_apps_own_origin(trin_1, monkeypatch):
+    room, phone = trin_1
+    monkeypatch.setenv("FEA_PUBLIC_URL", "https://fea.kommune.dk/")
+    body = {"kind": "problem", "text": "Pauser"}
+    path = f"/api/answer/{phone.token}/items"
+
+    own = post(path, body, headers={"Host": "127.0.0.1:8501", "Origin": "https://fea.kommune.dk"})
+    other = post(path, {**body, "text": "Andet"}, headers={"Host": "127.0.0.1:8501", "Origin": "https://fea.evil.dk"})
+
+    assert (own[0], other[0]) == (200, 403)
+    assert listed(room, "problem") == ["Pauser"]
+
+
+def test_the_benchs_phones_post_exactly_what_the_route_takes():
+    # bench/ws_client.py writes its POST by hand: its Content-Type must stay one the route accepts.
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "bench" / "ws_client.py").read_text()
+    assert "Content-Type: application/json\\r\\n" in source
+    assert "Origin" not in source and "Sec-Fetch" not in source
+    assert answer_routes.is_json("application/json")

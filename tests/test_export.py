@@ -481,9 +481,18 @@ def test_the_charts_are_rendered_once_when_word_and_pdf_come_from_one_report(mon
 def test_markdown_escapes_markdown_and_html_in_participant_text(report):
     text = to_markdown(report)
     assert "<script>" not in text and "\\<script\\>alert(1)\\</script\\>" in text
-    assert "**bold**" not in text and "\\*\\*bold\\*\\* \\[klik\\](http://x) \\# \\_x\\_" in text
-    assert '=HYPERLINK("http://x")' in text  # not special in Markdown; the row still reads as typed
+    assert "**bold**" not in text and "\\*\\*bold\\*\\* \\[klik\\](http\u2060\\://x) \\# \\_x\\_" in text
+    # Not special in Markdown but for its address; the row still reads as typed.
+    assert '=HYPERLINK("http\u2060\\://x")' in text
     assert "| 3 | - en idé der ligner en liste |" in text  # inside a table cell a dash starts nothing
+
+
+def test_markdown_escapes_bare_addresses_that_renderers_would_link_by_themselves():
+    report = make_report(description="Se http://127.0.0.2:9/a, WWW.evil.dk og skriv til leder@kommune.dk")
+    text = to_markdown(report)
+    assert "Se http\u2060\\://127.0.0.2:9/a, WWW\u2060\\.evil.dk og skriv til leder\u2060\\@kommune.dk" in text
+    # Nothing left that GFM's autolink extension (cmark-gfm, markdown-it, remark) would link.
+    assert re.search(r"(?i)https?://|www\.|\w@", text.replace("\\", "")) is None
 
 
 def test_markdown_keeps_a_dash_at_the_start_of_a_paragraph_from_becoming_a_list():

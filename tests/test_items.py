@@ -278,6 +278,28 @@ def test_the_text_of_a_hidden_or_merged_item_may_be_sent_again(solver):
     assert numbers(again) == [4, 5]
 
 
+@pytest.mark.parametrize("again", ["Travl\u200bhed om morgenen", "\ufeffTravlhed om\u2060 morgenen",
+                                   "Travlhed\u00ad om morgenen\u3164", "Travlhed om mor\u200dgenen"])
+def test_a_zero_width_character_does_not_slip_a_duplicate_past_the_check(solver, again):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    (first,) = solver.add("problem", "Travlhed om morgenen")
+    with pytest.raises(DuplicateItem) as raised:
+        submit_item(solver.store, phone, "problem", again)
+    assert raised.value.params["number"] == first.number
+    assert texts(list_items(solver.store, solver.id, "problem")) == ["Travlhed om morgenen"]
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\ufeff\u2060", "\u3164\u3164", "\u2800", "\u115f\u1160\uffa0", " \u200b \u00ad "])
+def test_a_text_of_only_invisible_characters_is_rejected_as_empty(solver, text):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    with pytest.raises(InvalidText) as raised:
+        submit_item(solver.store, phone, "problem", text)
+    assert raised.value.params["reason"] == "empty"
+    assert solver.count(schema.items) == 0
+
+
 def test_same_text_key_folds_case_and_spacing_only():
     assert same_text_key("  Støj  i\tKONTORET ") == "støj i kontoret"
     assert same_text_key("Straße") == same_text_key("STRASSE")
@@ -576,3 +598,60 @@ def test_merged_sources_follow_chains_and_keep_number_order_in_a_long_list(solve
     found = items_module.merged_sources_by_target(solver.store, solver.id, "problem")
     as_numbers = {get_item(solver.store, target).number: numbers(sources) for target, sources in found.items()}
     assert as_numbers == {10: [20, 30, 40, 50], 20: [30], 300: [299]}
+
+
+# --- a phone's limit per step --------------------------------------------------------------------
+
+
+def test_a_phone_sends_at_most_the_limit_in_trin_1_problems_and_things_to_keep_together(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    limit = items_module.ITEMS_PER_STEP_MAX
+    for n in range(limit):
+        submit_item(solver.store, phone, "keep" if n % 3 == 0 else "problem", f"Punkt {n}")
+    with pytest.raises(items_module.TooManyItems) as raised:
+        submit_item(solver.store, phone, "keep", "Et punkt for meget")
+    assert (raised.value.code, raised.value.params) == ("items.too_many", {"limit": limit})
+    assert solver.count(schema.items) == limit == 20
+
+
+def test_hidden_and_merged_items_still_count_against_the_phones_limit(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    sent = [submit_item(solver.store, phone, "problem", f"Punkt {n}") for n in range(items_module.ITEMS_PER_STEP_MAX)]
+    hide_item(solver.store, sent[0].id)
+    merge_items(solver.store, sent[2].id, [sent[1].id])
+    with pytest.raises(items_module.TooManyItems):
+        submit_item(solver.store, phone, "problem", "Punkt 0")  # its hidden text: the slow path
+    with pytest.raises(items_module.TooManyItems):
+        submit_item(solver.store, phone, "problem", "Nyt punkt")
+
+
+def test_ideas_in_trin_3_have_a_limit_of_their_own(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    for n in range(items_module.ITEMS_PER_STEP_MAX):
+        submit_item(solver.store, phone, "problem", f"Problem {n}")
+    solver.step(ACTIVITY_IDEAS)
+    for n in range(items_module.ITEMS_PER_STEP_MAX):
+        submit_item(solver.store, phone, "idea", f"Idé {n}")
+    with pytest.raises(items_module.TooManyItems):
+        submit_item(solver.store, phone, "idea", "Idé for meget")
+
+
+def test_other_phones_and_the_facilitator_are_not_held_back_by_one_phones_limit(solver):
+    phone, other = solver.phone(), solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    for n in range(items_module.ITEMS_PER_STEP_MAX):
+        submit_item(solver.store, phone, "problem", f"Punkt {n}")
+    assert submit_item(solver.store, other, "problem", "En andens punkt").number == 21
+    assert solver.add("problem", *[f"Facilitator {n}" for n in range(25)])[-1].number == 46
+
+
+def test_a_phone_at_its_limit_sending_a_listed_text_is_told_about_the_limit(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    for n in range(items_module.ITEMS_PER_STEP_MAX):
+        submit_item(solver.store, phone, "problem", f"Punkt {n}")
+    with pytest.raises(items_module.TooManyItems):
+        submit_item(solver.store, phone, "problem", "punkt 3")

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fea_core.errors import FeaError, InvalidText
-from fea_core.plain import escape_markdown
-from fea_core.text import clean_text
+from fea_core.plain import WORD_JOINER, escape_markdown
+from fea_core.text import clean_text, same_text_key
 
 # What str.splitlines() treats as a line break.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -164,8 +164,8 @@ MARKDOWN_SIGNIFICANT = "[*<:$#`_!>|~&(){}\\"
 
 
 def unescape(escaped: str) -> str:
-    """Undo every backslash escape."""
-    return re.sub(r"\\(.)", r"\1", escaped)
+    """Undo every backslash escape, and drop the word joiners that break bare addresses (they show nothing)."""
+    return re.sub(r"\\(.)", r"\1", escaped).replace(WORD_JOINER, "")
 
 
 def unescaped_characters(escaped: str) -> str:
@@ -229,7 +229,7 @@ _single_line_text = st.text(
 @given(text=_single_line_text)
 def test_escaping_then_unescaping_any_single_line_text_gives_it_back(text):
     escaped = escape_markdown(text)
-    assert unescape(escaped) == text
+    assert unescape(escaped) == text.replace(WORD_JOINER, "")
     assert not set(unescaped_characters(escaped)) & set(string.punctuation)
 
 
@@ -238,7 +238,7 @@ def test_escaping_then_unescaping_any_single_line_text_gives_it_back(text):
 def test_escaping_any_text_gives_one_line_that_unescapes_to_its_lines_joined(text):
     escaped = escape_markdown(text)
     assert len(escaped.splitlines()) <= 1
-    assert unescape(escaped) == " ".join(text.splitlines())
+    assert unescape(escaped) == " ".join(text.splitlines()).replace(WORD_JOINER, "")
 
 
 @pytest.mark.parametrize("multiline", [False, True])
@@ -247,3 +247,96 @@ def test_clean_text_strips_lone_surrogates_which_the_database_cannot_store(multi
     cleaned = clean_text("a\ud800b\udfffc 👩\u200d💻", max_length=100, multiline=multiline)
     assert cleaned == "abc 👩\u200d💻"
     cleaned.encode("utf-8")
+
+
+# --- bare addresses -------------------------------------------------------------------------------
+
+# What remark-gfm (Streamlit's Markdown) links in text even after every character was escaped.
+AUTOLINK = re.compile(r"(?i)https?://|www\.|[-.\w+]@[-\w]")
+
+
+@pytest.mark.parametrize("text", [
+    "https://evil.example", "se http://127.0.0.2:9/a nu", "HTTP://X.DK", "www.evil.dk", "WWW.evil.dk",
+    "skriv til leder@kommune.dk", '=HYPERLINK("http://127.0.0.2:9/b")', "ftp://x.dk", "xmpp:a@b.dk",
+])
+def test_a_bare_address_is_broken_with_an_invisible_word_joiner_and_reads_as_typed(text):
+    escaped = escape_markdown(text)
+    shown = re.sub(r"\\(.)", r"\1", escaped)  # the text Markdown makes of it, word joiners and all
+    assert AUTOLINK.search(shown) is None, shown
+    assert re.search(r"\w://", shown) is None
+    assert shown.replace(WORD_JOINER, "") == text
+
+
+def test_words_without_an_address_get_no_word_joiner():
+    assert WORD_JOINER not in escape_markdown("Travlhed: www-siden, kl. 7:30 og 50 % af tiden")
+    assert escape_markdown("Kl. 7: møde med AMR") == r"Kl\. 7\: møde med AMR"
+
+
+# --- invisible characters -------------------------------------------------------------------------
+
+FORMAT_CHARACTERS = "\u200b\ufeff\u2060\u00ad\u200e\u200f\u061c\u180e\u2061\u2062\u2063\u2064\ufff9\U000e0001"
+BLANK_LETTERS = "\u3164\u115f\u1160\uffa0\u034f\u17b4\u17b5\u180b"
+
+
+@pytest.mark.parametrize("invisible", list(FORMAT_CHARACTERS + BLANK_LETTERS + "\u200d\u200c\ufe0f"),
+                         ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("multiline", [False, True])
+def test_clean_text_removes_a_character_that_shows_nothing(invisible, multiline):
+    assert clean_text(f"Tra{invisible}vlhed", max_length=50, multiline=multiline) == "Travlhed"
+    with pytest.raises(InvalidText) as raised:
+        clean_text(f" {invisible}{invisible} ", max_length=50, multiline=multiline)
+    assert raised.value.params["reason"] == "empty"
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_a_text_of_only_invisible_and_blank_characters_is_empty(multiline):
+    with pytest.raises(InvalidText) as raised:
+        clean_text("\u200b\ufeff\u2060\u3164\u2800 \u115f\u1160\uffa0", max_length=50, multiline=multiline)
+    assert raised.value.params["reason"] == "empty"
+
+
+def test_a_braille_blank_reads_as_the_space_it_shows():
+    assert clean_text("For\u2800mange\u2800\u2800møder", max_length=50) == "For mange møder"
+
+
+@pytest.mark.parametrize("emoji", [
+    "👩\u200d💻", "🏳\ufe0f\u200d🌈", "👨\u200d👩\u200d👧", "❤\ufe0f\u200d🔥", "👍🏽", "❤\ufe0f",
+    "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland
+])
+def test_emoji_sequences_stay_whole(emoji):
+    assert clean_text(f"Godt samarbejde {emoji}", max_length=50) == f"Godt samarbejde {emoji}"
+
+
+def test_danish_letters_and_composed_accents_stay():
+    assert clean_text("Æbler, øl og A\u030angstrøm", max_length=50) == "Æbler, øl og Ångstrøm"
+
+
+def test_a_zero_width_non_joiner_stays_between_persian_letters_and_goes_between_latin_ones():
+    persian = "می\u200cخواهم"  # "I want": the ZWNJ changes how the letters join
+    assert clean_text(persian, max_length=50) == persian
+    assert clean_text("a\u200cb", max_length=50) == "ab"
+
+
+def test_duplicates_are_compared_without_invisible_characters_joiners_included():
+    assert same_text_key("Vi n\u200bår ikke\u2060 pauser\ufeff") == same_text_key("vi når ikke pauser")
+    assert same_text_key("👩\u200d💻 hjemme") == same_text_key("👩💻 hjemme")
+    assert same_text_key("Travlhed!") != same_text_key("Travlhed")
+
+
+_ALLOWED_JOINERS = {"\u200d", "\u200c"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(st.characters(categories=["Cf", "Lo", "So", "Sk", "Mn", "Zs", "Ll"]), max_size=40),
+       multiline=st.booleans())
+def test_cleaned_text_shows_something_and_keeps_no_stray_format_character(value, multiline):
+    try:
+        cleaned = clean_text(value, max_length=60, multiline=multiline)
+    except InvalidText:
+        return
+    for i, ch in enumerate(cleaned):
+        if unicodedata.category(ch) == "Cf" and not 0xE0020 <= ord(ch) <= 0xE007F:
+            assert ch in _ALLOWED_JOINERS, f"U+{ord(ch):04X} kept"
+            assert 0 < i < len(cleaned) - 1, "a joiner joins two characters"
+    assert not set(cleaned) & set(BLANK_LETTERS + "\u2800")
+    assert same_text_key(cleaned).strip()

@@ -12,13 +12,15 @@ JSON body, checks it with the same domain services the pages use, and answers
 from __future__ import annotations
 
 import json
+from email.message import Message
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from fea_core import competence, items, placement
-from fea_core.config import database_url
+from fea_core.config import database_url, public_url
 from fea_core.error_text import describe_error
 from fea_core.errors import FeaError
 from fea_core.i18n import translate
@@ -105,6 +107,39 @@ def _answer(token: str, what: str, raw: bytes) -> tuple[int, dict]:
     return 200, {"ok": True, **reply}
 
 
+def is_json(content_type: str) -> bool:
+    """Return whether a Content-Type is exactly application/json, with at most a UTF-8 charset.
+
+    Anything looser lets a cross-site page post without asking first: "text/plain;
+    charset=application/json" is a CORS "simple" request that contains the words and was saved.
+    """
+    header = Message()  # the standard library's MIME header parser: quoting, case, parameters
+    header["content-type"] = content_type
+    params = dict(header.get_params(failobj=[])[1:])
+    if header.get_content_type() != "application/json" or set(params) - {"charset"}:
+        return False
+    return params.get("charset", "utf-8").lower() in ("utf-8", "utf8")
+
+
+def is_cross_site(headers, *, own_url: str | None = None) -> bool:
+    """Return whether the browser says the request comes from another site than the app's own.
+
+    Only what a browser sends counts: no Sec-Fetch-Site and no Origin (curl, the bench) passes.
+    An Origin must name the host the request was sent to (Host, kept by the proxy as Streamlit's
+    websocket check needs) or FEA_PUBLIC_URL's.
+    """
+    site = headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() not in ("same-origin", "none"):
+        return True  # cross-site, and same-site too: a sibling subdomain is not the app
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    own = {headers.get("host", "").strip().lower()}
+    if own_url:
+        own.add(urlsplit(own_url).netloc.lower())
+    return urlsplit(origin.strip()).netloc.lower() not in own - {""}
+
+
 def _refuse(status: int) -> JSONResponse:
     # Nothing the app's own form sends: the language is not known yet, so Danish.
     reply = {"ok": False, "message": translate(DEFAULT_LANGUAGE, "error.bad_answer")}
@@ -116,7 +151,9 @@ async def answer(request: Request) -> JSONResponse:
     token, what = request.path_params["token"][:64], request.path_params["what"]
     if what not in _SAVERS:
         return _refuse(404)
-    if "application/json" not in request.headers.get("content-type", ""):
+    if is_cross_site(request.headers, own_url=public_url()):
+        return _refuse(403)  # another site's page posting in a participant's browser
+    if not is_json(request.headers.get("content-type", "")):
         # Only the app's own script sends JSON; a cross-site form post cannot (no CORS here).
         return _refuse(415)
     raw = b""

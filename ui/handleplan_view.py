@@ -139,7 +139,7 @@ def actions_editor(workshop: Workshop) -> None:
     today = date.today()
     for action in actions:
         for warning in handleplan.action_warnings(action, today):
-            st.warning(t(f"plan.warning_{warning}", n=action.position, what=action.what), icon=":material/warning:")
+            st.warning(t(f"plan.warning_{warning}", n=action.position, what=escape_markdown(action.what)), icon=":material/warning:")
 
 
 def _save_follow_up(workshop_id: int) -> None:

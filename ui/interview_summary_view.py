@@ -159,7 +159,7 @@ def raw_notes(workshop: Workshop, username: str) -> None:
                     "how_long": follow_up[0], "sustains": follow_up[1], "could_solve": follow_up[2]}
     for interview in iv.all_interviews(store(), workshop.id, by=username):
         title = t("interviews.raw_title", number=interview.number, people=interview.group_size,
-                  label=links.get(interview.link_id, "–"))
+                  label=escape_markdown(links.get(interview.link_id, "–")))
         with st.expander(title + (" ✓" if interview.confirmed else "")):
             for theme in m.interview_themes:
                 note = interview.note(theme.key)

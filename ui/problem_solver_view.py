@@ -109,12 +109,13 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
     with left:
         st.vega_lite_chart(chart, width="content", theme=None, key=f"matrix_{kind}")
     with right:
-        # A static table: readable on a projector, and its cells are plain text in the page.
+        # A static table: readable on a projector. st.table draws its cells as Markdown (a
+        # "# x" became a heading, "![](http://…)" an image the projector fetched): escape the words.
         st.table(
             pd.DataFrame(
                 {
                     t("steps.col_number"): table["number"],
-                    t("steps.col_text"): table["text"],
+                    t("steps.col_text"): table["text"].map(escape_markdown),
                     t("steps.col_quadrant"): table["quadrant_label"],
                     t("steps.col_n"): table["n"],
                 }

@@ -8,6 +8,7 @@ import streamlit as st
 from fea_core import accounts, sharing, workshops
 from fea_core.errors import FeaError
 from fea_core.model import Workshop
+from fea_core.plain import escape_markdown
 from ui.context import store, t
 from ui.errors import show_error
 
@@ -34,7 +35,7 @@ def sharing_panel(workshop: Workshop, username: str) -> None:
         return f"{names[user]} ({user})" if user in names else user
 
     with st.expander(t("sharing.title"), icon=":material/group_add:", key="sharing"):
-        st.caption(t("sharing.owner", owner=label(workshop.owner)))
+        st.caption(t("sharing.owner", owner=escape_markdown(label(workshop.owner))))
         if co:
             st.caption(t("sharing.shared_with"))
         else:

@@ -1,9 +1,9 @@
 """The handleplan as Markdown (CommonMark with GitHub tables), for wikis and intranets.
 
-Every text is escaped, so a participant's ``**x**``, ``<script>`` or ``[link](...)`` shows as
-typed and never becomes emphasis, HTML or a link. The download is a .zip of the Markdown file
-and the chart images it shows (``to_markdown_zip``), so the document carries the same charts as
-Word and PDF wherever it is unpacked.
+Every text is escaped, so a participant's ``**x**``, ``<script>``, ``[link](...)`` or bare
+``http://…`` shows as typed and never becomes emphasis, HTML or a link. The download is a .zip
+of the Markdown file and the chart images it shows (``to_markdown_zip``), so the document
+carries the same charts as Word and PDF wherever it is unpacked.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import zipfile
 
 from fea_core.export.common import chart_images, file_name
 from fea_core.export.outline import Bullets, Facts, Field, Heading, Image, Para, Table, Title, footer_text, outline
+from fea_core.plain import break_autolinks
 from fea_core.report import Report
 
 IMAGE_DIR = "billeder"
@@ -27,6 +28,10 @@ HARD_BREAK = "  \n"
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~&$])")
 # Characters that start a block at the start of a line: lists, quotes, setext headings.
 _LINE_START = re.compile(r"^([-+=>])|^(\d+)([.)])")
+# Bare addresses ("http://…", "www.…", "name@host") that GFM renderers link by themselves: the
+# character that makes each an address is escaped (cmark-gfm, markdown-it), and a word joiner
+# goes in for renderers that find addresses in the unescaped text (remark; fea_core.plain).
+_BARE_ADDRESS = re.compile("(?i):(?=//)|(?<=www\u2060)\\.|@")  # after break_autolinks
 
 
 def escape(text: str, line_start: bool = False) -> str:
@@ -35,7 +40,8 @@ def escape(text: str, line_start: bool = False) -> str:
     ``line_start``: the text begins a line (a paragraph or list item), where "- ", "1." or "="
     would start a list or a heading.
     """
-    line = _INLINE.sub(r"\\\1", text.strip())
+    line = _INLINE.sub(r"\\\1", break_autolinks(text.strip()))
+    line = _BARE_ADDRESS.sub(lambda m: "\\" + m.group(0), line)
     if not line_start:
         return line
     return _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line)

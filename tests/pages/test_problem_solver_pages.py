@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from fea_core import decisions, items, placement, workshops
+from fea_core.plain import escape_markdown
 from fea_core.model import (
     ACTIVITY_IDEAS,
     ACTIVITY_PROBLEM_MATRIX,
@@ -665,7 +666,8 @@ def test_trin_4_with_results_shown_uses_the_solution_matrix_labels(app, view, st
     assert "### Trin 4: Prioritér den bedste løsning" in texts(at.markdown)
     assert len(at.get("vega_lite_chart")) == 1
     frame = at.table[0].value
-    assert list(frame["Tekst"]) == ["Fast pause kl. 10", "Nyt vagtsystem"]
+    # st.table draws its cells as Markdown: the words are escaped (and shown as typed).
+    assert list(frame["Tekst"]) == [r"Fast pause kl\. 10", "Nyt vagtsystem"]
     assert list(frame["Felt"]) == ["Det her skal prioriteres", "Ikke relevant"]
 
 
@@ -716,3 +718,20 @@ def test_a_problem_sent_after_the_screen_was_drawn_is_offered_by_the_tools_on_th
     assert "4. Ingen tid til oplæring" in listed(at)
     assert late.number == 4
 
+
+
+def test_the_matrix_table_holds_a_hostile_text_escaped_since_st_table_draws_markdown(
+    app, view, store, facilitator, chosen_problem, add, join
+):
+    workshop, _ = chosen_problem
+    workshops.set_activity(store, workshop.id, ACTIVITY_IDEAS)
+    hostile = "# x $x^2$ [a](http://127.0.0.2:9/a) ![](http://127.0.0.2:9/x.png) :red[x] <b>x</b>"
+    add(workshop, "idea", hostile)
+    workshops.set_activity(store, workshop.id, ACTIVITY_SOLUTION_MATRIX)
+    workshops.set_results_visible(store, workshop.id, True)
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    [cell] = list(at.table[0].value["Tekst"])
+    assert cell == escape_markdown(hostile)
+    assert cell.startswith("\\# x \\$x\\^2\\$ \\[a\\]\\(http\u2060\\:\\/\\/")
