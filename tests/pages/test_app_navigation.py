@@ -1,4 +1,4 @@
-"""app.py builds the page list from the role; facilitator pages check the role themselves too."""
+"""navigation.py builds the page list from the role; facilitator pages check the role themselves too."""
 
 from __future__ import annotations
 
