@@ -17,8 +17,10 @@ sync_language_from_url()
 if not entry.serving():
     # Started as `streamlit run navigation.py` (or another way without app.py's App): the phones'
     # answers would get HTTP 405 and blame the network. Say so on every page and in the log.
+    # One page for every URL, so no page of pages/ runs without this check either.
     logging.getLogger(__name__).error("Started without app.py's routes; use `streamlit run app.py`.")
-    st.error(t("entry.no_routes"))
+    st.navigation([st.Page(lambda: st.error(t("entry.no_routes")), title="Arbejdsmiljøpakken")],
+                  position="hidden").run()
     st.stop()
 is_facilitator = facilitator_username() is not None
 st.set_page_config(

@@ -1,4 +1,4 @@
-"""Real-browser tests: `streamlit run serve.py` on a free port against a temporary database,
+"""Real-browser tests: `streamlit run app.py` (the README's command) on a free port against a temporary database,
 driven by Playwright in Debian's Chromium (`playwright install` cannot download browsers here)."""
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ CHROMIUM_ARGS = [
 FACILITATOR = ("anna", "Anna Facilitator", "hemmeligt-kodeord-42")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
-SCREENSHOTS = REPO / "docs" / "screenshots"
 ARTIFACTS = REPO / "test-artifacts"
+# Tests never rewrite the README's tracked screenshots: they land in test-artifacts/ unless
+# `./run screenshots` names docs/screenshots/ (FEA_SCREENSHOTS) to refresh them on purpose.
+SCREENSHOTS = Path(os.environ.get("FEA_SCREENSHOTS") or ARTIFACTS / "screenshots")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def free_port() -> int:
@@ -60,13 +63,15 @@ class AppServer:
         self.env = env
 
 
-def start_server(data_dir: Path, port: int, extra_env: dict | None = None) -> tuple[subprocess.Popen, AppServer]:
+def start_server(
+    data_dir: Path, port: int, extra_env: dict | None = None, entry: str = "app.py"
+) -> tuple[subprocess.Popen, AppServer]:
     env = dict(os.environ)
     env.pop("FEA_DATABASE_URL", None)  # the temporary SQLite file, unless a test names a database
     env.update({"FEA_DATA_DIR": str(data_dir), **(extra_env or {})})
     log = open(data_dir / f"streamlit-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.headless", "true"],
+        [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port), "--server.headless", "true"],
         cwd=REPO,
         env=env,
         stdout=log,
