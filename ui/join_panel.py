@@ -6,6 +6,7 @@ import io
 
 import segno
 import streamlit as st
+from streamlit import config as st_config  # what st.get_option reads; AppTest can patch it here
 
 from fea_core.config import public_url
 from ui.join_address import JoinAddress, join_address, lan_ip
@@ -14,7 +15,7 @@ from ui.context import t
 
 def _address() -> JoinAddress:
     # FEA_PUBLIC_URL, else the address this screen's browser uses, or the LAN address instead of localhost.
-    return join_address(public_url(), st.context.url, st.get_option("server.address"), lan_ip())
+    return join_address(public_url(), st.context.url, st_config.get_option("server.address"), lan_ip())
 
 
 def join_url(code: str) -> str:
