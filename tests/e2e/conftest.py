@@ -28,6 +28,9 @@ FACILITATOR = ("anna", "Anna Facilitator", "hemmeligt-kodeord-42")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 ARTIFACTS = REPO / "test-artifacts"
+# How long a condition may take before it counts as never: generous, since a loaded machine is slow.
+# Timing goals are benchmarks (bench/), not pass/fail limits here.
+PATIENCE_SECONDS = 60.0
 # Tests never rewrite the README's tracked screenshots: they land in test-artifacts/ unless
 # `./run screenshots` names docs/screenshots/ (FEA_SCREENSHOTS) to refresh them on purpose.
 SCREENSHOTS = Path(os.environ.get("FEA_SCREENSHOTS") or ARTIFACTS / "screenshots")
@@ -109,7 +112,7 @@ def browser():
         b.close()
 
 
-def wait_for_app(page, timeout: float = 20_000) -> None:
+def wait_for_app(page, timeout: float = PATIENCE_SECONDS * 1000) -> None:
     """Wait until the Streamlit script run this page triggered has finished."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
@@ -142,5 +145,5 @@ def log_in_facilitator(page, base: str, password: str = FACILITATOR[2], *, then:
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
     if then:
-        page.get_by_text(then).first.wait_for(timeout=20_000)
+        page.get_by_text(then).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     wait_for_app(page)
