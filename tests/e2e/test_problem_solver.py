@@ -165,15 +165,17 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 5: a phone proposes an answer, the facilitator takes it over and writes another.
     switch_activity(facilitator, "Trin 5: Konkretisér løsningen", phones, "Trin 5: Konkretisér løsningen")
-    phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=5_000)
+    phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     choose_in_selectbox(phones[0], ".st-key-proposal_question", "2. Hvem skal bruge den?")
     phones[0].locator(".st-key-proposal_text textarea").fill("Alle på morgenvagten, også vikarer")
     phones[0].get_by_role("button", name="Send forslag").click()
-    phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=10_000)
+    phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=PATIENCE_SECONDS * 1000)
     facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=PATIENCE_SECONDS * 1000)
     facilitator.get_by_role("button", name="Overtag").click()
     wait_for_app(facilitator)
-    assert facilitator.locator(".st-key-ans_1 textarea").input_value() == "Alle på morgenvagten, også vikarer"
+    expect(facilitator.locator(".st-key-ans_1 textarea")).to_have_value(  # a condition: the rerun may lag
+        "Alle på morgenvagten, også vikarer", timeout=PATIENCE_SECONDS * 1000
+    )
     facilitator.locator(".st-key-ans_0 textarea").fill("Et kort fælles møde kl. 7.45 før stuegang – „overlevering“")
     facilitator.locator(".st-key-ans_0 textarea").press("Tab")  # blur commits and saves
     wait_for_app(facilitator)
