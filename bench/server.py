@@ -1,4 +1,4 @@
-"""Start and stop `streamlit run serve.py` for a benchmark, and read its CPU and memory from /proc."""
+"""Start and stop `streamlit run app.py` for a benchmark, and read its CPU and memory from /proc."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "serve.py",
+            sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             *MODE_FLAGS[mode],

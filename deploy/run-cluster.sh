@@ -25,7 +25,7 @@ trap stop EXIT INT TERM
 
 for ((i = 0; i < processes; i++)); do
   port=$((base_port + i))
-  "$python" -m streamlit run serve.py --server.port "$port" --server.address 127.0.0.1 &
+  "$python" -m streamlit run app.py --server.port "$port" --server.address 127.0.0.1 &
   pids+=($!)
 done
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -424,15 +426,39 @@ def _driver_sql(conn: Connection, statement) -> tuple[str, dict]:
     return sql, dict(expanded.parameters)
 
 
+def _use_wal(cur) -> None:
+    """Switch the database file to WAL unless it already is (the mode is kept in the file).
+
+    Only the first connection to a new database switches it, and the switch needs the write lock.
+    When several processes start at once on a new file, SQLite may refuse the switch at once with
+    "database is locked" instead of waiting on busy_timeout (it does not wait where waiting could
+    deadlock two connections that each hold a read lock), so the switch is retried here for up to
+    busy_timeout; usually another process has made the switch by then, and it is read back.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        # Also given to sqlite3.connect (create_app_engine), so it holds from the very first statement.
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+        _use_wal(cur)
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
@@ -464,7 +490,7 @@ def _create_store(url: str) -> Store:
 def create_app_engine(url: str) -> Engine:
     """Return a new engine configured as the app uses it (the app itself shares one: open_store)."""
     if url.startswith("sqlite"):
-        kwargs = {"connect_args": {"check_same_thread": False}}
+        kwargs = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, **kwargs)

@@ -25,7 +25,7 @@ from ui import talk_view
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
 from ui.course_view import course_link
-from ui.join_panel import join_url, qr_png
+from ui.join_panel import join_url, qr_png, unreachable_warning
 from ui.sharing_view import facilitated_workshop, sharing_panel
 
 LIVE_REFRESH_SECONDS = 1.0
@@ -82,6 +82,7 @@ with st.sidebar:
     logout_button()
 
 url = join_url(workshop.code)
+unreachable_warning()
 st.markdown(f"## {escape_markdown(workshop.name)}")
 st.caption(f"{escape_markdown(workshop.department)} · {workshop.held_on:%d.%m.%Y} · {escape_markdown(workshop.theme)}")
 

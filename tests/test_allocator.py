@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +33,10 @@ def test_fea_malloc_tuning_off_leaves_malloc_alone():
     assert _probe(FEA_MALLOC_TUNING="off") == ["False", "False", "0", "True"]
 
 
-def test_serve_py_tunes_the_allocator_and_turns_nagle_off_before_it_builds_the_app():
-    source = (REPO / "serve.py").read_text(encoding="utf-8")
-    assert source.index("allocator.tune()") < source.index("st.App(")
-    assert source.index("tcp_nodelay.enable()") < source.index("st.App(")
+@pytest.mark.parametrize("entry_file", ["app.py", "serve.py"])
+def test_the_entry_tunes_the_allocator_and_turns_nagle_off_before_it_builds_the_app(entry_file):
+    source = (REPO / entry_file).read_text(encoding="utf-8")
+    assert source.index("entry.tune_process()") < source.index("st.App(")
+    tuning = (REPO / "ui" / "entry.py").read_text(encoding="utf-8")
+    body = tuning.split("def tune_process", 1)[1].split("\ndef ", 1)[0]
+    assert "allocator.tune()" in body and "tcp_nodelay.enable()" in body

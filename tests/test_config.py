@@ -19,7 +19,7 @@ def settings_read_by_the_code() -> set[str]:
     for folder in ("fea_core", "ui", "pages"):
         for path in (REPO / folder).rglob("*.py"):
             found |= set(READ.findall(path.read_text(encoding="utf-8")))
-    for path in (REPO / "app.py", REPO / "serve.py"):
+    for path in (REPO / "app.py", REPO / "serve.py", REPO / "navigation.py"):
         if path.exists():
             found |= set(READ.findall(path.read_text(encoding="utf-8")))
     return found

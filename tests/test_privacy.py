@@ -54,7 +54,7 @@ def test_the_app_code_imports_no_network_client():
     # The app answers requests; it never makes one (no telemetry, no web fonts, no CDN).
     offenders = []
     sources = [*(REPO / "fea_core").rglob("*.py"), *(REPO / "ui").glob("*.py"), *(REPO / "pages").glob("*.py")]
-    sources += [REPO / "app.py", REPO / "serve.py"]
+    sources += [REPO / "app.py", REPO / "serve.py", REPO / "navigation.py"]
     for path in sources:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -64,11 +64,13 @@ def test_the_app_code_imports_no_network_client():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [f"{path.relative_to(REPO)}: {n}" for n in names if is_network_client(n)]
-    assert offenders == [f"{SOCKET_OPTIONS.relative_to(REPO)}: socket"]
+    assert sorted(offenders) == sorted(f"{path.relative_to(REPO)}: socket" for path in (SOCKET_OPTIONS, LAN_PROBE))
 
 
-# The one module that may import socket: it sets TCP_NODELAY on connections the server accepted.
+# The two modules that may import socket: one sets TCP_NODELAY on connections the server accepted,
+# the other asks the kernel which interface is the machine's LAN address (a UDP socket, no packet).
 SOCKET_OPTIONS = REPO / "ui" / "tcp_nodelay.py"
+LAN_PROBE = REPO / "ui" / "join_address.py"
 
 
 def test_the_socket_options_module_only_sets_options_and_opens_no_connection():
@@ -76,3 +78,13 @@ def test_the_socket_options_module_only_sets_options_and_opens_no_connection():
     called = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
     assert "setsockopt" in called
     assert not called & {"connect", "connect_ex", "create_connection", "socket", "sendto", "send", "sendall"}
+
+
+def test_the_lan_address_probe_opens_only_a_udp_socket_and_sends_nothing():
+    tree = ast.parse(LAN_PROBE.read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)]
+    called = {node.func.attr for node in calls}
+    assert {"socket", "connect", "getsockname"} <= called
+    assert not called & {"send", "sendto", "sendall", "sendmsg", "recv", "recvfrom", "create_connection", "connect_ex"}
+    sockets = [node for node in calls if node.func.attr == "socket"]
+    assert [ast.unparse(node.args[1]) for node in sockets] == ["socket.SOCK_DGRAM"]  # UDP: connect sends nothing

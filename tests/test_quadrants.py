@@ -272,12 +272,9 @@ def test_the_quadrant_order_is_priority_first():
     assert QUADRANT_ORDER == ("top_right", "top_left", "bottom_right", "bottom_left")
 
 
-def test_positions_are_fast_on_ten_thousand_placements():
-    import time
-
+def test_positions_count_every_one_of_ten_thousand_placements():
+    # How fast (under 1 s): bench/positions_bench.py, a timing goal rather than a pass/fail limit here.
     its = items(*[f"Item {n}" for n in range(1, 51)])
     rows = placed(*[(101 + (k % 50), k // 50, 1 + k % 5, 1 + (k // 5) % 5) for k in range(10_000)])
-    start = time.perf_counter()
     ranked = ranking(positions(its, rows, SOLUTION))
-    assert time.perf_counter() - start < 1.0
     assert ranked["n"].sum() == 10_000

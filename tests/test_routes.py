@@ -20,6 +20,7 @@ def app_store(fresh_store, store_url, monkeypatch):
     routes._workshop_of.clear()
     routes._counters_of.clear()
     routes._moved.clear()  # an event belongs to the event loop of the test that made it
+    monkeypatch.setattr(routes, "_stopping", False)
     return fresh_store
 
 
@@ -101,13 +102,18 @@ def test_while_one_poll_reads_the_database_the_others_get_the_last_counters_with
     assert routes._refreshing == set()
 
 
+# Waits are conditions: a poll answered within PATIENCE was not held for LONG_HOLD, however slow the machine.
+LONG_HOLD = 3600.0
+PATIENCE = 60.0
+
+
 def held(token: str, field: str, seen) -> Request:
     return request(token, f"field={field}&seen={seen}")
 
 
 def test_a_held_poll_answers_as_soon_as_the_facilitator_moves_the_step(app_store, workshop, monkeypatch):
     monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
-    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
     _, phone = participation.join(app_store, workshop.code)
     stage = get(phone.token)[1]["stage"]
 
@@ -115,14 +121,11 @@ def test_a_held_poll_answers_as_soon_as_the_facilitator_moves_the_step(app_store
         waiting = asyncio.create_task(routes.live(held(phone.token, "stage", stage)))
         await asyncio.sleep(0.3)
         assert not waiting.done()  # nothing moved: the poll is held
-        moved_at = time.monotonic()
         await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
-        response = await asyncio.wait_for(waiting, 5)
-        return response, time.monotonic() - moved_at
+        return await asyncio.wait_for(waiting, PATIENCE)  # long before the hold would end
 
-    response, waited = asyncio.run(room())
+    response = asyncio.run(room())
     assert json.loads(response.body)["stage"] == stage + 1
-    assert waited < 1.0
     assert routes._held == {} and routes._readers == {}  # nothing left behind
 
 
@@ -142,15 +145,17 @@ def test_a_room_of_held_polls_reads_the_database_once_per_interval_and_wakes_tog
     monkeypatch.setattr(routes, "run_db", counting_hop)
 
     async def room():
+        held_at = time.monotonic()
         waiting = [asyncio.create_task(routes.live(held(t, "stage", stage))) for t in tokens]
         await asyncio.sleep(1.0)
-        reads_while_held = len(hops)
+        reads_while_held, held_for = len(hops), time.monotonic() - held_at
         await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
-        answers = await asyncio.wait_for(asyncio.gather(*waiting), 5)
-        return reads_while_held, answers
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), PATIENCE)
+        return reads_while_held, held_for, answers
 
-    reads_while_held, answers = asyncio.run(room())
-    assert 5 <= reads_while_held <= 12  # about one per 0.1 s for the room, not one per phone
+    reads_while_held, held_for, answers = asyncio.run(room())
+    # At most one read per interval for the whole room, not one per phone (a slow machine reads less).
+    assert 1 <= reads_while_held <= held_for / 0.1 + 2
     assert {json.loads(a.body)["stage"] for a in answers} == {stage + 1}
 
 
@@ -166,27 +171,26 @@ def test_a_held_poll_answers_at_once_when_the_phone_is_behind_and_after_the_hold
         response = await routes.live(req)
         return json.loads(response.body), time.monotonic() - started
 
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
     body, waited = asyncio.run(timed(held(phone.token, "stage", now["stage"] - 1)))
-    assert body == now and waited < 0.5
+    assert body == now and waited < LONG_HOLD  # not held at all
     monkeypatch.setattr(routes, "HOLD_SECONDS", 0.3)
     body, waited = asyncio.run(timed(held(phone.token, "revision", now["revision"])))
-    assert body == now and 0.3 <= waited < 1.5
+    assert body == now and waited >= 0.3  # held for the whole hold, then answered
 
 
 @pytest.mark.parametrize("query", ["field=stage", "field=stage&seen=", "field=stage&seen=-1", "field=stage&seen=1x",
                                    "field=name&seen=1", "seen=1", "field=stage&seen=" + "9" * 40])
 def test_a_poll_that_does_not_ask_properly_to_be_held_is_answered_at_once(app_store, workshop, monkeypatch, query):
-    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
     _, phone = participation.join(app_store, workshop.code)
     now = get(phone.token)
 
-    async def timed():
-        started = time.monotonic()
+    async def asked():
         response = await routes.live(request(phone.token, query.replace("seen=1", f"seen={now[1]['stage']}")))
-        return (response.status_code, json.loads(response.body)), time.monotonic() - started
+        return response.status_code, json.loads(response.body)
 
-    answer, waited = asyncio.run(timed())
-    assert answer == now and waited < 0.5
+    assert asyncio.run(asyncio.wait_for(asked(), PATIENCE)) == now  # not held: the hold is an hour
 
 
 def test_an_unknown_token_is_not_held(app_store, workshop, monkeypatch):
@@ -218,3 +222,26 @@ def test_held_polls_survive_the_database_being_away_for_a_moment(app_store, work
     response = asyncio.run(room())
     assert failures == [0] and "could not be read" in caplog.text
     assert json.loads(response.body)["stage"] == stage + 1
+
+
+def test_held_polls_are_answered_at_once_when_the_server_stops_and_no_new_poll_is_held(
+    app_store, workshop, monkeypatch
+):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
+    tokens = [participation.join(app_store, workshop.code)[1].token for _ in range(3)]
+    now = [get(t) for t in tokens][-1][1]
+
+    async def room():
+        waiting = [asyncio.create_task(routes.live(held(t, "stage", now["stage"]))) for t in tokens]
+        await asyncio.sleep(0.3)
+        assert not any(w.done() for w in waiting)  # held: nothing moved
+        routes.release_held_polls()  # what ui/stopping.py calls on SIGTERM
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), PATIENCE)  # long before the hour
+        late = await asyncio.wait_for(routes.live(held(tokens[0], "stage", now["stage"])), PATIENCE)
+        return answers, late
+
+    answers, late = asyncio.run(room())
+    assert [json.loads(a.body) for a in answers] == [now] * 3  # what the phones have: they ask again
+    assert json.loads(late.body) == now
+    assert routes._held == {}

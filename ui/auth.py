@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -10,6 +13,8 @@ from fea_core.accounts import LoginResult, authenticator_credentials, cookie_key
 from fea_core.plain import escape_markdown
 from ui import style
 from ui.context import language_switch, store, t
+
+_APP_FOLDER = Path(__file__).resolve().parents[1]
 
 COOKIE_NAME = "fea_facilitator"
 COOKIE_EXPIRY_DAYS = 1.0  # a workshop day; a shared laptop must not stay logged in for weeks
@@ -101,7 +106,7 @@ def login_gate() -> None:
     st.title(t("auth.title"), anchor=False)
     if not has_facilitators(store()):
         st.warning(t("auth.no_accounts"), icon=":material/key:")
-        st.code('python -m fea_core.accounts create USERNAME --name "Navn Efternavn"', language="bash")
+        st.code(first_account_command(), language="bash", wrap_lines=True)  # whole and copyable
         st.stop()
     auth = authenticator()  # one per run: it draws a cookie component with a fixed key
     _login_from_cookie(auth)
@@ -150,3 +155,18 @@ def workshops_login() -> None:
 def facilitators_login() -> None:
     """The login gate at /facilitators for a session that is not logged in."""
     login_gate()
+
+
+def first_account_command() -> str:
+    """The command that creates the first account, with the Python that runs this server.
+
+    `python3` where the server runs on a system Python (Debian has no `python`); in a virtual
+    environment its own python3, relative to the app's folder when it lies inside it (.venv).
+    """
+    python = "python3"
+    if sys.prefix != sys.base_prefix:  # a virtual environment: the system python3 lacks the packages
+        folder = Path(sys.executable).parent
+        python = str(folder / "python3")
+        if folder.is_relative_to(_APP_FOLDER):
+            python = str(folder.relative_to(_APP_FOLDER) / "python3")
+    return f'{python} -m fea_core.accounts create USERNAME --name "Navn Efternavn"'

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
+from streamlit import config as st_config  # what st.get_option reads; AppTest can patch it here
 
 from fea_core.config import public_url
+from ui.join_address import JoinAddress, join_address, lan_ip
+from ui.context import t
+
+
+def _address() -> JoinAddress:
+    # FEA_PUBLIC_URL, else the address this screen's browser uses, or the LAN address instead of localhost.
+    return join_address(public_url(), st.context.url, st_config.get_option("server.address"), lan_ip())
 
 
 def join_url(code: str) -> str:
-    """Return the URL a phone opens to join: FEA_PUBLIC_URL, else the address this screen uses."""
-    base = public_url()
-    if base is None:
-        parts = urlsplit(st.context.url or "http://localhost:8501/")
-        base = f"{parts.scheme}://{parts.netloc}"
-    return f"{base}/?code={code}"
+    """Return the URL a phone opens to join (see ui/join_address.py)."""
+    return f"{_address().base}/?code={code}"
+
+
+def unreachable_warning() -> None:
+    """Warn on the shared screen when the only join address is one phones cannot open."""
+    if not _address().reachable:
+        st.warning(t("join_address.unreachable"), icon=":material/wifi_off:")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

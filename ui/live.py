@@ -1,6 +1,6 @@
 """Live updates without periodic reruns: a tiny browser-side watcher.
 
-The watcher asks a cheap JSON route (served next to the app by serve.py, no script run) and
+The watcher asks a cheap JSON route (served next to the app by app.py, no script run) and
 triggers a rerun of its session only when the watched counter has changed. The route holds the
 question until the counter moves (or for up to ui/routes.HOLD_SECONDS), so a phone learns of a
 step change within a fraction of a second, and an idle phone costs one small request per hold

@@ -1,4 +1,4 @@
-"""HTTP routes served next to the Streamlit app (see serve.py). No Streamlit script runs here."""
+"""HTTP routes served next to the Streamlit app (see app.py). No Streamlit script runs here."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ FIELDS = ("stage", "revision")
 _held: dict[int, int] = {}  # workshop -> polls held now
 _readers: dict[int, asyncio.Task] = {}  # workshop -> the task re-reading its counters while polls are held
 _moved: dict[int, asyncio.Event] = {}  # workshop -> set when this process reads new counters
+_stopping = False  # True once the server stops: held polls answer at once, no new one is held
 
 
 def _cached(token: str) -> tuple[bool, tuple[int, int] | None]:
@@ -95,6 +96,14 @@ async def _current(token: str) -> tuple[int, int] | None:
     return counters
 
 
+def release_held_polls() -> None:
+    """Answer every held poll now and hold no new one: the server is stopping (ui/stopping.py)."""
+    global _stopping
+    _stopping = True
+    for event in list(_moved.values()):
+        event.set()
+
+
 def _wake(workshop_id: int | None) -> None:
     event = _moved.pop(workshop_id, None)
     if event is not None:
@@ -125,7 +134,12 @@ async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) ->
     try:
         if workshop_id not in _readers:
             _readers[workshop_id] = asyncio.create_task(_keep_reading(workshop_id, token))
-        while counters is not None and counters[index] == seen and (left := deadline - time.monotonic()) > 0:
+        while (
+            counters is not None
+            and counters[index] == seen
+            and not _stopping
+            and (left := deadline - time.monotonic()) > 0
+        ):
             moved = _moved.get(workshop_id)
             if moved is None:
                 moved = _moved[workshop_id] = asyncio.Event()
@@ -133,6 +147,8 @@ async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) ->
                 await asyncio.wait_for(moved.wait(), left)
             except asyncio.TimeoutError:
                 pass
+            if _stopping:
+                break  # answer with what the phone has; it asks again (elsewhere) once this process is gone
             counters = await _current(token)
     finally:
         _held[workshop_id] -= 1

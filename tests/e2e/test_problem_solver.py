@@ -9,17 +9,16 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, SCREENSHOTS, wait_for_app, warm_up
-from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
 
 def switch_activity(facilitator, label: str, phones, phone_marker: str) -> None:
     facilitator.locator("[data-testid='stSidebar']").get_by_text(label).click()
     started = time.monotonic()
-    for phone in phones:
-        phone.get_by_text(phone_marker).first.wait_for(timeout=LIVE_SECONDS * 1000)
-    took = time.monotonic() - started
-    assert took <= LIVE_SECONDS, f"phones took {took:.2f} s to follow to {label}"
+    for phone in phones:  # a condition, not a stopwatch: bench/load.py measures how fast
+        phone.get_by_text(phone_marker).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
+    print(f"phones followed to {label} in {time.monotonic() - started:.2f} s")  # shown with -s
     wait_for_app(facilitator)
 
 
@@ -98,7 +97,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     phones[1].get_by_text("Det står der allerede (nr. 1).").wait_for(timeout=5_000)
     send(phones[0], "<b>fed</b> [link](javascript:alert(1))")
     for text in ("Travlhed om morgenen", "For meget travlhed ved vagtskifte", "Uklare roller i teamet", "God faglig sparring"):
-        facilitator.get_by_text(text).first.wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+        facilitator.get_by_text(text).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     # Hostile text is shown exactly as typed, never as a link or bold.
     facilitator.get_by_text("<b>fed</b> [link](javascript:alert(1))").wait_for(timeout=5_000)
     assert facilitator.locator("a[href^='javascript']").count() == 0
@@ -146,7 +145,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     phones[0].get_by_text("Travlhed om morgenen").first.wait_for(timeout=5_000)
     send(phones[0], "Fast morgenmøde kl. 7.45")
     send(phones[1], "Ekstra vagt i spidsbelastning")
-    facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+    facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=PATIENCE_SECONDS * 1000)
 
     # Trin 4: the solution matrix, Ressourceforbrug drawn with Høj on the left.
     switch_activity(facilitator, "Trin 4: Prioritér løsning", phones, "Trin 4: Prioritér den bedste løsning")
@@ -166,15 +165,17 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 5: a phone proposes an answer, the facilitator takes it over and writes another.
     switch_activity(facilitator, "Trin 5: Konkretisér løsningen", phones, "Trin 5: Konkretisér løsningen")
-    phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=5_000)
+    phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     choose_in_selectbox(phones[0], ".st-key-proposal_question", "2. Hvem skal bruge den?")
     phones[0].locator(".st-key-proposal_text textarea").fill("Alle på morgenvagten, også vikarer")
     phones[0].get_by_role("button", name="Send forslag").click()
-    phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=10_000)
-    facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+    phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=PATIENCE_SECONDS * 1000)
     facilitator.get_by_role("button", name="Overtag").click()
     wait_for_app(facilitator)
-    assert facilitator.locator(".st-key-ans_1 textarea").input_value() == "Alle på morgenvagten, også vikarer"
+    expect(facilitator.locator(".st-key-ans_1 textarea")).to_have_value(  # a condition: the rerun may lag
+        "Alle på morgenvagten, også vikarer", timeout=PATIENCE_SECONDS * 1000
+    )
     facilitator.locator(".st-key-ans_0 textarea").fill("Et kort fælles møde kl. 7.45 før stuegang – „overlevering“")
     facilitator.locator(".st-key-ans_0 textarea").press("Tab")  # blur commits and saves
     wait_for_app(facilitator)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PHONE, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 
 FACTORS = ["innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer"]
 # Three phones' answers; None is "Ved ikke". Innovation splits the room (1, 5, 3).
@@ -70,15 +70,14 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     assert "p=" in phones[0].url, "the participant token must be in the URL so a reload keeps the identity"
 
     # The count of joined phones on the shared screen follows without a reload.
-    facilitator.locator("[data-testid='stMetricValue']", has_text="3").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+    facilitator.locator("[data-testid='stMetricValue']", has_text="3").wait_for(timeout=PATIENCE_SECONDS * 1000)
 
     # The facilitator starts the competence round; every phone switches by itself.
     facilitator.get_by_text("Arbejdsmiljøkompetencemodellen").first.click()
     started = time.monotonic()
-    for phone in phones:
-        phone.get_by_role("button", name="Send mine svar").wait_for(timeout=LIVE_SECONDS * 1000)
-    switch_seconds = time.monotonic() - started
-    assert switch_seconds <= LIVE_SECONDS, f"phones took {switch_seconds:.2f} s to follow"
+    for phone in phones:  # a condition, not a stopwatch: bench/load.py measures how fast
+        phone.get_by_role("button", name="Send mine svar").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    print(f"phones followed the step change in {time.monotonic() - started:.2f} s")  # shown with -s
 
     phones[0].locator(".st-key-role").get_by_role("radio", name="Leder").click()
     wait_for_app(phones[0])
@@ -87,7 +86,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
         rate(phone, answers)
 
     # The shared screen counts the answers without a reload, results still hidden.
-    facilitator.get_by_text("3 af 3 har svaret").wait_for(timeout=LIVE_SECONDS * 1000 + 1500)
+    facilitator.get_by_text("3 af 3 har svaret").wait_for(timeout=PATIENCE_SECONDS * 1000)
     assert facilitator.locator("[data-testid='stVegaLiteChart']").count() == 0
     facilitator.get_by_role("button", name="Vis resultater").click()
     facilitator.locator("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas").first.wait_for(
@@ -112,7 +111,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
 
     # Closing the round reaches the phones; their saved answers stay.
     facilitator.get_by_role("button", name="Luk runden").click()
-    phones[2].get_by_text("Runden er lukket. Dine gemte svar er bevaret.").wait_for(timeout=LIVE_SECONDS * 1000)
+    phones[2].get_by_text("Runden er lukket. Dine gemte svar er bevaret.").wait_for(timeout=PATIENCE_SECONDS * 1000)
     assert phones[2].get_by_text("Innovation: 3").count() == 1
     phones[2].screenshot(path=str(ARTIFACTS / "phone-closed.png"), full_page=True)
 

@@ -10,7 +10,7 @@ Two AppTest habits (Streamlit 1.67) that the tests rely on:
   ``at.switch_page`` with the destination before clicking there, or the click is lost.
 - The folder is called ``pages/``, so AppTest (which resets ``PagesManager.uses_pages_directory``
   every run) runs a page whose file name equals its url_path (screen, workshops) directly,
-  without app.py. By Streamlit's code a freshly started server does the same with its very
+  without navigation.py. By Streamlit's code a freshly started server does the same with its very
   first request until some run has called st.navigation: one more reason why the
   facilitator pages check the role themselves.
 """
@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:  # a bare `pytest` from anywhere must import fea_c
 from fea_core import accounts, participation, workshops  # noqa: E402
 from fea_core.storage import open_store  # noqa: E402
 
-APP = REPO / "app.py"
+APP = REPO / "navigation.py"  # what each session runs; app.py serves it (ui/entry.py)
 FACILITATOR = "anna"
 FACILITATOR_NAME = "Anna Andersen"
 PASSWORD = "korrekt-hest-batteri"
@@ -71,6 +71,17 @@ _TEXT_TYPES = (
     "title", "header", "subheader", "markdown", "caption", "text", "code",
     "info", "warning", "error", "success", "exception", "toast",
 )
+
+
+@pytest.fixture(autouse=True)
+def served_routes():
+    """AppTest runs navigation.py in this process, with no server: say the routes are served, as
+    app.py's App does when it starts (tests/test_entry.py checks what happens when they are not)."""
+    from ui import entry
+
+    entry.mark_serving(True)
+    yield
+    entry.mark_serving(False)
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +146,7 @@ def join(store):
 
 @pytest.fixture
 def app(db_url):
-    """Return a builder of AppTests of app.py (the real entry point).
+    """Return a builder of AppTests of navigation.py (each session's script in the real app).
 
     :param user: log this facilitator in (the session state streamlit-authenticator leaves).
     :param query: query parameters of the URL the session opens.

@@ -1,4 +1,4 @@
-"""app.py builds the page list from the role; facilitator pages check the role themselves too."""
+"""navigation.py builds the page list from the role; facilitator pages check the role themselves too."""
 
 from __future__ import annotations
 
@@ -86,3 +86,16 @@ def test_a_session_whose_login_is_gone_cannot_stay_on_the_screen_page(app, view,
     assert "Hemmelig temadag" not in view.text(at)
     assert workshop.code not in view.text(at)
     assert not at.sidebar.radio
+
+
+def test_started_without_app_pys_routes_every_page_says_so_and_shows_nothing_else(app, view, facilitator):
+    from ui import entry
+
+    entry.mark_serving(False)  # as `streamlit run navigation.py` would be
+    at = app(user=facilitator).run()
+
+    assert [e.value for e in at.error] == [
+        "Appen er startet forkert: telefonernes svar kan ikke komme frem. Stop den, og start den med "
+        "`streamlit run app.py`."
+    ]
+    assert not at.title and not at.text_input and not at.button

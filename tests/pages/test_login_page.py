@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from fea_core import accounts
+from ui.auth import first_account_command
 
 
 def open_login(app, view, **kwargs):
@@ -20,7 +23,9 @@ def test_with_no_accounts_the_first_run_instructions_are_shown_and_no_login_form
         "Der er endnu ingen facilitator-konto. Opret den første på serveren med kommandoen herunder "
         "(der er ingen standard-adgangskode)."
     ]
-    assert [c.value for c in at.code] == ['python -m fea_core.accounts create USERNAME --name "Navn Efternavn"']
+    # The whole command, wrapped rather than cut off, with the Python that runs this server.
+    assert [c.value for c in at.code] == [first_account_command()]
+    assert at.code[0].proto.wrap_lines
     assert not at.text_input
     assert not at.button
 
@@ -163,3 +168,22 @@ def test_a_wrong_password_sets_no_cookie(app, view, facilitator):
 
     calls = [json.loads(c.proto.json_args) for c in at.get("component_instance")]
     assert [c["method"] for c in calls] == ["getAll"]  # only streamlit-authenticator's cookie read
+
+
+def test_the_first_account_command_uses_python3_on_a_system_python(monkeypatch):
+    monkeypatch.setattr(sys, "prefix", sys.base_prefix)
+    assert first_account_command() == 'python3 -m fea_core.accounts create USERNAME --name "Navn Efternavn"'
+
+
+def test_the_first_account_command_uses_the_apps_own_virtual_environment_relative_to_its_folder(monkeypatch):
+    from ui import auth
+
+    monkeypatch.setattr(sys, "prefix", str(auth._APP_FOLDER / ".venv"))
+    monkeypatch.setattr(sys, "executable", str(auth._APP_FOLDER / ".venv" / "bin" / "python"))
+    assert first_account_command() == '.venv/bin/python3 -m fea_core.accounts create USERNAME --name "Navn Efternavn"'
+
+
+def test_the_first_account_command_names_a_virtual_environment_elsewhere_in_full(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+    assert first_account_command() == f'{tmp_path}/bin/python3 -m fea_core.accounts create USERNAME --name "Navn Efternavn"'

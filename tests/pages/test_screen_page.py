@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1.util import patch_config_options
 
 from fea_core import accounts, competence, participation, workshops
 from fea_core.model import ACTIVITY_COMPETENCE
+from ui import join_panel
 
 NOT_FOUND = "Workshoppen findes ikke, eller den er ikke din."
 
@@ -62,7 +64,18 @@ def test_another_facilitators_workshop_is_not_found(app, view, store, facilitato
     assert workshops.get_workshop(store, other.id) == other  # nothing changed
 
 
-def test_the_welcome_activity_shows_the_join_code_and_url(app, view, facilitator, make_workshop, join):
+@pytest.fixture
+def lan(monkeypatch):
+    """The machine's network address as ui/join_address.lan_ip() finds it (None: no network)."""
+
+    def set_lan(address):
+        monkeypatch.setattr(join_panel, "lan_ip", lambda: address)
+
+    set_lan("192.168.1.20")
+    return set_lan
+
+
+def test_the_welcome_activity_shows_the_join_code_and_url(app, view, facilitator, make_workshop, join, lan):
     workshop = make_workshop("Temadag i Lager Nord")
     join(workshop)
     join(workshop)
@@ -72,7 +85,9 @@ def test_the_welcome_activity_shows_the_join_code_and_url(app, view, facilitator
     markdown = [m.value for m in at.markdown]
     assert "## Temadag i Lager Nord" in markdown
     assert any(workshop.code in m and "fea-code" in m for m in markdown)
-    assert f"### http://localhost:8501/?code={workshop.code}" in markdown
+    # The screen's browser is on localhost (AppTest's URL): phones get the machine's network address.
+    assert f"### http://192.168.1.20:8501/?code={workshop.code}" in markdown
+    assert not at.warning
     assert [(m.label, m.value) for m in at.metric] == [("Deltagere", "2")]
     assert len(at.get("image")) == 1  # the QR code
     assert at.caption[0].value == "Lager Nord · 14.03.2025 · Social kapital"
@@ -86,6 +101,37 @@ def test_the_join_url_uses_fea_public_url_when_set(app, view, facilitator, make_
     at = open_screen(app, view, facilitator, workshop.code)
 
     assert f"### https://workshop.example.dk/?code={workshop.code}" in [m.value for m in at.markdown]
+
+
+def test_without_a_network_address_the_screen_warns_that_phones_cannot_reach_the_join_url(
+    app, view, facilitator, make_workshop, lan
+):
+    lan(None)
+    workshop = make_workshop()
+
+    at = open_screen(app, view, facilitator, workshop.code)
+
+    assert f"### http://localhost:8501/?code={workshop.code}" in [m.value for m in at.markdown]
+    assert [w.value for w in at.warning] == [
+        "Telefonerne kan ikke nå denne adresse: den peger på selve computeren. Åbn appen via computerens "
+        "netværksadresse, eller sæt FEA_PUBLIC_URL til den adresse, telefonerne bruger."
+    ]
+
+
+def test_a_server_listening_on_loopback_only_warns_instead_of_offering_its_network_address(
+    app, view, facilitator, make_workshop, lan
+):
+    workshop = make_workshop()
+
+    with patch_config_options({"server.address": "127.0.0.1"}):
+        at = view.ok(app(user=facilitator, query={"w": workshop.code, "lang": "en"}).run())
+        at = view.ok(at.switch_page("pages/screen.py").run())
+
+    assert f"### http://localhost:8501/?code={workshop.code}" in [m.value for m in at.markdown]
+    assert [w.value for w in at.warning] == [
+        "Phones cannot reach this address: it points at this computer itself. Open the app at the computer's "
+        "network address, or set FEA_PUBLIC_URL to the address phones use."
+    ]
 
 
 def test_choosing_the_competence_activity_changes_the_workshop_and_bumps_its_stage(

@@ -1,0 +1,63 @@
+"""Each session's script: builds the page list for this session's role, nothing else.
+
+app.py serves it (with the phones' HTTP routes); `streamlit run app.py` starts the product.
+"""
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from ui.auth import facilitator_username, facilitators_login, screen_login, workshops_login
+from ui import entry
+from ui.context import sync_language_from_url, t
+from ui.interview_summary_view import interviews_login
+from ui.course_view import course_login
+
+sync_language_from_url()
+if not entry.serving():
+    # Started as `streamlit run navigation.py` (or another way without app.py's App): the phones'
+    # answers would get HTTP 405 and blame the network. Say so on every page and in the log.
+    # One page for every URL, so no page of pages/ runs without this check either.
+    logging.getLogger(__name__).error("Started without app.py's routes; use `streamlit run app.py`.")
+    st.navigation([st.Page(lambda: st.error(t("entry.no_routes")), title="Arbejdsmiljøpakken")],
+                  position="hidden").run()
+    st.stop()
+is_facilitator = facilitator_username() is not None
+st.set_page_config(
+    page_title="Arbejdsmiljøpakken",
+    # A file shipped with the app: a ":material/..." icon made every browser fetch it from Google.
+    page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
+    layout="wide" if is_facilitator else "centered",
+)
+
+join = st.Page("pages/join.py", title="Deltag", icon=":material/smartphone:", default=True)
+login = st.Page("pages/login.py", title="Facilitator", icon=":material/login:", url_path="facilitator")
+# Interviewers (AMR, TR, a colleague) have no account: their secret link opens this page for anyone.
+interview = st.Page("pages/interview.py", title="Interview", icon=":material/record_voice_over:", url_path="interview")
+if is_facilitator:
+    pages = [
+        st.Page("pages/workshops.py", title="Workshops", icon=":material/event:", url_path="workshops"),
+        st.Page("pages/screen.py", title="Storskærm", icon=":material/cast:", url_path="screen"),
+        st.Page(
+            "pages/facilitators.py", title="Facilitatorer", icon=":material/manage_accounts:", url_path="facilitators"
+        ),
+        st.Page(
+            "pages/interviews.py", title="Interviews", icon=":material/record_voice_over:", url_path="interviews"
+        ),
+        st.Page("pages/course.py", title="Forløb", icon=":material/timeline:", url_path="course"),
+        login,
+        join,
+        interview,
+    ]
+    st.navigation(pages, position="hidden").run()
+else:
+    # A participant gets no facilitator page, only the login form at those URLs.
+    gates = [
+        st.Page(screen_login, title="Facilitator", url_path="screen"),
+        st.Page(workshops_login, title="Facilitator", url_path="workshops"),
+        st.Page(facilitators_login, title="Facilitator", url_path="facilitators"),
+        st.Page(interviews_login, title="Facilitator", url_path="interviews"),
+        st.Page(course_login, title="Facilitator", url_path="course"),
+    ]
+    st.navigation([join, login, interview, *gates], position="hidden").run()

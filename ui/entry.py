@@ -1,0 +1,61 @@
+"""What app.py serves: the page script, the HTTP routes next to it, and the process's tuning.
+
+``streamlit run app.py`` finds the ``app = st.App(...)`` in app.py (Streamlit parses the file for
+it: streamlit/web/server/app_discovery.py) and serves it with uvicorn. Each session's script run
+then executes SCRIPT (navigation.py), never app.py, so no App is built inside a run. Started any
+other way (``streamlit run navigation.py``), the phones' answer and live routes would be missing
+and answers would get HTTP 405: navigation.py refuses to show the product unless ``serving()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+
+from fea_core import config
+from ui import allocator, answer_routes, routes, script_threads, stopping, tcp_nodelay
+
+SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
+ROUTES = routes.ROUTES + answer_routes.ROUTES
+_log = logging.getLogger(__name__)
+_serving = False
+
+
+def tune_process() -> None:
+    """Apply the process-wide settings the App needs before uvicorn starts (each runs once)."""
+    tcp_nodelay.enable()
+    if config.script_turns():  # 0 leaves Streamlit its thread per run: see ui/script_threads.py
+        script_threads.enable(config.script_turns())
+    allocator.tune()
+    # navigation.py builds the pages with st.navigation. Streamlit only learns that when a session
+    # first calls it: until then the mere pages/ folder makes it run URLs as an old-style multipage
+    # app, so after a restart the first visitor of /screen got pages/screen.py alone (no login form)
+    # and a sidebar listing pages/ (streamlit/streamlit#9992's "Page not found" has the same cause).
+    PagesManager.uses_pages_directory = False
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT."""
+    global _serving
+    stopping.on_stop_signal(routes.release_held_polls)
+    _serving = True
+    try:
+        yield
+    finally:
+        _serving = False
+        routes.release_held_polls()
+
+
+def serving() -> bool:
+    """Whether this process serves the App of app.py (its routes included)."""
+    return _serving
+
+
+def mark_serving(value: bool) -> None:
+    """For AppTest, which runs navigation.py in-process without a server: say whether routes are served."""
+    global _serving
+    _serving = value
