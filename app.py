@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from ui.auth import facilitator_username, facilitators_login, screen_login, workshops_login
+from ui.auth import current_facilitator, facilitators_login, screen_login, workshops_login
 from ui.context import sync_language_from_url
 from ui.interview_summary_view import interviews_login
 from ui.course_view import course_login
 
 sync_language_from_url()
-is_facilitator = facilitator_username() is not None
+is_facilitator = current_facilitator() is not None  # also ends a login ended elsewhere
 st.set_page_config(
     page_title="Arbejdsmiljøpakken",
     page_icon=":material/diversity_3:",
