@@ -23,7 +23,7 @@ from functools import lru_cache
 import bcrypt
 from sqlalchemy import select, update
 
-from fea_core import login_throttle, schema
+from fea_core import login_throttle, logins, schema
 from fea_core.errors import FeaError
 from fea_core.login_throttle import (  # noqa: F401  (the login rules, named here as before)
     FAILURE_MEMORY,
@@ -124,7 +124,7 @@ def create_facilitator(
 
 
 def set_password(store: Store, username: str, password: str, *, password_again: str | None = None) -> None:
-    """Replace a facilitator's password; this also lifts a login lock on the account."""
+    """Replace a facilitator's password; this also lifts a login lock and ends every login of the account."""
     _check_new_password(password, password_again)
     username = str(username).strip().lower()
     with store.write() as conn:
@@ -133,6 +133,7 @@ def set_password(store: Store, username: str, password: str, *, password_again: 
         ).rowcount
         if done:
             login_throttle.forget(conn, username)
+            logins.end_logins(conn, username)  # a copied cookie or an open tab must not outlive the old password
     if not done:
         raise InvalidAccount(reason="unknown")
 

@@ -175,14 +175,16 @@ def _forget_stale(conn: Connection, now: datetime) -> None:
 
 
 def record_success(store: Store, username: str, client: str, now: datetime) -> None:
-    """Clear the failures of this username (every client) and remember the client as the owner's."""
+    """Clear the username's count and this client's, and remember the client as the owner's.
+
+    Other clients' locks stay: the owner logging in must not set a stranger free to guess again.
+    """
     with store.write() as conn:
         conn.execute(delete(_U).where(_U.c.username == username))
-        conn.execute(
-            update(_C).where(_C.c.username == username).values(failures=0, locked_until=None, last_failure_at=None)
-        )
         done = conn.execute(
-            update(_C).where(_C.c.username == username, _C.c.client == client).values(last_success_at=now)
+            update(_C)
+            .where(_C.c.username == username, _C.c.client == client)
+            .values(failures=0, locked_until=None, last_failure_at=None, last_success_at=now)
         ).rowcount
         if not done:  # counted attempts always leave a row; kept in case a cleanup raced it
             conn.execute(_C.insert().values(username=username, client=client, failures=0, last_success_at=now))
