@@ -78,15 +78,43 @@ def client_key(address: str | None) -> str:
     """
     if not address:
         return LOCAL_CLIENT
-    try:
-        ip = ipaddress.ip_address(str(address).strip().split("%", 1)[0])
-    except ValueError:
+    ip = _ip(address)
+    if ip is None:
         return UNKNOWN_CLIENT
     if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)[:CLIENT_MAX]
+    return str(ip)
+
+
+def _ip(text: str | None):
+    try:
+        ip = ipaddress.ip_address(str(text).strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    return ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped is not None else ip
+
+
+def _trusted(text: str | None, trusted) -> bool:
+    ip = _ip(text)
+    return ip is not None and any(ip in network for network in trusted if ip.version == network.version)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, real_ip: str | None, trusted) -> str | None:
+    """Return the address a login came from.
+
+    The connection's peer, unless the peer is a trusted proxy (``trusted``: networks, from
+    FEA_TRUSTED_PROXIES): then the right-most X-Forwarded-For entry that is not a trusted
+    proxy itself (entries further left are whatever the client chose to send), else X-Real-IP.
+    ``peer`` None means the server itself (Streamlit hides 127.0.0.1 and ::1 so).
+    """
+    if not _trusted(peer if peer else "127.0.0.1", trusted):
+        return peer
+    for entry in reversed([e.strip() for e in (forwarded_for or "").split(",") if e.strip()]):
+        if not _trusted(entry, trusted):
+            return entry
+    if real_ip and real_ip.strip() and not _trusted(real_ip, trusted):
+        return real_ip.strip()
+    return peer
 
 
 def _aware(moment: datetime | None) -> datetime | None:

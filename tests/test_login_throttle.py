@@ -369,3 +369,52 @@ def test_stale_client_rows_are_cleaned_up_but_recent_owners_clients_are_kept(fre
     with fresh_store.read() as conn:
         rows = conn.execute(login_throttle._C.select()).all()
     assert {(r.username, r.client) for r in rows} == {("anne", OWNER), ("someone-else", STRANGER)}
+
+
+# --- which client a login came from (behind a trusted proxy or not) --------------------------------
+
+from fea_core.config import trusted_proxies  # noqa: E402
+
+
+
+@pytest.fixture
+def default_proxies(monkeypatch):
+    monkeypatch.delenv("FEA_TRUSTED_PROXIES", raising=False)
+    return trusted_proxies()
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "real_ip", "client"),
+    [
+        # nginx on the same machine (Streamlit reports 127.0.0.1 as None): the address it names.
+        (None, "203.0.113.7", None, "203.0.113.7"),
+        ("::ffff:127.0.0.1", "203.0.113.7", None, "203.0.113.7"),
+        # What the client wrote itself stands left of what nginx appended: only the right-most counts.
+        (None, "1.2.3.4, 203.0.113.7", None, "203.0.113.7"),
+        (None, None, "203.0.113.9", "203.0.113.9"),
+        (None, None, None, None),
+        # A browser connecting directly from elsewhere cannot name another address.
+        ("198.51.100.1", "203.0.113.7", "203.0.113.8", "198.51.100.1"),
+    ],
+)
+def test_the_client_is_the_peer_unless_a_trusted_proxy_names_it(default_proxies, peer, forwarded_for, real_ip, client):
+    assert login_throttle.client_address(peer, forwarded_for, real_ip, default_proxies) == client
+
+
+def test_with_fea_trusted_proxies_none_no_header_is_believed(monkeypatch):
+    monkeypatch.setenv("FEA_TRUSTED_PROXIES", "none")
+    assert login_throttle.client_address(None, "203.0.113.7", "203.0.113.8", trusted_proxies()) is None
+
+
+def test_a_proxy_on_another_machine_is_trusted_once_listed(monkeypatch):
+    monkeypatch.setenv("FEA_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    proxies = trusted_proxies()
+    assert login_throttle.client_address("10.1.2.3", "203.0.113.7, 10.9.9.9", None, proxies) == "203.0.113.7"
+    monkeypatch.delenv("FEA_TRUSTED_PROXIES")
+    assert login_throttle.client_address("10.1.2.3", "203.0.113.7", None, trusted_proxies()) == "10.1.2.3"
+
+
+def test_a_wrong_trusted_proxies_setting_is_refused_with_its_name(monkeypatch):
+    monkeypatch.setenv("FEA_TRUSTED_PROXIES", "127.0.0.1, nginx.local")
+    with pytest.raises(ValueError, match="FEA_TRUSTED_PROXIES: 'nginx.local'"):
+        trusted_proxies()

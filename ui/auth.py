@@ -12,7 +12,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
-from fea_core import logins
+from fea_core import config, login_throttle, logins
 from fea_core.accounts import LoginResult, authenticator_credentials, cookie_key, has_facilitators, verify_login
 from fea_core.plain import escape_markdown
 from fea_core.storage import utcnow
@@ -184,11 +184,17 @@ def login_gate() -> None:
 def client_address() -> str | None:
     """Return the address this session's browser connects from (None: the server itself).
 
-    Streamlit's web server (uvicorn) takes it from X-Forwarded-For only when the connection
-    comes from a trusted proxy: FORWARDED_ALLOW_IPS, by default 127.0.0.1 and ::1, so nginx on
-    the same machine (README "Login and join-code guessing").
+    Behind a proxy listed in FEA_TRUSTED_PROXIES (default: 127.0.0.1 and ::1, nginx on the same
+    machine) the address the proxy names in X-Forwarded-For or X-Real-IP; a header from anyone
+    else is ignored (README "Login and join-code guessing").
     """
-    return st.context.ip_address
+    headers = st.context.headers
+    return login_throttle.client_address(
+        st.context.ip_address,
+        ", ".join(headers.get_all("X-Forwarded-For")),
+        headers.get("X-Real-IP"),
+        config.trusted_proxies(),
+    )
 
 
 def screen_login() -> None:

@@ -1,0 +1,147 @@
+"""Revocable logins and per-client throttling in a real browser against `streamlit run serve.py`.
+
+A copied ``fea_facilitator`` cookie is an attacker's way back in: after "Log ud" or a password
+reset it must no longer log in, and the account's other open tabs are logged out at their next
+run. Clients are told apart by X-Forwarded-For, which the app's web server (uvicorn) trusts from
+127.0.0.1 only, as from nginx on the same machine.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.e2e.conftest import DESKTOP, FACILITATOR, REPO, log_in_facilitator, wait_for_app, warm_up
+from ui.auth import COOKIE_NAME
+
+OWNER_IP = "203.0.113.7"
+STRANGER_IP = "198.51.100.23"
+
+
+def context_from(browser, ip: str):
+    return browser.new_context(**DESKTOP, extra_http_headers={"X-Forwarded-For": ip})
+
+
+def login_cookie(context) -> dict:
+    [cookie] = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+    return cookie
+
+
+def cookie_is_gone(page) -> None:
+    page.wait_for_function(
+        f"!document.cookie.split('; ').some(c => c.startsWith('{COOKIE_NAME}='))", timeout=10_000
+    )
+
+
+def logged_in_with(browser, base: str, cookie: dict, path: str = "/workshops"):
+    """Open a page in a fresh browser holding only a copy of the cookie; return (context, page)."""
+    context = context_from(browser, STRANGER_IP)
+    context.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path", "expires", "sameSite")}])
+    page = context.new_page()
+    page.goto(base + path)
+    wait_for_app(page)
+    return context, page
+
+
+def open_two_tabs(browser, base: str):
+    """Log in in one tab and open the workshop list in a second tab of the same browser."""
+    context = context_from(browser, OWNER_IP)
+    first = context.new_page()
+    log_in_facilitator(first, base)
+    cookie = login_cookie(context)
+    second = context.new_page()
+    second.goto(base + "/workshops")
+    wait_for_app(second)
+    second.get_by_text("Ny workshop").wait_for(timeout=20_000)
+    return context, first, second, cookie
+
+
+def assert_next_run_logs_out(page) -> None:
+    """Make the tab run its script once (the language switch) and expect the login form."""
+    page.locator(".st-key-ws_lang").get_by_role("radio", name="English").click()
+    page.get_by_label("Password").wait_for(timeout=20_000)
+    wait_for_app(page)
+    assert page.get_by_text("New workshop").count() == 0
+    assert page.get_by_text("Ny workshop").count() == 0
+
+
+def test_a_copied_cookie_logs_in_until_log_ud_and_then_neither_it_nor_the_other_tab_does(app_server, browser):
+    warm_up(browser, app_server.base)
+    context, first, second, cookie = open_two_tabs(browser, app_server.base)
+    thief, stolen = logged_in_with(browser, app_server.base, cookie)
+    stolen.get_by_text("Ny workshop").wait_for(timeout=20_000)  # the copy works while the login lasts
+    thief.close()
+
+    first.get_by_role("button", name="Log ud").click()
+    first.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    cookie_is_gone(first)
+
+    thief, stolen = logged_in_with(browser, app_server.base, cookie)
+    stolen.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert stolen.get_by_text("Ny workshop").count() == 0
+    stolen.reload()
+    wait_for_app(stolen)
+    stolen.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert stolen.get_by_text("Ny workshop").count() == 0
+    assert_next_run_logs_out(second)
+    thief.close()
+    context.close()
+
+
+def test_after_a_password_reset_a_copied_cookie_no_longer_logs_in_and_the_other_tab_is_logged_out(
+    app_server, browser
+):
+    warm_up(browser, app_server.base)
+    context, first, second, cookie = open_two_tabs(browser, app_server.base)
+
+    # The reset an administrator makes on the server (to the same password, so the module's
+    # other tests still log in: the reset itself is what ends the logins).
+    subprocess.run(
+        [sys.executable, "-m", "fea_core.accounts", "set-password", FACILITATOR[0]],
+        cwd=REPO,
+        env={**app_server.env, "FEA_NEW_PASSWORD": FACILITATOR[2]},
+        check=True,
+        capture_output=True,
+    )
+
+    thief, stolen = logged_in_with(browser, app_server.base, cookie)
+    stolen.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert stolen.get_by_text("Ny workshop").count() == 0
+    assert_next_run_logs_out(second)
+    # A reload of the first tab, with the old cookie still in it, does not log in either.
+    first.reload()
+    wait_for_app(first)
+    first.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert first.get_by_text("Ny workshop").count() == 0
+    thief.close()
+    context.close()
+
+
+def test_a_strangers_ten_wrong_passwords_do_not_keep_the_owner_out_on_another_client(app_server, browser):
+    warm_up(browser, app_server.base)
+    stranger_context = context_from(browser, STRANGER_IP)
+    stranger = stranger_context.new_page()
+    stranger.goto(app_server.base + "/facilitator")
+    wait_for_app(stranger)
+    for _ in range(10):
+        stranger.get_by_label("Brugernavn").fill(FACILITATOR[0])
+        stranger.get_by_label("Adgangskode").fill("forkert-kodeord")
+        stranger.get_by_role("button", name="Log ind").click()
+        wait_for_app(stranger)
+    stranger.get_by_text(re.compile(r"For mange forkerte forsøg\. Prøv igen om \d+ sekunder\.")).wait_for(timeout=10_000)
+    # Even the right password waits on the stranger's client.
+    stranger.get_by_label("Brugernavn").fill(FACILITATOR[0])
+    stranger.get_by_label("Adgangskode").fill(FACILITATOR[2])
+    stranger.get_by_role("button", name="Log ind").click()
+    wait_for_app(stranger)
+    stranger.get_by_text(re.compile(r"For mange forkerte forsøg")).wait_for(timeout=10_000)
+    assert stranger.get_by_text("Ny workshop").count() == 0
+
+    owner_context = context_from(browser, OWNER_IP)
+    owner = owner_context.new_page()
+    log_in_facilitator(owner, app_server.base)  # waits for the workshop list
+
+    assert owner.get_by_text("Ny workshop").count() >= 1
+    stranger_context.close()
+    owner_context.close()
