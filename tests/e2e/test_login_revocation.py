@@ -161,3 +161,33 @@ def test_a_strangers_ten_wrong_passwords_do_not_keep_the_owner_out_on_another_cl
     store.engine.dispose()
     stranger_context.close()
     owner_context.close()
+
+
+def test_a_shared_screen_left_open_is_logged_out_by_log_ud_elsewhere_without_a_click(app_server, browser):
+    from datetime import date
+
+    from fea_core.workshops import create_workshop
+
+    store = open_store(f"sqlite:///{app_server.data_dir / 'fea.sqlite3'}")
+    workshop = create_workshop(
+        store, name="Temadag på Lager Nord", department="Lager Nord", held_on=date.today(),
+        theme="Social kapital", language="da", owner=FACILITATOR[0],
+    )
+    store.engine.dispose()
+    warm_up(browser, app_server.base)
+    context = context_from(browser, OWNER_IP)
+    laptop = context.new_page()
+    log_in_facilitator(laptop, app_server.base)
+    projector = context.new_page()
+    projector.goto(f"{app_server.base}/screen?w={workshop.code}")
+    wait_for_app(projector)
+    projector.get_by_test_id("join-code").wait_for(timeout=20_000)
+
+    laptop.get_by_role("button", name="Log ud").click()
+    laptop.get_by_label("Adgangskode").wait_for(timeout=20_000)
+
+    # The screen's live part runs every second and ends the login there: no click needed.
+    projector.get_by_label("Adgangskode").wait_for(timeout=20_000)
+    assert projector.get_by_test_id("join-code").count() == 0
+    assert projector.get_by_text("Temadag på Lager Nord").count() == 0
+    context.close()
