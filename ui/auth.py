@@ -21,7 +21,7 @@ from ui.auth_cookie import COOKIE_EXPIRY_DAYS, COOKIE_NAME  # noqa: F401  (named
 from ui.context import language_switch, store, t
 
 BEGAN_KEY = "fea_login_began_at"  # session_state: when this session's login began (UTC)
-ENDED_KEY = "fea_login_ended"  # session_state: this session's login was ended elsewhere (say so once)
+ENDED_KEY = "fea_login_ended"  # session_state: this session's login was ended elsewhere (the form says so)
 _AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles")
 
 
