@@ -24,6 +24,9 @@ from fea_core.accounts import (
     verify_login,
 )
 
+# The counting takes row locks and may race on first inserts: both databases.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 PASSWORD = "correct horse battery"
 T0 = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
