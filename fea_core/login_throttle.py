@@ -163,7 +163,9 @@ def _count(conn: Connection, username: str, client: str, now: datetime) -> Attem
         and pair.last_success_at is not None
         and _aware(pair.last_success_at) > now - KNOWN_CLIENT_MEMORY
     )
-    locked_for = max(_left(pair.locked_until if pair else None, now), 0 if known else _left(user.locked_until if user else None, now))
+    pair_left = _left(pair.locked_until if pair else None, now)
+    user_left = 0 if known else _left(user.locked_until if user else None, now)
+    locked_for = max(pair_left, user_left)
     if locked_for:
         return Attempt(locked_for)
 

@@ -34,7 +34,8 @@ def _manager(auth: stauth.Authenticate):
     """Return streamlit-authenticator's cookie component (extra_streamlit_components CookieManager), or None."""
     global _warned
     manager = getattr(getattr(getattr(auth, "cookie_controller", None), "cookie_model", None), "cookie_manager", None)
-    if manager is None or not callable(getattr(manager, "set", None)) or not isinstance(getattr(manager, "cookies", None), dict):
+    usable = callable(getattr(manager, "set", None)) and isinstance(getattr(manager, "cookies", None), dict)
+    if not usable:
         if not _warned:
             _warned = True
             _log.warning(
@@ -65,7 +66,8 @@ def set_cookie(auth: stauth.Authenticate, username: str, began_at: datetime) -> 
     )
     # expires_at is turned into text without a zone by the component: hand it local time, as
     # streamlit-authenticator does.
-    manager.set(COOKIE_NAME, token, expires_at=datetime.now() + timedelta(days=COOKIE_EXPIRY_DAYS), secure=secure() or None)
+    local_expiry = datetime.now() + timedelta(days=COOKIE_EXPIRY_DAYS)
+    manager.set(COOKIE_NAME, token, expires_at=local_expiry, secure=secure() or None)
 
 
 def forget_cookie(auth: stauth.Authenticate) -> None:
