@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.auth import facilitator_username, facilitators_login, screen_login, workshops_login
+from ui.auth import current_facilitator, facilitators_login, screen_login, workshops_login
 from ui import entry
 from ui.context import sync_language_from_url, t
 from ui.interview_summary_view import interviews_login
@@ -23,7 +23,7 @@ if not entry.serving():
     st.navigation([st.Page(lambda: st.error(t("entry.no_routes")), title="Arbejdsmiljøpakken")],
                   position="hidden").run()
     st.stop()
-is_facilitator = facilitator_username() is not None
+is_facilitator = current_facilitator() is not None  # also ends a login ended elsewhere
 st.set_page_config(
     page_title="Arbejdsmiljøpakken",
     # A file shipped with the app: a ":material/..." icon made every browser fetch it from Google.

@@ -13,49 +13,47 @@ always pass ``by``; ``by=None`` is the server's own code (command line, demo, te
 tests/test_roles.py checks that no page or ui module leaves it out. Every change is written to
 the audit log (``fea_core.audit``) in the same transaction, never with a password or hash.
 
-Logins go through ``verify_login``, which throttles failed attempts per username in the
-database (so every process sees the same count), for unknown usernames too.
+Logins go through ``verify_login``, which throttles failed attempts per username and client
+in the database (fea_core/login_throttle.py), for unknown usernames too.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import math
 import os
 import re
 import secrets
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 import bcrypt
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
-from fea_core import audit, roles, schema
+from fea_core import audit, login_throttle, roles, schema
 from fea_core.errors import FeaError, UnknownFacilitator
 from fea_core.handover import hand_over
+from fea_core.login_throttle import (  # noqa: F401  (the login rules, named here as before)
+    FAILURE_MEMORY,
+    FIRST_LOCK_SECONDS,
+    LOCK_AFTER_FAILURES,
+    MAX_LOCK_SECONDS,
+    USERNAME_LOCK_AFTER_FAILURES,
+    USERNAME_LOCK_SECONDS,
+    lock_seconds,
+)
 from fea_core.logins import end_logins
 from fea_core.roles import ADMIN, FACILITATOR, LastAdministrator, NotAdministrator, ServerShell  # noqa: F401
 from fea_core.storage import Store, open_store, utcnow
 from fea_core.text import clean_text
 
 _F = schema.facilitators
-_L = schema.login_failures
 PASSWORD_MIN = 10
 PASSWORD_MAX_BYTES = 72  # bcrypt reads no further (bcrypt 5 refuses longer passwords)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,64}$")
 COOKIE_KEY_SETTING = "cookie_key"
-
-# Login throttling: after LOCK_AFTER_FAILURES consecutive failures the account is locked for
-# FIRST_LOCK_SECONDS, doubling with every further failure, never longer than MAX_LOCK_SECONDS.
-LOCK_AFTER_FAILURES = 5
-FIRST_LOCK_SECONDS = 30
-MAX_LOCK_SECONDS = 15 * 60
-# Failures further back than this are forgotten (and their rows deleted).
-FAILURE_MEMORY = timedelta(days=1)
 
 LOGIN_OK = "ok"
 LOGIN_WRONG = "wrong"
@@ -171,7 +169,7 @@ def create_facilitator(
             )
         )
         # Someone may have tried the name before it existed: the new account starts unlocked.
-        conn.execute(delete(_L).where(_L.c.username == username))
+        login_throttle.forget(conn, username)
         audit.record(conn, actor, "account.create", username, "administrator" if first else "")
 
 
@@ -197,8 +195,8 @@ def set_password(
             raise InvalidAccount(reason="own_password")
         done = conn.execute(update(_F).where(_F.c.username == username).values(password_hash=hashed)).rowcount
         if done:
-            conn.execute(delete(_L).where(_L.c.username == username))
-            end_logins(conn, username)
+            login_throttle.forget(conn, username)
+            end_logins(conn, username)  # a copied cookie or an open tab must not outlive the old password
             audit.record(conn, actor, "account.reset_password", username)
     if not done:
         raise InvalidAccount(reason="unknown")
@@ -328,24 +326,6 @@ def get_facilitator(store: Store, username: str | None) -> Facilitator | None:
 # --- login ---------------------------------------------------------------------------------------
 
 
-def lock_seconds(failures: int) -> int:
-    """Return how long an account is locked after this many consecutive failures (0: not locked)."""
-    if failures < LOCK_AFTER_FAILURES:
-        return 0
-    return min(FIRST_LOCK_SECONDS * 2 ** min(failures - LOCK_AFTER_FAILURES, 32), MAX_LOCK_SECONDS)
-
-
-def _throttle_key(username) -> str:
-    return str(username or "").strip().lower()[:64]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored here is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 @lru_cache(maxsize=1)
 def _dummy_hash() -> bytes:
     # Checked against when the username is unknown, so that answer takes as long as a real one.
@@ -359,67 +339,35 @@ def _password_matches(password, hashed: bytes) -> bool:
     return matches and len(raw) <= PASSWORD_MAX_BYTES
 
 
-def _count_attempt(store: Store, key: str, now: datetime) -> tuple[int | None, object]:
-    """Count an attempt as failed before checking it; return (seconds still locked or None, account row).
-
-    Counting first means parallel guesses cannot slip past the limit while bcrypt runs.
-    """
-    for _ in range(3):  # PostgreSQL: two first attempts may both insert; the loser tries again
-        try:
-            with store.write() as conn:
-                row = conn.execute(select(_L).where(_L.c.username == key).with_for_update()).first()
-                failures = 0
-                if row is not None:
-                    locked_until = _aware(row.locked_until)
-                    if locked_until is not None and locked_until > now:
-                        return max(1, math.ceil((locked_until - now).total_seconds())), None
-                    if _aware(row.last_failure_at) > now - FAILURE_MEMORY:
-                        failures = row.failures
-                failures += 1
-                delay = lock_seconds(failures)
-                values = {
-                    "failures": failures,
-                    "locked_until": now + timedelta(seconds=delay) if delay else None,
-                    "last_failure_at": now,
-                }
-                if row is None:
-                    conn.execute(delete(_L).where(_L.c.last_failure_at <= now - FAILURE_MEMORY))
-                    conn.execute(_L.insert().values(username=key, **values))
-                else:
-                    conn.execute(update(_L).where(_L.c.username == key).values(**values))
-                account = conn.execute(
-                    select(_F.c.username, _F.c.name, _F.c.password_hash, _F.c.active).where(_F.c.username == key)
-                ).first()
-                return None, account
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not record a login attempt")
-
-
-def verify_login(store: Store, username: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login; throttle failures per username (known or not) and reset them on success.
+def verify_login(
+    store: Store, username: str, password: str, now: datetime | None = None, *, client: str | None = None
+) -> LoginResult:
+    """Check a login; throttle failures per username and client (fea_core/login_throttle.py).
 
     A deactivated account gets the same answer as a wrong password, after the same bcrypt
     check, so a login attempt does not tell which accounts exist or are deactivated.
+
+    :param client: the address the login came from (None: the server itself).
     """
     now = now or utcnow()
-    key = _throttle_key(username)
-    locked_for, account = _count_attempt(store, key, now)
-    if locked_for is not None:
-        return LoginResult(LOGIN_LOCKED, seconds_left=locked_for)
+    key, client_key = login_throttle.username_key(username), login_throttle.client_key(client)
+    attempt = login_throttle.count_attempt(store, key, client_key, now)
+    if attempt.locked_for:
+        return LoginResult(LOGIN_LOCKED, seconds_left=attempt.locked_for)
+    with store.read() as conn:
+        account = conn.execute(
+            select(_F.c.username, _F.c.name, _F.c.password_hash, _F.c.active).where(_F.c.username == key)
+        ).first()
     hashed = account.password_hash.encode("ascii") if account is not None else _dummy_hash()
     if _password_matches(password, hashed) and account is not None and account.active:
-        with store.write() as conn:
-            conn.execute(delete(_L).where(_L.c.username == key))
+        login_throttle.record_success(store, key, client_key, now)
         return LoginResult(LOGIN_OK, username=account.username, name=account.name)
     return LoginResult(LOGIN_WRONG)
 
 
-def login_failures(store: Store, username: str) -> tuple[int, datetime | None]:
-    """Return (consecutive failures, locked until) recorded for a username; (0, None) if none."""
-    with store.read() as conn:
-        row = conn.execute(select(_L).where(_L.c.username == _throttle_key(username))).first()
-    return (row.failures, _aware(row.locked_until)) if row else (0, None)
+def login_failures(store: Store, username: str, client: str | None = None) -> tuple[int, datetime | None]:
+    """Return (failures in a row, locked until) of a username from a client address; (0, None) if none."""
+    return login_throttle.failures(store, username, client)
 
 
 def authenticator_credentials(store: Store) -> dict:

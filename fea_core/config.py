@@ -75,6 +75,31 @@ def public_url() -> str | None:
     return url or None
 
 
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1, ::1"  # nginx on the same machine
+
+
+def trusted_proxies() -> tuple:
+    """Return FEA_TRUSTED_PROXIES: addresses or networks whose X-Forwarded-For / X-Real-IP name the client.
+
+    Comma-separated, e.g. "127.0.0.1, ::1, 10.0.0.0/8"; "none" trusts no proxy. Raises
+    ValueError for an entry that is no address or network.
+    """
+    import ipaddress
+
+    raw = os.environ.get("FEA_TRUSTED_PROXIES", "").strip() or DEFAULT_TRUSTED_PROXIES
+    if raw.lower() == "none":
+        return ()
+    networks = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"FEA_TRUSTED_PROXIES: {entry!r} is not an address or network") from None
+    return tuple(networks)
+
+
 def retention_months() -> int | None:
     """Return FEA_RETENTION_MONTHS: delete workshops held more than this many months ago (None: keep).
 

@@ -209,6 +209,21 @@ login_failures = Table(
     Column("last_failure_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
+login_clients = Table(
+    "login_clients",
+    metadata,
+    # Migration 010: failed logins per username (as typed, known or not) and client (an IPv4
+    # address or IPv6 /64, fea_core.login_throttle.client_key), so a stranger's guesses lock out
+    # only the stranger; and the clients an account last logged in from (kept 30 days), which
+    # the looser per-username cap in login_failures does not hold back.
+    Column("username", String(64), primary_key=True),
+    Column("client", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),  # failed attempts in a row
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_failure_at", DateTime(timezone=True), index=True),
+    Column("last_success_at", DateTime(timezone=True)),
+)
+
 workshop_facilitators = Table(
     "workshop_facilitators",
     metadata,

@@ -172,6 +172,28 @@ def _audit_log(conn: Connection) -> None:
     )
 
 
+def _login_clients(conn: Connection) -> None:
+    # Login throttling per username and client (fea_core/login_throttle.py). The table is
+    # spelled out here, not taken from schema.py, so this step means the same whatever the
+    # schema grows into later.
+    if "login_clients" in inspect(conn).get_table_names():
+        return
+    moment = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
+    conn.execute(
+        text(
+            "CREATE TABLE login_clients ("
+            " username VARCHAR(64) NOT NULL,"
+            " client VARCHAR(64) NOT NULL,"
+            " failures INTEGER DEFAULT '0' NOT NULL,"
+            f" locked_until {moment},"
+            f" last_failure_at {moment},"
+            f" last_success_at {moment},"
+            " PRIMARY KEY (username, client))"
+        )
+    )
+    conn.execute(text("CREATE INDEX ix_login_clients_last_failure_at ON login_clients (last_failure_at)"))
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
@@ -183,6 +205,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("007_item_keys", _item_keys),
     ("008_account_state", _account_state),
     ("009_audit_log", _audit_log),
+    ("010_login_clients", _login_clients),
 ]
 
 

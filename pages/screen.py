@@ -17,7 +17,7 @@ from fea_core.model import (
 )
 from fea_core.plain import escape_markdown
 from ui import style
-from ui.auth import logout_button, require_facilitator
+from ui.auth import current_facilitator, logout_button, require_facilitator
 from ui import handleplan_view as plan
 from ui import interview_summary_view as interviews_view
 from ui import problem_solver_view as ps
@@ -90,6 +90,8 @@ st.caption(f"{escape_markdown(workshop.department)} · {workshop.held_on:%d.%m.%
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
 def live_view() -> None:
     # Only this fragment reruns each second; it reads one row and cached aggregates.
+    if current_facilitator() is None:  # logged out elsewhere: the whole page goes, not just this part
+        st.rerun()
     current = workshops.get_workshop(store(), wid)
     joined = participation.count_participants(store(), wid)
     with st.container(key="live_view"):

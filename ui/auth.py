@@ -1,4 +1,10 @@
-"""Facilitator login with streamlit-authenticator; used only on facilitator routes."""
+"""Facilitator login with streamlit-authenticator; used only on facilitator routes.
+
+Every login carries the moment it began (``BEGAN_KEY`` in the session, ``began_at`` in the
+re-login cookie), and every script run of a facilitator asks the database whether the login
+still counts (``current_facilitator``, fea_core.logins): "Log ud", a new password and
+deactivation end every login of the account, in every tab and process, and copied cookies.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,19 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
+from fea_core import config, login_throttle, logins
 from fea_core.accounts import LoginResult, authenticator_credentials, cookie_key, has_facilitators, verify_login
 from fea_core.plain import escape_markdown
-from ui import style
+from fea_core.storage import utcnow
+from ui import auth_cookie, style
+from ui.auth_cookie import COOKIE_EXPIRY_DAYS, COOKIE_NAME  # noqa: F401  (named here as before)
 from ui.context import language_switch, store, t
 
 _APP_FOLDER = Path(__file__).resolve().parents[1]
 
-COOKIE_NAME = "fea_facilitator"
-COOKIE_EXPIRY_DAYS = 1.0  # a workshop day; a shared laptop must not stay logged in for weeks
+BEGAN_KEY = "fea_login_began_at"  # session_state: when this session's login began (UTC)
+ENDED_KEY = "fea_login_ended"  # session_state: this session's login was ended elsewhere (the form says so)
+_AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles")
 
 
 def authenticator() -> stauth.Authenticate:
@@ -33,15 +43,42 @@ def authenticator() -> stauth.Authenticate:
 
 
 def facilitator_username() -> str | None:
-    """Return the logged-in facilitator's username, or None."""
+    """Return the logged-in facilitator's username, or None (as this run's check left it)."""
     if st.session_state.get("authentication_status") is True:
         return st.session_state.get("username")
     return None
 
 
+def current_facilitator() -> str | None:
+    """Return the logged-in facilitator, after asking the database whether the login still counts.
+
+    Called at the start of every script run (app.py, and every facilitator page, which
+    Streamlit may run without app.py). A login ended by "Log ud" elsewhere, a new password or
+    deactivation ends this session here: its keys are cleared, and the gate then shows the
+    login form and deletes the cookie. One indexed read per run.
+    """
+    username = facilitator_username()
+    if username is None:
+        return None
+    if logins.login_is_current(store(), username, st.session_state.get(BEGAN_KEY)):
+        return username
+    _end_session()
+    st.session_state[ENDED_KEY] = True
+    return None
+
+
+def _end_session() -> None:
+    # What streamlit-authenticator's logout() leaves, without its callbacks: "logout" makes its
+    # get_cookie() refuse the cookie and makes the gate delete it in the browser.
+    for key in _AUTH_KEYS:
+        st.session_state[key] = None
+    st.session_state.pop(BEGAN_KEY, None)
+    st.session_state["logout"] = True
+
+
 def require_facilitator() -> str:
     """Stop the page unless a facilitator is logged in (defence in depth behind navigation)."""
-    username = facilitator_username()
+    username = current_facilitator()
     if username is None:
         st.error(t("auth.required"))
         st.page_link("pages/login.py", label=t("auth.go_to_login"), icon=":material/login:")
@@ -53,33 +90,36 @@ def logout_button() -> None:
     """Render the logout button (the caller places it, in the sidebar)."""
     # Not key="logout": streamlit-authenticator keeps its own flag under that name.
     if st.button(t("auth.logout"), key="fea_logout"):
+        username = facilitator_username()
+        if username:
+            # Every login of the account ends, not only this tab's: other tabs and processes,
+            # and a copy of the cookie, are logged out at their next run.
+            with store().write() as conn:
+                logins.end_logins(conn, username)
         authenticator().authentication_controller.logout()  # sets st.session_state["logout"]
+        st.session_state.pop(BEGAN_KEY, None)
         st.rerun()  # app.py now serves the login gate here, and the gate deletes the cookie
 
 
-def _forget_cookie(auth: stauth.Authenticate) -> None:
-    """Delete the re-login cookie in the browser; the gate does this on every run after a logout.
-
-    The deletion is a component that runs once the browser has loaded it. Drawn in the logout's
-    run alone, as streamlit-authenticator does, a rerun that came first removed it unrun, and a
-    reload logged straight in again (2 logouts in 20 in a browser test).
-    """
-    manager = auth.cookie_controller.cookie_model.cookie_manager
-    manager.cookies.setdefault(COOKIE_NAME, None)  # it forgets its own copy too, and fails without one
-    manager.delete(COOKIE_NAME, key="fea_forget_cookie")
-
-
 def _login_from_cookie(auth: stauth.Authenticate) -> None:
-    """Log in again from streamlit-authenticator's signed cookie (a reload, a new tab)."""
+    """Log in again from the signed re-login cookie (a reload, a new tab), if its login still counts."""
     if st.session_state.get("authentication_status"):
         return
     # What Authenticate.login() does before drawing its form, without its 0.7 s sleep.
     token = auth.cookie_controller.get_cookie()
-    if token:
-        try:
-            auth.authentication_controller.login(token=token)
-        except LoginError:
-            pass  # the cookie names an account that no longer exists
+    if not token:
+        return
+    began_at = auth_cookie.began_at_of(token)
+    if not logins.login_is_current(store(), token.get("username"), began_at):
+        # Logged out, new password or deactivated since: the gate deletes the cookie.
+        st.session_state["logout"] = True
+        return
+    try:
+        auth.authentication_controller.login(token=token)
+    except LoginError:
+        return  # the cookie names an account that no longer exists
+    # The login began when the cookie's login began, not now: ending it must end this too.
+    st.session_state[BEGAN_KEY] = began_at
 
 
 def _start_session(auth: stauth.Authenticate, result: LoginResult) -> None:
@@ -90,7 +130,9 @@ def _start_session(auth: stauth.Authenticate, result: LoginResult) -> None:
     st.session_state["email"] = None
     st.session_state["roles"] = None
     st.session_state["logout"] = None  # a logout earlier in this session must not block the cookie
-    auth.cookie_controller.set_cookie()  # signs st.session_state["username"]
+    st.session_state[BEGAN_KEY] = began_at = utcnow()
+    st.session_state.pop(ENDED_KEY, None)
+    auth_cookie.set_cookie(auth, result.username, began_at)
 
 
 def login_gate() -> None:
@@ -98,7 +140,7 @@ def login_gate() -> None:
 
     Also served at the facilitator pages' own URLs for sessions that are not logged in, so
     a reloaded shared screen (/screen?w=CODE) logs in again and stays where it was.
-    The password is checked by fea_core.accounts.verify_login (throttled per username);
+    The password is checked by fea_core.accounts.verify_login (throttled per username and client);
     streamlit-authenticator keeps the session state and the re-login cookie.
     """
     style.phone()
@@ -110,6 +152,8 @@ def login_gate() -> None:
         st.stop()
     auth = authenticator()  # one per run: it draws a cookie component with a fixed key
     _login_from_cookie(auth)
+    if st.session_state.get(ENDED_KEY):
+        st.info(t("logins.ended"), icon=":material/logout:")
     if facilitator_username() is not None:
         st.rerun()  # app.py now builds the facilitator's pages for this URL
     cookie_slot = st.empty()  # one place in every run, so the browser keeps the component loaded
@@ -120,7 +164,7 @@ def login_gate() -> None:
         password = st.text_input(t("auth.password"), type="password", max_chars=200, autocomplete="current-password")
         submitted = st.form_submit_button(t("auth.login"))
     if submitted:
-        result = verify_login(store(), username, password)
+        result = verify_login(store(), username, password, client=client_address())
         if result.ok:
             _start_session(auth, result)
             form_slot.empty()
@@ -138,8 +182,24 @@ def login_gate() -> None:
             st.error(t("auth.wrong"), icon=":material/error:")
     if st.session_state.get("logout"):  # not in a run that logs in: it would race the new cookie
         with cookie_slot:
-            _forget_cookie(auth)
+            auth_cookie.forget_cookie(auth)
     st.page_link("pages/join.py", label=t("auth.participant_link"), icon=":material/smartphone:")
+
+
+def client_address() -> str | None:
+    """Return the address this session's browser connects from (None: the server itself).
+
+    Behind a proxy listed in FEA_TRUSTED_PROXIES (default: 127.0.0.1 and ::1, nginx on the same
+    machine) the address the proxy names in X-Forwarded-For or X-Real-IP; a header from anyone
+    else is ignored (README "Login and join-code guessing").
+    """
+    headers = st.context.headers
+    return login_throttle.client_address(
+        st.context.ip_address,
+        ", ".join(headers.get_all("X-Forwarded-For")),
+        headers.get("X-Real-IP"),
+        config.trusted_proxies(),
+    )
 
 
 def screen_login() -> None:

@@ -147,3 +147,26 @@ def log_in_facilitator(page, base: str, password: str = FACILITATOR[2], *, then:
     if then:
         page.get_by_text(then).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     wait_for_app(page)
+
+
+LOCKED_DA = r"For mange forkerte forsøg\. Prøv igen om \d+ sekunder\."
+
+
+def fail_login_until_locked(page, username: str, max_attempts: int = 20) -> int:
+    """Submit wrong passwords at /facilitator until the lock message shows; return the attempts.
+
+    A login run takes over a second on a loaded machine (bcrypt), longer than wait_for_app
+    notices: a click during the previous run is lost, so count until the lock, not to five.
+    """
+    import re
+
+    locked = page.get_by_text(re.compile(LOCKED_DA))
+    for attempt in range(1, max_attempts + 1):
+        page.get_by_label("Brugernavn").fill(username)
+        page.get_by_label("Adgangskode").fill("forkert-kodeord")
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_timeout(1_500)
+        wait_for_app(page)
+        if locked.count():
+            return attempt
+    raise AssertionError(f"no lock after {max_attempts} wrong passwords")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 from html.parser import HTMLParser
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import bcrypt
@@ -165,6 +165,8 @@ def app(db_url):
             at.session_state["email"] = None
             at.session_state["roles"] = None
             at.session_state["logout"] = None
+            # The moment the login began: every run asks fea_core.logins whether it still counts.
+            at.session_state["fea_login_began_at"] = datetime.now(UTC)
         for key, value in (query or {}).items():
             at.query_params[key] = value
         return at
