@@ -19,7 +19,7 @@ COURSE_NOT_FOUND = "Forløbet findes ikke, eller du har ikke adgang til det."
 REQUIRED = "Denne side er kun for facilitatorer. Log ind først."
 WRONG = "Forkert brugernavn eller adgangskode."
 PASSWORD = "en-god-lang-kode"
-HANDLEPLAN_DOWNLOADS = ["Word", "PDF", "Markdown", "Excel (rådata)"]
+HANDLEPLAN_DOWNLOADS = ["Word", "PDF", "Markdown (.zip med figurer)", "Excel (rådata)"]
 
 
 def open_page(app, view, user, page, query=None):
