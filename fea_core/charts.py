@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from fea_core.disclosure import shown_figure
 from fea_core.method import Factor, Matrix
 
 # Blue and red first, as in the seed's figure 1; then further distinct, colour-blind-safe hues.
@@ -119,13 +120,15 @@ def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: i
         for r in g.itertuples():
             if pd.isna(r.mean):
                 continue
+            # Positions from the rounded figures: the browser gets no more than the label shows.
+            mean, std = shown_figure(r.mean), shown_figure(r.std)
             a = angle[r.factor]
-            x, y = _polar(float(r.mean), a)
+            x, y = _polar(mean, a)
             group_rows.append({"group": group, "factor": r.factor, "label": r.label, "order": int(r.pos_),
-                               "x": x, "y": y, "mean": _fmt(r.mean), "std": _fmt(r.std),
+                               "x": x, "y": y, "mean": _fmt(mean), "std": _fmt(std),
                                "n": int(r.n), "dont_know": int(r.dont_know)})
-            if not pd.isna(r.std):
-                lo, hi = (min(max(v, 0.0), scale_max) for v in (r.mean - r.std, r.mean + r.std))
+            if not pd.isna(std):
+                lo, hi = (min(max(v, 0.0), scale_max) for v in (mean - std, mean + std))
                 ox, oy = shift * math.cos(a), -shift * math.sin(a)
                 (x1, y1), (x2, y2) = _polar(lo, a), _polar(hi, a)
                 rules.append({"group": group, "x": x1 + ox, "y": y1 + oy, "x2": x2 + ox, "y2": y2 + oy})
@@ -255,6 +258,8 @@ def quadrant_spec(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Dat
     rows, bars = [], []
     clip = lambda v: min(max(v, low), high)  # noqa: E731
     for r in positions.itertuples() if len(positions) else ():
+        # Positions and bars from the rounded figures: the browser gets no more than the tooltip shows.
+        r = r._replace(**{c: shown_figure(getattr(r, c)) for c in ("x_mean", "y_mean", "x_std", "y_std")})
         x, y = sx(float(r.x_mean)), float(r.y_mean)
         c, cx, cy = chosen(r.item_id), 7 * ux, 7 * uy  # caps: 14 px end ticks
         rows.append({"item_id": int(r.item_id), "number": str(r.number), "text": r.text, "x": x, "y": y,

@@ -70,6 +70,14 @@ def number(value: object, language: str) -> str:
     return text.replace(".", ",") if language == "da" else text
 
 
+def count(value: object) -> str:
+    """Format a count; a withheld one (None, NA) shows a dash."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):  # None, pd.NA
+        return EMPTY
+
+
 def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date as "26. november 2026" (Danish) or "26 November 2026" (English)."""
     if value is None:
