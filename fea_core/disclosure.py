@@ -104,8 +104,9 @@ def pins_few(cells: Sequence[frozenset], smallest: int = MIN_ANSWERS) -> bool:
     return False
 
 
-def _var(row) -> tuple:
-    return (row.participant_id, getattr(row, "version", ""))
+def _var(row) -> Var:
+    version = getattr(row, "version", None)
+    return row.participant_id if version is None else (row.participant_id, version)
 
 
 def _cells_by_factor(rows: pd.DataFrame, groups: Sequence[str]) -> dict[str, dict[str, ShownCell]]:

@@ -130,8 +130,8 @@ def _earlier(history: dict) -> dict[str, list[ShownCell]]:
 
 def _ids(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows whose answer ids are text "participant|version", as kept in the release."""
-    return rows.assign(participant_id=[_var(p, v) for p, v in zip(rows["participant_id"], rows["version"])],
-                       version="")
+    ids = [_var(p, v) for p, v in zip(rows["participant_id"], rows["version"])]
+    return rows.drop(columns="version").assign(participant_id=ids)
 
 
 def _load(conn, workshop_id: int):
