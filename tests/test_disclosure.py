@@ -194,6 +194,7 @@ def _room_cell(summary, factor=IN):
     return (None if pd.isna(c["mean"]) else float(c["mean"]), None if pd.isna(c["n"]) else int(c["n"]))
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_a_late_answer_cannot_be_read_off_the_live_screen(room):
     set_results_visible(room.store, room.workshop.id, True)
     for value in (4, 4, 5, 4, 4, 4):
@@ -225,6 +226,7 @@ def test_a_replaced_answer_cannot_be_read_off_the_live_screen_as_a_difference(ro
     assert _screen(room)[0].waiting == 2 and _room_cell(_screen(room)[1]) == _room_cell(before)
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_closing_the_round_with_one_late_answer_holds_it_back_everywhere(room):
     set_results_visible(room.store, room.workshop.id, True)
     for value in (4, 4, 5, 4, 4, 4):
@@ -279,6 +281,7 @@ def test_a_group_shown_live_does_not_give_away_its_newest_member(room):
     assert rel.decisions.status[("leder", IN)] in (CHANGED, DERIVABLE)
 
 
+@pytest.mark.databases("sqlite", "postgresql")
 def test_deleting_the_workshop_deletes_its_release(room):
     from fea_core.retention import delete_workshop
     from sqlalchemy import select
