@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -69,39 +68,106 @@ class Decisions:
         return None if value in (None, SHOWN) else value
 
 
-def _rank(matrix: np.ndarray) -> int:
-    return int(np.linalg.matrix_rank(matrix)) if matrix.size else 0
+def _null_space(matrix: np.ndarray) -> np.ndarray:
+    """Return an orthonormal basis of the null space of ``matrix`` as columns."""
+    if matrix.shape[0] == 0:
+        return np.eye(matrix.shape[1])
+    matrix = np.unique(matrix, axis=0)  # a set shown twice adds nothing
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
+    tol = 1e-9 * max(1.0, float(singular[0]) if len(singular) else 1.0)
+    rank = int((singular > tol).sum())
+    return vt[rank:].T
+
+
+def _isolates(null: np.ndarray, sizes: np.ndarray, smallest: int) -> bool:
+    """Return whether the known sums (the null space's complement) isolate a class, or a pair of
+    classes, smaller than ``smallest`` together.
+
+    A combination supported on a group of classes Q is known exactly when the null space's rows
+    for Q are linearly dependent: a zero row for one class, parallel rows for two.
+    """
+    norms = (null * null).sum(axis=1)
+    if ((norms < 1e-12) & (sizes < smallest)).any():
+        return True
+    pair = np.flatnonzero(sizes < smallest)
+    if len(pair) < 2:
+        return False
+    rows = null[pair]
+    gram = rows @ rows.T
+    scale = np.outer(norms[pair], norms[pair])
+    small = np.add.outer(sizes[pair], sizes[pair]) < smallest
+    np.fill_diagonal(small, False)
+    return bool(((scale - gram * gram <= 1e-9 * scale) & small).any())
+
+
+class _Knowledge:
+    """What is known about one factor's answers at one level (people or numbers): the sums of
+    every set shown, as a null space over classes of answers that are in exactly the same sets.
+
+    Adding a set only narrows the null space (one small SVD), so a release with a long history
+    costs a few matrix products per cell, not a decomposition of the whole history.
+    """
+
+    def __init__(self, sets: Sequence[frozenset], earlier: Sequence[frozenset]):
+        every = [s for s in list(earlier) + list(sets) if s]
+        universe = sorted(set().union(*every), key=repr) if every else []
+        index = {v: i for i, v in enumerate(universe)}
+        membership = np.zeros((len(every), len(universe)), dtype=bool)
+        for r, s in enumerate(every):
+            membership[r, [index[v] for v in s]] = True
+        # Finer classes than a subset of the sets needs are harmless: a known combination is
+        # constant over answers that the subset cannot tell apart.
+        columns, inverse, counts = (np.unique(membership, axis=1, return_inverse=True, return_counts=True)
+                                    if len(universe) else (np.zeros((len(every), 0), dtype=bool), [], np.zeros(0)))
+        self.sizes = np.asarray(counts, dtype=int)
+        self._index, self._class = index, np.asarray(inverse).reshape(-1)
+        self._rows = columns.astype(float)
+        n_earlier = len([s for s in earlier if s])
+        self.null = _null_space(self._rows[:n_earlier])
+
+    def row(self, cell: frozenset) -> np.ndarray:
+        """Return a set as a row over the classes."""
+        row = np.zeros(len(self.sizes))
+        if cell:
+            row[np.unique(self._class[[self._index[v] for v in cell]])] = 1.0
+        return row
+
+    def narrowed(self, null: np.ndarray, cell: frozenset) -> np.ndarray:
+        """Return the null space once ``cell``'s sum is known too."""
+        if not cell or null.shape[1] == 0:
+            return null
+        r = self.row(cell) @ null  # the new sum, in the coordinates of what is still unknown
+        length = float(np.sqrt(r @ r))
+        if length < 1e-9:
+            return null  # already known: nothing new
+        # A Householder reflection takes e1 to r/|r|; its other columns span what r leaves unknown.
+        v = r / length
+        v[0] -= 1.0
+        vv = float(v @ v)
+        if vv < 1e-18:
+            return null[:, 1:]
+        return null[:, 1:] - np.outer(null @ v, v[1:]) * (2.0 / vv)
+
+    def fresh(self) -> np.ndarray:
+        """Return the null space when nothing has been shown yet."""
+        return np.eye(len(self.sizes))
 
 
 def pins_few(cells: Sequence[frozenset], smallest: int = MIN_ANSWERS) -> bool:
     """Return whether sums and differences of these sets can isolate fewer than ``smallest`` elements.
 
-    Knowing the sum over each set, any linear combination of the sets is known too. Elements
-    in exactly the same sets can never be told apart, so the combinations live on classes of
-    such elements; a combination is supported on a group of classes Q exactly when leaving Q's
-    columns out lowers the rank. It is enough to try every class and every pair of classes
-    whose sizes add up to less than ``smallest``.
+    Tried: every class of elements in exactly the same sets, and every pair of classes, smaller
+    than ``smallest`` together; for the rule's 3 that is every set of 1 or 2 elements (a larger
+    threshold is checked as far as pairs of classes).
     """
     cells = [c for c in cells if c]
     if not cells:
         return False
-    signature: dict[Var, tuple[bool, ...]] = {}
-    for var in set().union(*cells):
-        signature[var] = tuple(var in c for c in cells)
-    classes: dict[tuple[bool, ...], int] = {}
-    for sig in signature.values():
-        classes[sig] = classes.get(sig, 0) + 1
-    sigs = list(classes)
-    matrix = np.array([[1.0 if s[row] else 0.0 for s in sigs] for row in range(len(cells))])
-    full = _rank(matrix)
-    small = [i for i, s in enumerate(sigs) if classes[s] < smallest]
-    groups = [(i,) for i in small]
-    groups += [(i, j) for i, j in combinations(small, 2) if classes[sigs[i]] + classes[sigs[j]] < smallest]
-    for group in groups:
-        rest = np.delete(matrix, list(group), axis=1)
-        if _rank(rest) < full:
-            return True
-    return False
+    known = _Knowledge(cells, ())
+    null = known.fresh()
+    for c in cells:
+        null = known.narrowed(null, c)
+    return _isolates(null, known.sizes, smallest)
 
 
 def _var(row) -> Var:
@@ -141,7 +207,8 @@ def decide(
     :param groups: the group keys that get their own cell, in order of preference on ties.
     :param earlier: per factor, every cell shown before in this round (they stay known).
     The whole room goes first, then the groups from the largest down: one more cell is kept
-    only while the cells kept so far still isolate no set of fewer than ``smallest`` answers.
+    only while the cells kept so far, with every earlier one, isolate no set of fewer than
+    ``smallest`` answers, over the people and over the numbers.
     """
     earlier = earlier or {}
     status: dict[tuple[str, str], str] = {}
@@ -149,6 +216,12 @@ def decide(
     order = {g: i for i, g in enumerate(groups)}
     for factor, by_key in _cells_by_factor(rows, groups).items():
         before = list(earlier.get(factor, ()))
+        levels = [
+            _Knowledge([c.people for c in by_key.values()], [c.people for c in before]),
+            _Knowledge([c.numbers for c in by_key.values()], [c.numbers for c in before]),
+        ]
+        with_before = [k.null for k in levels]
+        alone = [k.fresh() for k in levels] if before else with_before
         chosen: list[ShownCell] = []
         candidates = [ALL] + sorted((k for k in by_key if k != ALL), key=lambda k: (-len(by_key[k].people), order[k]))
         for key in candidates:
@@ -158,20 +231,20 @@ def decide(
             if len(cell.people) < smallest or 0 < len(cell.numbers) < smallest:
                 status[(key, factor)] = FEW
                 continue
-            trial = chosen + [cell]
-            if _pins(trial, smallest):
-                status[(key, factor)] = DERIVABLE
-            elif _pins(before + trial, smallest):
-                status[(key, factor)] = CHANGED
-            else:
+            parts = (cell.people, cell.numbers)
+            tried = [k.narrowed(n, p) for k, n, p in zip(levels, with_before, parts)]
+            if not any(_isolates(n, k.sizes, smallest) for k, n in zip(levels, tried)):
                 status[(key, factor)] = SHOWN
                 chosen.append(cell)
+                with_before = tried
+                alone = [k.narrowed(n, p) for k, n, p in zip(levels, alone, parts)] if before else tried
+                continue
+            # Withheld; say why: by itself with this round's other cells, or only against earlier ones.
+            by_itself = [k.narrowed(n, p) for k, n, p in zip(levels, alone, parts)] if before else tried
+            derivable = any(_isolates(n, k.sizes, smallest) for k, n in zip(levels, by_itself))
+            status[(key, factor)] = DERIVABLE if derivable else CHANGED
         kept[factor] = tuple(chosen)
     return Decisions(status=status, cells=kept)
-
-
-def _pins(cells: Sequence[ShownCell], smallest: int) -> bool:
-    return pins_few([c.people for c in cells], smallest) or pins_few([c.numbers for c in cells], smallest)
 
 
 def shown_figure(value: float) -> float:
