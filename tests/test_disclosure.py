@@ -17,11 +17,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fea_core import competence, participation, release
+from fea_core import release
 from fea_core.aggregate import ALL_GROUP, competence_summary
 from fea_core.charts import radar_spec
 from fea_core.competence_change import competence_change
-from fea_core.disclosure import CHANGED, DERIVABLE, FEW, SHOWN, decide, pins_few
+from fea_core.disclosure import CHANGED, DERIVABLE, FEW, pins_few
 from fea_core.export import to_markdown, to_xlsx
 from fea_core.method import load_method
 from fea_core.report import build_report
