@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import vl_convert
 
+from fea_core.disclosure import shown_figure
 from fea_core.method import Factor, Matrix, clockwise
 
 # Blue and red first, as in the seed's figure 1; then further distinct, colour-blind-safe hues.
@@ -135,13 +136,15 @@ def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: i
         for r in g.itertuples():
             if pd.isna(r.mean):
                 continue
+            # Positions from the rounded figures: the browser gets no more than the label shows.
+            mean, std = shown_figure(r.mean), shown_figure(r.std)
             a = angle[r.factor]
-            x, y = _polar(float(r.mean), a)
+            x, y = _polar(mean, a)
             group_rows.append({"group": group, "factor": r.factor, "label": r.label, "order": int(r.pos_),
-                               "x": x, "y": y, "mean": _fmt(r.mean), "std": _fmt(r.std),
+                               "x": x, "y": y, "mean": _fmt(mean), "std": _fmt(std),
                                "n": int(r.n), "dont_know": int(r.dont_know)})
-            if not pd.isna(r.std):
-                lo, hi = (min(max(v, 0.0), scale_max) for v in (r.mean - r.std, r.mean + r.std))
+            if not pd.isna(std):
+                lo, hi = (min(max(v, 0.0), scale_max) for v in (mean - std, mean + std))
                 ox, oy = shift * math.cos(a), -shift * math.sin(a)
                 (x1, y1), (x2, y2) = _polar(lo, a), _polar(hi, a)
                 rules.append({"group": group, "x": x1 + ox, "y": y1 + oy, "x2": x2 + ox, "y2": y2 + oy})
@@ -271,7 +274,9 @@ def quadrant_spec(positions: pd.DataFrame, matrix: Matrix, *, individual: pd.Dat
 
     rows, bars, leaders = [], [], []
     clip = lambda v: min(max(v, low), high)  # noqa: E731
-    items = list(positions.itertuples()) if len(positions) else []
+    # Positions and bars from the rounded figures: the browser gets no more than the tooltip shows.
+    items = [r._replace(**{c: shown_figure(getattr(r, c)) for c in ("x_mean", "y_mean", "x_std", "y_std")})
+             for r in positions.itertuples()] if len(positions) else []
     true_xy = [(sx(float(r.x_mean)), float(r.y_mean)) for r in items]
     marker_px = math.sqrt(font_size * 48 / math.pi) * 2 + 3  # a marker's diameter plus a gap, in pixels
     shown_xy = (spread_apart(true_xy, marker_px * ux, marker_px * uy, (lo, hi))

@@ -76,15 +76,24 @@ def my_ratings(store: Store, participant: Participant) -> dict[str, int | None]:
         return {r.factor: r.value for r in rows}
 
 
+def _version(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def rating_rows(store: Store, workshop_id: int) -> pd.DataFrame:
-    """Return the workshop's ratings as rows: participant_id, role, factor, value (NaN = Ved ikke)."""
+    """Return the workshop's ratings as rows: participant_id, role, factor, value (NaN = Ved ikke), version.
+
+    ``version`` tells one submission of a phone from the next (its time, as text): a replaced
+    answer is another answer to the disclosure rule (fea_core.disclosure).
+    """
     query = (
-        select(_R.c.participant_id, _P.c.role, _R.c.factor, _R.c.value)
+        select(_R.c.participant_id, _P.c.role, _R.c.factor, _R.c.value, _R.c.updated_at)
         .join(_P, _P.c.id == _R.c.participant_id)
         .where(_R.c.workshop_id == workshop_id)
     )
     with store.read() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["participant_id", "role", "factor", "value"])
+    frame = pd.DataFrame(rows, columns=["participant_id", "role", "factor", "value", "version"])
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame["version"] = frame["version"].map(_version).astype("object")
     return frame

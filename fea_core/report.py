@@ -14,9 +14,8 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import select
 
-from fea_core import schema
+from fea_core import release, schema
 from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
-from fea_core.competence import rating_rows
 from fea_core.decisions import get_decisions
 from fea_core.i18n import translate
 from fea_core.interview_summary import InterviewSummary, summarise
@@ -217,6 +216,21 @@ def raw_data(
     return RawData(ratings=rated, items=items_frame, placements=placements, actions=action_frame)
 
 
+def fully_shown_roles(competence: CompetenceSummary, factor_keys: Sequence[str]) -> set[str]:
+    """Return the groups shown for every factor: only they may be named in the raw data.
+
+    The disclosure rule kept each of them only if the room minus them is empty or 3 or more
+    people, so the raw rows without a group point at no fewer than 3 people either.
+    """
+    profile = competence.profile
+    roles = set(profile["group_key"]) - {ALL_GROUP}
+    return {
+        role for role in roles
+        if all(pd.isna(w) for w in profile.loc[profile["group_key"] == role, "withheld"])
+        and set(profile.loc[profile["group_key"] == role, "factor"]) >= set(factor_keys)
+    }
+
+
 def build_report(store: Store, workshop_id: int, language: str) -> Report:
     """Gather a workshop's handleplan and its background from the store, in a language ("da"/"en")."""
     # handleplan imports Action from this module, so it is imported here, not at the top.
@@ -227,14 +241,18 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
         raise LookupError(f"no workshop with id {workshop_id}")
     method = load_method(language)
 
-    ratings = rating_rows(store, workshop_id)
+    # Only the released answers, as the screen shows them: an export taken during the round
+    # must not be readable against the screen or another export (fea_core.release).
+    released = release.released(store, workshop, advance=True)
+    ratings = released.rows
     competence = competence_summary(
         ratings,
         method.factors,
         all_label=translate(language, "competence.all"),
         role_labels={r.key: r.label for r in method.roles},
+        decisions=released.decisions,
     )
-    shown_roles = set(competence.profile["group_key"]) - {ALL_GROUP}
+    shown_roles = fully_shown_roles(competence, [f.key for f in method.factors])
 
     problems = tuple(list_items(store, workshop_id, ITEM_PROBLEM))
     keep_items = tuple(list_items(store, workshop_id, ITEM_KEEP))

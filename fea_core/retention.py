@@ -21,7 +21,7 @@ from datetime import date
 
 from sqlalchemy import Connection, MetaData, Table, delete, func, or_, select
 
-from fea_core import schema
+from fea_core import release, schema
 from fea_core.errors import NotWorkshopOwner
 from fea_core.storage import Store
 from fea_core.workshops import remember_deleted_id
@@ -106,6 +106,9 @@ def delete_workshop(store: Store, workshop_id: int, *, owner: str | None = None)
             removed = conn.execute(delete(table).where(_belongs(table, columns, workshop_id))).rowcount
             if removed:
                 counts[table.name] = removed
+        # The competence round's release is a copy of its answers, kept by key, not by a foreign key.
+        if release.forget(conn, workshop_id):
+            counts["competence_release"] = 1
         counts[_W.name] = conn.execute(delete(_W).where(_W.c.id == workshop_id)).rowcount
         remember_deleted_id(conn, workshop_id)
     log.info("deleted workshop %s: %s", workshop_id, counts)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from fea_core import schema
 from fea_core.action_history import ActionUpdate, due_state, history, is_open
 from fea_core.carry_over import carried_ids
-from fea_core.competence import rating_rows
+from fea_core.release import released
 from fea_core.competence_change import CompetenceChange, competence_change
 from fea_core.courses import Course, Meeting, course_workshops, get_course, list_meetings
 from fea_core.decisions import get_decisions
@@ -112,12 +112,12 @@ def _competence(store: Store, workshops, factors, language: str) -> tuple[Compet
     from fea_core.export.common import short_date  # only the labels' date format
     from fea_core.i18n import translate
 
-    rated = [(w, rows) for w in workshops if len(rows := rating_rows(store, w.id))]
+    rated = [(w, r) for w in workshops if len((r := released(store, w, advance=True)).rows)]
     if len(rated) < 2:
         return None, None
     (first, before), (last, now) = rated[0], rated[-1]
     change = competence_change(
-        before, now, factors,
+        before.rows, now.rows, factors, before_decisions=before.decisions, now_decisions=now.decisions,
         before_label=translate(language, "course.before", date=short_date(first.held_on, language)),
         now_label=translate(language, "course.now_at", date=short_date(last.held_on, language)),
     )

@@ -251,8 +251,10 @@ def test_rating_rows_returns_nan_for_ved_ikke_and_the_phones_role(room):
     room.rate(leader, 4, motivation=None)
     room.rate(anonymous, 2)
     rows = rating_rows(room.store, room.workshop.id)
-    assert list(rows.columns) == ["participant_id", "role", "factor", "value"]
+    assert list(rows.columns) == ["participant_id", "role", "factor", "value", "version"]
     assert rows["value"].dtype == "float64"
+    # One version per submission: the disclosure rule tells a replaced answer from the first.
+    assert rows.groupby("participant_id")["version"].nunique().max() == 1
     assert len(rows) == 12
     by_key = {(r.participant_id, r.factor): r for r in rows.itertuples()}
     assert math.isnan(by_key[(leader.id, "motivation")].value)
@@ -281,5 +283,5 @@ def test_rating_rows_of_a_workshop_without_answers_is_an_empty_frame(room):
     room.join()
     rows = rating_rows(room.store, room.workshop.id)
     assert rows.empty
-    assert list(rows.columns) == ["participant_id", "role", "factor", "value"]
+    assert list(rows.columns) == ["participant_id", "role", "factor", "value", "version"]
     assert rows["value"].dtype == "float64"

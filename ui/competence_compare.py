@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from fea_core import courses
+from fea_core import courses, release
 from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
 from fea_core.competence_change import CompetenceChange, competence_change
-from fea_core.export.common import number, short_date, signed_number
+from fea_core.export.common import count, number, short_date, signed_number
 from fea_core.i18n import translate
 from fea_core.method import load_method
 from fea_core.model import Workshop
@@ -43,8 +43,11 @@ def change_at(
     """Return the comparison and its radar spec at these two revisions, computed once per change per process."""
     now_ws, before_ws = get_workshop(store(), workshop_id), get_workshop(store(), earlier_id)
     m = load_method(lang)
+    # Released answers only, as on the main radar: a live round changes only in batches.
+    before = release.released(store(), before_ws, advance=True)
+    now = release.released(store(), now_ws, advance=now_ws.results_visible)
     change = competence_change(
-        rating_rows(store(), earlier_id), rating_rows(store(), workshop_id), m.factors,
+        before.rows, now.rows, m.factors, before_decisions=before.decisions, now_decisions=now.decisions,
         before_label=translate(lang, "course.before", date=short_date(before_ws.held_on, lang)),
         now_label=translate(lang, "course.now_at", date=short_date(now_ws.held_on, lang)),
     )
@@ -80,8 +83,8 @@ def compare_view(workshop: Workshop, earlier: tuple[tuple[int, str, str], ...], 
                 t("course.mean_before"): [number(v, lang) for v in table["mean_before"]],
                 t("course.mean_now"): [number(v, lang) for v in table["mean_now"]],
                 t("course.change"): [signed_number(v, lang) for v in table["change"]],
-                t("course.n_before"): table["n_before"],
-                t("course.n_now"): table["n_now"],
+                t("course.n_before"): [count(v) for v in table["n_before"]],
+                t("course.n_now"): [count(v) for v in table["n_now"]],
             }),
             hide_index=True, width="stretch", key="compare_table",
         )

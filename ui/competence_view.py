@@ -5,28 +5,37 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from fea_core import release
 from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
 from fea_core.charts import radar_spec
 from fea_core.competence import rating_rows
-from fea_core.export.common import number
+from fea_core.disclosure import CHANGED, DERIVABLE, FEW
+from fea_core.export.common import count, number
 from fea_core.method import load_method
 from fea_core.model import Workshop
+from fea_core.release import Release
+from fea_core.workshops import get_workshop
 from fea_core.i18n import translate
 from ui.context import language, store, t
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSummary, dict, dict | None]:
-    """Return the summary and the radar specs (whole room, by group) at one revision.
+def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSummary, dict, dict | None, Release]:
+    """Return the released summary, the radar specs (whole room, by group) and the release, at one revision.
 
-    Cached by revision: computed once per change per process, shared by every viewer.
+    Cached by revision: computed once per change per process, shared by every viewer. Only a
+    screen that shows results moves the release on (fea_core.release); the revision changes
+    when results are shown or hidden, so this is asked again then.
     """
     m = load_method(lang)
+    workshop = get_workshop(store(), workshop_id)
+    released = release.released(store(), workshop, advance=workshop.results_visible)
     summary = competence_summary(
-        rating_rows(store(), workshop_id),
+        released.rows,
         m.factors,
         all_label=translate(lang, "competence.all"),
         role_labels={r.key: r.label for r in m.roles},
+        decisions=released.decisions,
     )
     titles = {
         "factor": translate(lang, "competence.factor"),
@@ -39,26 +48,67 @@ def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSu
     overall = summary.profile[summary.profile["group_key"] == ALL_GROUP]
     groups = summary.profile[summary.profile["group_key"] != ALL_GROUP]
     by_group = radar_spec(groups, m.factors, titles=titles) if len(groups) else None
-    return summary, radar_spec(overall, m.factors, titles=titles), by_group
+    return summary, radar_spec(overall, m.factors, titles=titles), by_group, released
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def respondents_at(workshop_id: int, revision: int) -> int:
+    """Return how many phones have answered so far (people only, no figures: safe to show live)."""
+    return int(rating_rows(store(), workshop_id)["participant_id"].nunique())
+
+
+def withheld_notes(summary: CompetenceSummary, released: Release, lang: str) -> list[str]:
+    """Return the sentences that say why figures are missing from the screen, in the session's language."""
+    notes = []
+    room = summary.profile[summary.profile["group_key"] == ALL_GROUP]
+    reasons = set(room["withheld"].dropna())
+    if len(room) and room["mean"].isna().all() and FEW in reasons:
+        notes.append(translate(lang, "disclosure.room_few"))
+    elif FEW in reasons:
+        notes.append(translate(lang, "disclosure.factor_few"))
+    if CHANGED in reasons:
+        notes.append(translate(lang, "disclosure.factor_changed"))
+    if released.waiting:
+        key = "disclosure.held_back" if released.held_back else "disclosure.waiting"
+        notes.append(translate(lang, key, n=released.waiting))
+    return notes
+
+
+def breakdown_notes(summary: CompetenceSummary, lang: str) -> list[str]:
+    """Return why groups are missing from the breakdown: the real reason, per group."""
+    m = load_method(lang)
+    derivable = [m.role(k).label for k in summary.withheld_groups if summary.withheld_reasons.get(k) == DERIVABLE]
+    changed = [m.role(k).label for k in summary.withheld_groups if summary.withheld_reasons.get(k) == CHANGED]
+    notes = []
+    if derivable:
+        notes.append(translate(lang, "disclosure.groups_derivable", groups=", ".join(derivable)))
+    if changed:
+        notes.append(translate(lang, "disclosure.groups_changed", groups=", ".join(changed)))
+    if summary.hidden_groups:
+        notes.append(translate(lang, "competence.hidden_groups",
+                               groups=", ".join(m.role(k).label for k in summary.hidden_groups)))
+    return notes
 
 
 def competence_panel(workshop: Workshop, joined: int) -> None:
     """Render the live competence view for the shared screen."""
     lang = language()
     m = load_method(lang)
-    summary, radar_all, radar_groups = summary_at(workshop.id, workshop.revision, lang)
+    summary, radar_all, radar_groups, released = summary_at(workshop.id, workshop.revision, lang)
+    answered = respondents_at(workshop.id, workshop.revision)
     state = t("competence.open") if workshop.activity_open else t("competence.closed")
     st.markdown(f"### {m.competence_model}")
-    st.caption(f"{state} · {t('competence.answered', n=summary.respondents, joined=joined)}")
+    st.caption(f"{state} · {t('competence.answered', n=answered, joined=joined)}")
 
     if not workshop.results_visible:
-        st.progress(min(summary.respondents / joined, 1.0) if joined else 0.0)
+        st.progress(min(answered / joined, 1.0) if joined else 0.0)
         st.info(t("competence.hidden"), icon=":material/visibility_off:")
         return
 
     from ui import competence_compare  # it imports this module
 
     earlier = competence_compare.earlier_rated(workshop.id)  # the forløb's earlier rounds, if any
+    group_notes = breakdown_notes(summary, lang)
     left, right = st.columns([1, 1], gap="large")
     with left:
         view = st.segmented_control(
@@ -74,7 +124,10 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             st.caption(m.competence_caption)
             return
         if view == "groups" and radar_groups is None:
-            st.info(t("competence.no_groups"), icon=":material/group_off:")
+            with st.container(key="groups_withheld"):
+                # The real reason first: a group withheld to stop a subtraction says so.
+                reason = group_notes[0] if summary.withheld_groups else t("competence.no_groups")
+                st.info(reason, icon=":material/group_off:")
         else:
             spec = radar_groups if view == "groups" else radar_all
             st.vega_lite_chart(spec, width="content", theme=None, key="radar")
@@ -93,16 +146,13 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
                     t("competence.factor"): table["label"],
                     t("competence.mean"): [number(v, lang) for v in table["mean"]],
                     t("competence.spread"): [number(v, lang) for v in table["std"]],
-                    t("competence.n"): table["n"],
-                    t("competence.dont_know"): table["dont_know"],
+                    t("competence.n"): [count(v) for v in table["n"]],
+                    t("competence.dont_know"): [count(v) for v in table["dont_know"]],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-        if summary.breakdown_withheld:
-            st.caption(t("competence.breakdown_withheld"))
-        elif summary.hidden_groups:
-            st.caption(
-                t("competence.hidden_groups", groups=", ".join(m.role(k).label for k in summary.hidden_groups))
-            )
+        with st.container(key="disclosure_notes"):
+            for note in withheld_notes(summary, released, lang) + group_notes:
+                st.caption(note)

@@ -77,6 +77,14 @@ def signed_number(value: object, language: str) -> str:
     return "+" + text if text != EMPTY and round(float(value), 1) > 0 else text
 
 
+def count(value: object) -> str:
+    """Format a count; a withheld one (None, NA) shows a dash."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):  # None, pd.NA
+        return EMPTY
+
+
 def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date as "26. november 2026" (Danish) or "26 November 2026" (English)."""
     if value is None:

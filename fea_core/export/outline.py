@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from fea_core.aggregate import ALL_GROUP
-from fea_core.export.common import EMPTY, label, literal, long_date, number, short_date, status_label
+from fea_core.export.common import EMPTY, count, label, literal, long_date, number, short_date, status_label
 from fea_core.method import load_method
 from fea_core.model import Item
 from fea_core.report import Report
@@ -165,13 +165,15 @@ def _competence(report: Report, lang: str) -> list[Block]:
     rows = []
     for f in report.factors:
         r = by_key.get(f.key)
-        rows.append((f.label, number(r.mean, lang), number(r.std, lang), str(int(r.n)), str(int(r.dont_know)))
+        rows.append((f.label, number(r.mean, lang), number(r.std, lang), count(r.n), count(r.dont_know))
                     if r is not None else (f.label, EMPTY, EMPTY, "0", "0"))
     blocks.append(Image("radar", 0.55, literal(report.competence_caption, "")))
     blocks.append(Table(
         headers=tuple(label(lang, f"competence.{k}") for k in ("factor", "mean", "spread", "n", "dont_know")),
         rows=tuple(rows), widths=(0.36, 0.16, 0.16, 0.16, 0.16), numeric=(False, True, True, True, True),
     ))
+    if len(overall) and overall["withheld"].notna().any():
+        blocks.append(Para(label(lang, "disclosure.withheld"), muted=True))
     names = {f.key: f.label for f in report.factors}
     points = [names.get(k, literal(k)) for k in report.competence.talking_points]
     blocks.append(Para(label(lang, "competence.talking_points", factors=", ".join(points)) if points

@@ -10,7 +10,7 @@ from datetime import date
 
 from fea_core.charts import radar_spec, to_png
 from fea_core.export.common import (
-    EMPTY, _trim, label, literal, long_date, number, safe_file_name, short_date, signed_number, status_label,
+    EMPTY, _trim, count, label, literal, long_date, number, safe_file_name, short_date, signed_number, status_label,
 )
 from fea_core.export.outline import Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title
 from fea_core.status_report import CourseStatus, TrackedAction
@@ -68,7 +68,7 @@ def _competence(status: CourseStatus) -> list[Block]:
     lang = status.language
     rows = tuple(
         (literal(r.label), number(r.mean_before, lang), number(r.mean_now, lang),
-         signed_number(r.change, lang), str(int(r.n_before)), str(int(r.n_now)))
+         signed_number(r.change, lang), count(r.n_before), count(r.n_now))
         for r in change.table.itertuples()
     )
     blocks: list[Block] = [Heading(_l(status, "competence_heading")), Para(_l(status, "competence_note"), muted=True)]
@@ -78,6 +78,8 @@ def _competence(status: CourseStatus) -> list[Block]:
         headers=tuple(_l(status, k) for k in ("factor", "mean_before", "mean_now", "change", "n_before", "n_now")),
         rows=rows, widths=(0.32, 0.12, 0.12, 0.14, 0.15, 0.15), numeric=(False, True, True, True, True, True),
     ))
+    if change.table[["mean_before", "mean_now"]].isna().any().any():
+        blocks.append(Para(label(lang, "disclosure.withheld"), muted=True))
     return blocks
 
 

@@ -165,7 +165,7 @@ def test_the_shared_screen_shows_the_radar_before_and_now_with_the_change(app, v
     table = at.dataframe[0].value
     assert list(table["Før"])[0] == "2,3" and list(table["Nu"])[0] == "4,5"
     assert list(table["Ændring"])[0] == "+2,2"
-    assert list(table["Svar før"]) == [3] * 6 and list(table["Svar nu"]) == [4] * 6
+    assert list(table["Svar før"]) == ["3"] * 6 and list(table["Svar nu"]) == ["4"] * 6
     assert "Samme gruppe vurderet igen i forløbet: 3 svar før, 4 svar nu." in view.text(at)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import ui.competence_view
 import ui.problem_solver_view
-from fea_core import competence, items, participation, placement, workshops
+from fea_core import competence, items, participation, placement, release, workshops
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 
 
@@ -23,7 +23,7 @@ def open_screen(app, view, user, code):
 @pytest.fixture
 def counted(monkeypatch):
     """Count the reads behind the radar and the matrix."""
-    calls = {"ratings": 0, "placements": 0}
+    calls = {"ratings": 0, "placements": 0, "released": 0}
 
     def counting(name, real):
         def wrapper(*args, **kwargs):
@@ -33,6 +33,8 @@ def counted(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(ui.competence_view, "rating_rows", counting("ratings", ui.competence_view.rating_rows))
+    # The radar's figures come from the batched release (fea_core.release), also once per change.
+    monkeypatch.setattr(release, "released", counting("released", release.released))
     real_rows = placement.placement_rows
     monkeypatch.setattr(placement, "placement_rows", counting("placements", real_rows))
     return calls
@@ -56,13 +58,13 @@ def test_three_screens_rerunning_share_one_radar_computation_per_change(
     screens = [open_screen(app, view, facilitator, workshop.code) for _ in range(3)]
     for at in screens:  # a second tick each: the live fragment's rerun
         view.ok(at.run())
-    assert counted["ratings"] == 1
+    assert counted["ratings"] == 1 and counted["released"] == 1
 
     rate(store, workshop, (1, 1, 1, 1, 1, 1))  # one change ...
     for at in screens:
         view.ok(at.run())
         view.ok(at.run())
-    assert counted["ratings"] == 2  # ... one more computation, whoever looks and how often
+    assert counted["ratings"] == 2 and counted["released"] == 2  # ... one more, whoever looks and how often
 
 
 def test_the_problem_matrix_is_computed_once_per_change_for_every_screen(
