@@ -98,6 +98,17 @@ def test_every_facilitator_page_and_download_shows_each_kind_of_account_only_wha
     workshop, course, markers, token = room
     user, runs, reads_notes, follows, admin = KINDS[kind]
     secret_notes = markers["notes"] + markers["advice"]
+    if kind == "deactivated":
+        # A deactivated account's session ends at its first run: it gets the login form, no page.
+        at = view.ok(app(user=user, query={"w": workshop.code}).run())
+        with pytest.raises(ValueError):
+            at.switch_page("pages/workshops.py")  # not even registered for this session
+        login = view.ok(at.switch_page("pages/login.py").run())
+        assert "Du er logget ud" in view.text(login)
+        for shown in (at, login):
+            assert "Bents temadag" not in everything(shown) and "RAWNOTE" not in everything(shown)
+            assert downloads(shown) == []
+        return
 
     listing = open_page(app, view, user, "pages/workshops.py")
     assert ("Bents temadag" in view.text(listing)) is runs
