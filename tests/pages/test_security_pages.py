@@ -297,7 +297,7 @@ def test_a_co_facilitator_sees_who_shares_but_gets_no_sharing_controls(
     at = open_page(app, view, bent, "pages/screen.py", query={"w": workshop.code})
 
     text = view.text(at)
-    assert "Ejer: Anna Andersen (anna)" in text
+    assert "Ejer: Anna Andersen \\(anna\\)" in text  # the name is escaped Markdown: shown as typed
     assert "Kun ejeren kan dele workshoppen." in text
     assert not [b for b in at.sidebar.button if b.label in ("Del", "Fjern")]
     assert not [s for s in at.sidebar.selectbox if s.key == "share_with"]
