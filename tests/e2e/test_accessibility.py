@@ -1,0 +1,171 @@
+"""WCAG 2.1 AA, checked by axe-core (the axe-playwright-python package bundles it) on every page
+a participant or the room sees, at phone size for the phones, in Danish and in English.
+
+A test fails on any violation of the wcag2a/wcag2aa/wcag21a/wcag21aa rules, except the few rule
+ids in STREAMLIT_ONLY that only Streamlit's own frontend can fix; the accessibility statement
+(data/ui.toml, a11y.*) lists each of them with its reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from axe_playwright_python.sync_playwright import Axe
+
+from fea_core import items, participation
+from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
+from fea_core.storage import open_store
+from fea_core.workshops import create_workshop, set_activity
+from tests.e2e.conftest import DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules only Streamlit's frontend can fix (each is named in the accessibility statement).
+STREAMLIT_ONLY: dict[str, str] = {}
+LANGUAGES = ("da", "en")
+PROBLEMS = ("Travlhed om morgenen", "Uklare roller ved vagtskifte")
+_axe = Axe()
+
+
+def violations(page) -> list[str]:
+    """Run axe-core over the page; return one line per violated rule with the nodes it found."""
+    result = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+    found = []
+    for v in result.response["violations"]:
+        if v["id"] in STREAMLIT_ONLY:
+            continue
+        targets = "; ".join(str(n["target"]) + " " + n.get("failureSummary", "").replace("\n", " ")[:160]
+                            for n in v["nodes"][:4])
+        found.append(f"{v['id']} ({len(v['nodes'])} nodes): {targets}")
+    return found
+
+
+def settled(page) -> None:
+    """Wait for the script run and for every components-v2 element to have drawn itself."""
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+
+
+def page_language(page) -> str:
+    return page.evaluate("document.documentElement.lang")
+
+
+def assert_accessible(page, lang: str, where: str = "") -> None:
+    """The page is in the session's language (WCAG 3.1.1) and axe-core finds no AA violation."""
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang, timeout=10_000)
+    assert violations(page) == [], where
+
+
+@pytest.fixture(scope="module")
+def store(app_server, browser):
+    warm_up(browser, app_server.base)
+    s = open_store(f"sqlite:///{app_server.data_dir / 'fea.sqlite3'}")
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def opener(size: dict):
+        context = browser.new_context(**size)
+        contexts.append(context)
+        return context.new_page()
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def phone_at(store, app_server, new_page, activity: str | None, lang: str):
+    workshop = create_workshop(store, name="Tilgængelighed", department="Lager", held_on=date.today(),
+                               theme="Travlhed", language=lang, owner=FACILITATOR[0])
+    if activity == ACTIVITY_PROBLEM_MATRIX:
+        set_activity(store, workshop.id, ACTIVITY_PROBLEMS)
+        _, other = participation.join(store, workshop.code)
+        for text in PROBLEMS:
+            items.submit_item(store, other, "problem", text)
+    if activity:
+        set_activity(store, workshop.id, activity)
+    _, participant = participation.join(store, workshop.code)
+    page = new_page(PHONE)
+    page.goto(f"{app_server.base}/?code={workshop.code}&p={participant.token}&lang={lang}")
+    settled(page)
+    return page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_join_page_has_no_wcag_aa_violation(app_server, new_page, lang):
+    page = new_page(PHONE)
+    page.goto(f"{app_server.base}/?lang={lang}")
+    settled(page)
+    assert_accessible(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("activity", [None, ACTIVITY_COMPETENCE, ACTIVITY_PROBLEMS, ACTIVITY_PROBLEM_MATRIX])
+def test_the_phone_in_each_step_has_no_wcag_aa_violation(store, app_server, new_page, activity, lang):
+    page = phone_at(store, app_server, new_page, activity, lang)
+    if activity == ACTIVITY_COMPETENCE:
+        page.get_by_test_id("rate-send").wait_for(timeout=10_000)
+    elif activity == ACTIVITY_PROBLEMS:
+        page.get_by_test_id("item-text").wait_for(timeout=10_000)
+    elif activity == ACTIVITY_PROBLEM_MATRIX:
+        page.get_by_test_id("deck-card").wait_for(timeout=10_000)
+    assert_accessible(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_facilitator_login_has_no_wcag_aa_violation(app_server, new_page, lang):
+    page = new_page(DESKTOP)
+    page.goto(f"{app_server.base}/facilitator?lang={lang}")
+    settled(page)
+    assert_accessible(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_workshop_list_and_the_shared_screen_have_no_wcag_aa_violation(store, app_server, new_page, lang):
+    workshop = create_workshop(store, name="Storskærm", department="Lager", held_on=date.today(),
+                               theme="Travlhed", language=lang, owner=FACILITATOR[0])
+    page = new_page(DESKTOP)
+    log_in_facilitator(page, app_server.base)
+    page.goto(f"{app_server.base}/workshops?lang={lang}")
+    settled(page)
+    assert_accessible(page, lang, "workshop list")
+
+    page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
+    page.locator(".fea-code").wait_for(timeout=20_000)
+    settled(page)
+    assert_accessible(page, lang, "shared screen, join step")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_accessibility_statement_is_linked_from_the_join_and_login_pages_and_has_no_violation(
+    app_server, new_page, lang
+):
+    title = {"da": "Tilgængelighedserklæring", "en": "Accessibility statement"}[lang]
+    page = new_page(PHONE)
+    page.goto(f"{app_server.base}/facilitator?lang={lang}")
+    settled(page)
+    expect(page.get_by_role("link", name=title)).to_be_visible()
+    page.goto(f"{app_server.base}/?lang={lang}")
+    settled(page)
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).wait_for(timeout=20_000)
+    settled(page)
+    expect(page.get_by_role("heading", name={"da": "Sådan melder du et problem", "en": "How to report a problem"}[lang])).to_be_visible()
+    assert_accessible(page, lang, "accessibility statement")
+
+
+def test_the_page_language_follows_the_language_switch_from_danish_to_english_and_back(app_server, new_page):
+    page = new_page(PHONE)
+    page.goto(app_server.base + "/")
+    settled(page)
+    assert page_language(page) == "da"  # Danish by default, not Streamlit's "en"
+    page.locator(".st-key-lang_switch").get_by_role("radio", name="English").click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=20_000)
+    page.get_by_text("Join the workshop").wait_for(timeout=20_000)
+    page.locator(".st-key-lang_switch").get_by_role("radio", name="Dansk").click()
+    page.wait_for_function("() => document.documentElement.lang === 'da'", timeout=20_000)
