@@ -8,13 +8,14 @@ ids in STREAMLIT_ONLY that only Streamlit's own frontend can fix; the accessibil
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
-from fea_core import items, participation
+from fea_core import competence, items, participation
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity
@@ -93,6 +94,7 @@ def phone_at(store, app_server, new_page, activity: str | None, lang: str):
     page = new_page(PHONE)
     page.goto(f"{app_server.base}/?code={workshop.code}&p={participant.token}&lang={lang}")
     settled(page)
+    page.participant = participant  # for the tests that check what was saved
     return page
 
 
@@ -169,3 +171,129 @@ def test_the_page_language_follows_the_language_switch_from_danish_to_english_an
     page.get_by_text("Join the workshop").wait_for(timeout=20_000)
     page.locator(".st-key-lang_switch").get_by_role("radio", name="Dansk").click()
     page.wait_for_function("() => document.documentElement.lang === 'da'", timeout=20_000)
+
+
+# --- Keyboard only: the answer forms complete without a pointer, and focus stays where a person is.
+
+FOCUSED = """() => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return a ? (a.dataset.testid || a.closest('[data-testid]')?.dataset.testid || a.tagName) : null;
+}"""
+FOCUSED_RADIO = """() => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return a && a.getAttribute('role') === 'radio'
+    ? {group: a.closest('[role=radiogroup]').dataset.testid, text: a.textContent, checked: a.getAttribute('aria-checked')}
+    : null;
+}"""
+
+
+def focused(page) -> str | None:
+    """Return the data-testid of what has focus, looking inside the forms' shadow roots."""
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, test_id: str, limit: int = 40) -> int:
+    """Press Tab until focus is on ``test_id`` (or inside it); return how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if focused(page) == test_id:
+            return presses
+    raise AssertionError(f"{limit} Tab presses did not reach {test_id}; focus is on {focused(page)}")
+
+
+def test_the_rating_form_completes_by_keyboard_with_one_tab_stop_per_factor_and_focus_stays_on_send(
+    store, app_server, new_page
+):
+    page = phone_at(store, app_server, new_page, ACTIVITY_COMPETENCE, "da")
+    send = page.get_by_test_id("rate-send")
+    send.wait_for(timeout=10_000)
+    factors = [g.get_attribute("data-testid") for g in page.locator("[role='radiogroup'][data-testid^='rate-']").all()]
+    assert len(factors) == 6
+
+    tab_to(page, factors[0])
+    assert tab_to(page, "rate-send") == 6  # one stop per remaining group, then Send
+    page.keyboard.press("Enter")
+    page.get_by_role("alert").filter(has_text="Du mangler at svare på").wait_for(timeout=10_000)
+    assert focused(page) == "rate-send"  # a refusal leaves focus where the person is
+
+    # Back to the first group (one Shift+Tab per group) and choose in each with the arrow keys.
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED_RADIO)["group"] == factors[0]
+    wanted = ["1", "2", "3", "4", "5", "Ved ikke"]
+    for at, factor in enumerate(factors):
+        if at:
+            page.keyboard.press("Tab")
+        page.keyboard.press("Home")  # the first choice, chosen
+        for _ in range(at):
+            page.keyboard.press("ArrowRight")  # each arrow moves and chooses, like native radios
+        radio = page.evaluate(FOCUSED_RADIO)
+        assert radio == {"group": factor, "text": wanted[at], "checked": "true"}, radio
+    page.keyboard.press("Tab")
+    assert focused(page) == "rate-send"
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=10_000)
+    assert focused(page) == "rate-send"  # not lost to the page body
+    expect(send).to_have_text("Opdatér mine svar")
+    saved = competence.my_ratings(store, page.participant)
+    assert sorted(saved.values(), key=lambda v: 6 if v is None else v) == [1, 2, 3, 4, 5, None]
+
+
+def test_the_card_deck_completes_by_keyboard_and_focus_moves_to_each_new_card_with_its_position(
+    store, app_server, new_page
+):
+    page = phone_at(store, app_server, new_page, ACTIVITY_PROBLEM_MATRIX, "da")
+    card = page.get_by_test_id("deck-card")
+    expect(page.get_by_role("progressbar", name="0 af 2 placeret")).to_be_visible()
+
+    tab_to(page, "place-y")
+    page.keyboard.press("End")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED_RADIO)["group"] == "place-x"
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")
+    assert focused(page) == "place-save"
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="Nr. 1 er gemt").wait_for(timeout=10_000)
+    # The saved card gave way to the next one: focus is on it, and its name says where it is.
+    expect(page.get_by_role("group", name=re.compile("Punkt 2 af 2"))).to_be_focused()
+    expect(page.get_by_role("progressbar", name="1 af 2 placeret")).to_be_visible()
+
+    tab_to(page, "place-y")
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")
+    page.keyboard.press("End")
+    tab_to(page, "place-save")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="Nr. 2 er gemt").wait_for(timeout=10_000)
+    expect(card).to_be_focused()
+    expect(page.get_by_role("progressbar", name="2 af 2 placeret")).to_be_visible()
+
+    tab_to(page, "deck-next")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name=re.compile("Punkt 1 af 2"))).to_be_focused()
+    tab_to(page, "deck-previous")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name=re.compile("Punkt 2 af 2"))).to_be_focused()
+
+
+def test_the_live_regions_exist_before_the_first_send(store, app_server, new_page):
+    page = phone_at(store, app_server, new_page, ACTIVITY_COMPETENCE, "da")
+    page.get_by_test_id("rate-send").wait_for(timeout=10_000)
+    expect(page.get_by_test_id("live-polite")).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_test_id("live-assertive")).to_have_attribute("aria-live", "assertive")
+
+
+def test_the_rating_choices_fit_at_200_percent_zoom_on_a_390_px_phone(store, app_server, new_page):
+    # 200 % zoom on a 390 px wide phone leaves 195 CSS pixels.
+    page = phone_at(store, app_server, new_page, ACTIVITY_COMPETENCE, "da")
+    page.set_viewport_size({"width": 195, "height": 422})
+    page.wait_for_timeout(500)
+    clipped = page.locator(".fea-choice, .fea-label").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+    assert page.locator(".fea-choice").count() == 36
+    assert clipped == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 195  # no sideways scrolling

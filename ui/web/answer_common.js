@@ -31,8 +31,7 @@ function showStatus(box, ...alerts) {
 // that behaves like native radios: one Tab stop per group (the chosen one, else the first),
 // arrow keys move and choose within it, Home/End go to the ends.
 function choiceRow(label, options, selected, onPick, testId) {
-  const labelId = `fea-label-${testId}`;
-  const group = el('div', { class: 'fea-choices', role: 'radiogroup', 'aria-labelledby': labelId, 'data-testid': testId });
+  const group = el('div', { class: 'fea-choices', role: 'radiogroup', 'aria-label': label, 'data-testid': testId });
   const pickButton = button => {
     for (const other of buttons) {
       other.setAttribute('aria-checked', String(other === button));
@@ -57,7 +56,7 @@ function choiceRow(label, options, selected, onPick, testId) {
     pickButton(next);
   });
   group.append(...buttons);
-  return el('div', { class: 'fea-field' }, el('div', { class: 'fea-label', id: labelId }, label), group);
+  return el('div', { class: 'fea-field' }, el('div', { class: 'fea-label' }, label), group);
 }
 
 // Two live regions that exist before the first message (a region added together with its text
