@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
-from fea_core import competence, items, participation
+from fea_core import competence, items, participation, placement
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
-from fea_core.workshops import create_workshop, set_activity
+from fea_core.workshops import create_workshop, set_activity, set_results_visible
 from tests.e2e.conftest import DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -297,3 +297,50 @@ def test_the_rating_choices_fit_at_200_percent_zoom_on_a_390_px_phone(store, app
     assert page.locator(".fea-choice").count() == 36
     assert clipped == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 195  # no sideways scrolling
+
+
+def _rated_and_placed_workshop(store, lang: str):
+    """A workshop where three phones rated the factors and placed two problems; results shown."""
+    workshop = create_workshop(store, name="Resultater", department="Lager", held_on=date.today(),
+                               theme="Travlhed", language=lang, owner=FACILITATOR[0])
+    set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+    phones = [participation.join(store, workshop.code)[1] for _ in range(3)]
+    factors = competence.factor_keys()
+    for at, phone in enumerate(phones):
+        competence.submit_ratings(store, phone, {k: 1 + (at + i) % 5 for i, k in enumerate(factors)})
+    set_activity(store, workshop.id, ACTIVITY_PROBLEMS)
+    for text in PROBLEMS:
+        items.submit_item(store, phones[0], "problem", text)
+    set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
+    for item in items.list_items(store, workshop.id, "problem"):
+        for at, phone in enumerate(phones):
+            placement.place_item(store, phone, item.id, 4 + at % 2, 2 + at)
+    set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+    set_results_visible(store, workshop.id, True)
+    return workshop
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shared_screens_radar_and_matrix_have_a_text_alternative_and_no_wcag_aa_violation(
+    store, app_server, new_page, lang
+):
+    workshop = _rated_and_placed_workshop(store, lang)
+    page = new_page(DESKTOP)
+    log_in_facilitator(page, app_server.base)
+    page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
+    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=20_000)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first  # vega-embed names its container
+    settled(page)
+    highest = {"da": "Højest:", "en": "Highest:"}[lang]
+    expect(chart).to_have_attribute("aria-label", re.compile(highest))
+    expect(chart).to_have_attribute("role", "graphics-document")
+    expect(page.get_by_text({"da": "Tallene bag radardiagrammet", "en": "The numbers behind the radar chart"}[lang])).to_be_visible()
+    assert_accessible(page, lang, "shared screen, radar")
+
+    set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
+    set_results_visible(store, workshop.id, True)
+    expect(page.get_by_text({"da": "Tallene bag matrixen", "en": "The numbers behind the matrix"}[lang])).to_be_visible(timeout=20_000)
+    settled(page)
+    matrix = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(matrix).to_have_attribute("aria-label", re.compile({"da": "Matrix med 2 placerede punkter", "en": "Matrix with 2 placed items"}[lang]))
+    assert_accessible(page, lang, "shared screen, trin 2 matrix")
