@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
-from fea_core import competence, items, participation, placement
+from fea_core import competence, interviews, items, participation, placement
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
@@ -344,3 +344,34 @@ def test_the_shared_screens_radar_and_matrix_have_a_text_alternative_and_no_wcag
     matrix = page.locator("[data-testid='stVegaLiteChart']").first
     expect(matrix).to_have_attribute("aria-label", re.compile({"da": "Matrix med 2 placerede punkter", "en": "Matrix with 2 placed items"}[lang]))
     assert_accessible(page, lang, "shared screen, trin 2 matrix")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_interviewers_page_has_no_wcag_aa_violation(store, app_server, new_page, lang):
+    workshop = create_workshop(store, name="Interview", department="Lager", held_on=date.today(),
+                               theme="Travlhed", language=lang, owner=FACILITATOR[0])
+    link = interviews.create_link(store, workshop.id, "AMR")
+    page = new_page(PHONE)
+    page.goto(f"{app_server.base}/interview?i={link.token}&lang={lang}")
+    settled(page)
+    page.get_by_role("button", name={"da": "Nyt interview", "en": "New interview"}[lang]).wait_for(timeout=20_000)
+    assert_accessible(page, lang, "interviewer's page")
+
+
+def test_the_problem_form_completes_by_keyboard_and_focus_returns_to_the_text_field_after_a_send(
+    store, app_server, new_page
+):
+    page = phone_at(store, app_server, new_page, ACTIVITY_PROBLEMS, "da")
+    page.get_by_test_id("item-text").wait_for(timeout=10_000)
+    tab_to(page, "item-kind")
+    page.keyboard.press("ArrowRight")  # "Det fungerer godt", chosen by the arrow
+    assert page.evaluate(FOCUSED_RADIO) == {"group": "item-kind", "text": "Det fungerer godt", "checked": "true"}
+    page.keyboard.press("Tab")
+    assert focused(page) == "item-text"
+    page.keyboard.type("Godt samarbejde i teamet")
+    assert tab_to(page, "item-send") == 1
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="Tak!").wait_for(timeout=10_000)
+    assert focused(page) == "item-text"  # ready for the next one
+    expect(page.get_by_test_id("item-mine").locator("li")).to_have_text(["Godt samarbejde i teamet"])
+    assert [i.text for i in items.items_by_author(store, page.participant, ("problem", "keep"))] == ["Godt samarbejde i teamet"]
