@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui.auth import current_facilitator, facilitators_login, screen_login, workshops_login
 from ui import entry
+from ui.accessibility import every_page
 from ui.context import sync_language_from_url, t
 from ui.interview_summary_view import interviews_login
 from ui.course_view import course_login
@@ -30,11 +31,13 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
     layout="wide" if is_facilitator else "centered",
 )
+every_page()  # <html lang> and contrast fixes (WCAG 2.1 AA)
 
 join = st.Page("pages/join.py", title="Deltag", icon=":material/smartphone:", default=True)
 login = st.Page("pages/login.py", title="Facilitator", icon=":material/login:", url_path="facilitator")
 # Interviewers (AMR, TR, a colleague) have no account: their secret link opens this page for anyone.
 interview = st.Page("pages/interview.py", title="Interview", icon=":material/record_voice_over:", url_path="interview")
+statement = st.Page("pages/accessibility.py", title="Tilgængelighed", url_path="tilgaengelighed")
 if is_facilitator:
     pages = [
         st.Page("pages/workshops.py", title="Workshops", icon=":material/event:", url_path="workshops"),
@@ -49,6 +52,7 @@ if is_facilitator:
         login,
         join,
         interview,
+        statement,
     ]
     st.navigation(pages, position="hidden").run()
 else:
@@ -60,4 +64,4 @@ else:
         st.Page(interviews_login, title="Facilitator", url_path="interviews"),
         st.Page(course_login, title="Facilitator", url_path="course"),
     ]
-    st.navigation([join, login, interview, *gates], position="hidden").run()
+    st.navigation([join, login, interview, statement, *gates], position="hidden").run()

@@ -147,6 +147,7 @@ if participant is None:
     st.divider()
     language_switch()
     st.page_link("pages/login.py", label=t("join.facilitator_link"), icon=":material/login:")
+    st.page_link("pages/accessibility.py", label=t("a11y.statement_link"))
     st.stop()
 
 prefer_language(workshop.language)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.auth import facilitator_username, login_gate
+from ui.context import t
 
 if facilitator_username():
     # Back to the shared screen after a reload (?w=CODE), else to the workshop list.
@@ -12,3 +13,4 @@ if facilitator_username():
     st.switch_page("pages/workshops.py")
 
 login_gate()
+st.page_link("pages/accessibility.py", label=t("a11y.statement_link"))

@@ -25,7 +25,7 @@ from ui import talk_view
 from ui.competence_view import competence_panel
 from ui.context import language_switch, store, t
 from ui.course_view import course_link
-from ui.join_panel import join_url, qr_png, unreachable_warning
+from ui.join_panel import join_url, qr_alt, qr_png, unreachable_warning
 from ui.sharing_view import facilitated_workshop, sharing_panel
 
 LIVE_REFRESH_SECONDS = 1.0
@@ -97,7 +97,7 @@ def live_view() -> None:
     with st.container(key="live_view"):
         if current.activity not in (ACTIVITY_WELCOME, ACTIVITY_TALK):  # the talk is presented clean
             strip = st.columns([1, 5, 2], vertical_alignment="center")
-            strip[0].image(qr_png(url), width=110)
+            strip[0].image(qr_png(url), width=110, alt=qr_alt(url, current.code))
             strip[1].markdown(t("screen.join_strip", url=url, code=current.code))
             strip[2].metric(t("screen.joined"), joined)
         if current.activity == ACTIVITY_TALK:
@@ -134,7 +134,7 @@ def live_view() -> None:
             plan.chosen_solution_box(current)
         else:
             cols = st.columns([2, 3], vertical_alignment="center", gap="large")
-            cols[0].image(qr_png(url), width="stretch")
+            cols[0].image(qr_png(url), width="stretch", alt=qr_alt(url, current.code))
             with cols[1]:
                 st.markdown(f"<div class='fea-big'>{t('screen.go_to')}</div>", unsafe_allow_html=True)
                 st.markdown(f"### {url}")

@@ -90,6 +90,17 @@ def breakdown_notes(summary: CompetenceSummary, lang: str) -> list[str]:
     return notes
 
 
+def radar_summary(overall: pd.DataFrame, lang: str) -> str:
+    """Return the radar's text alternative: what it shows, and its highest and lowest mean."""
+    rated = overall.dropna(subset=["mean"])
+    if rated.empty:
+        return t("a11y.radar_empty")
+    high = rated.loc[rated["mean"].idxmax()]
+    low = rated.loc[rated["mean"].idxmin()]
+    return t("a11y.radar_summary", high=high["label"], high_mean=number(high["mean"], lang),
+             low=low["label"], low_mean=number(low["mean"], lang))
+
+
 def competence_panel(workshop: Workshop, joined: int) -> None:
     """Render the live competence view for the shared screen."""
     lang = language()
@@ -130,6 +141,9 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
                 st.info(reason, icon=":material/group_off:")
         else:
             spec = radar_groups if view == "groups" else radar_all
+            overall = summary.profile[summary.profile["group_key"] == ALL_GROUP]
+            # vega-embed makes the spec's description the chart's accessible name (its text alternative).
+            spec = {**spec, "description": radar_summary(overall, lang)}
             st.vega_lite_chart(spec, width="content", theme=None, key="radar")
         st.caption(m.competence_caption)
     with right:
@@ -140,6 +154,7 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             )
             st.warning(t("competence.talking_points", factors=points), icon=":material/forum:")
         table = summary.profile[summary.profile["group_key"] == ALL_GROUP]
+        st.markdown(f"**{t('a11y.radar_data')}**")
         st.dataframe(
             pd.DataFrame(
                 {

@@ -35,3 +35,11 @@ def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=12, border=2, dark="#10243e")
     return buffer.getvalue()
+
+
+def qr_alt(url: str, code: str) -> str:
+    """Return the QR code's text alternative: the join address and the code spelt out, one
+    character at a time, so a screen reader reads "K 7 M" rather than a made-up word."""
+    from ui.context import t
+
+    return t("a11y.qr_alt", url=url, code=code, spelt=" ".join(code))

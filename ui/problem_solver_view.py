@@ -99,6 +99,14 @@ def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id:
     return ranking(table), chart
 
 
+def matrix_summary(table, matrix: Matrix) -> str:
+    """Return the matrix's text alternative: its axes and how many items landed in each quadrant."""
+    placed = table[table["n"] > 0] if "n" in table else table
+    counts = placed["quadrant_label"].value_counts() if len(placed) else {}
+    per_quadrant = "; ".join(f"{label}: {int(counts.get(label, 0))}" for label in dict.fromkeys(matrix.quadrants.values()))
+    return t("a11y.matrix_summary", y=matrix.y.label, x=matrix.x.label, n=len(placed), quadrants=per_quadrant)
+
+
 def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
     """Show the quadrant plot with means and spread, and the table sorted by quadrant (live)."""
     chosen = decisions.get_decisions(store(), workshop.id)
@@ -107,8 +115,11 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
     table, chart = _matrix_at(workshop.id, workshop.revision, kind, language(), chosen_id, dots)
     left, right = st.columns([3, 2], gap="large")
     with left:
+        # vega-embed makes the spec's description the chart's accessible name (its text alternative).
+        chart = {**chart, "description": matrix_summary(table, matrix)}
         st.vega_lite_chart(chart, width="content", theme=None, key=f"matrix_{kind}")
     with right:
+        st.markdown(f"**{t('a11y.matrix_data')}**")
         # A static table: readable on a projector. st.table draws its cells as Markdown (a
         # "# x" became a heading, "![](http://…)" an image the projector fetched): escape the words.
         st.table(

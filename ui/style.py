@@ -36,6 +36,30 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 </style>
 """ % _HIDDEN_COOKIE_FRAMES
 
+# Every page (ui/accessibility.py): WCAG 2.1 AA fixes for Streamlit's own parts.
+FOCUS = "#1f5fa8"  # the theme's primaryColor: 6.4:1 on white, 3:1 needed for a focus indicator
+CAPTION = "rgb(85, 87, 97)"  # 7:1 on white; Streamlit draws captions at 60 % opacity (3.9:1)
+
+_ACCESSIBLE_CSS = f"""
+<style>
+.st-key-fea_page_language {{ display: none; }}
+/* Captions and other muted text: full opacity in a darker grey, 4.5:1 or better. */
+[data-testid="stCaptionContainer"] {{ opacity: 1 !important; color: {CAPTION} !important; }}
+[data-testid="stCaptionContainer"] * {{ color: inherit; }}
+[data-testid="stWidgetLabel"] p, [data-testid="stMarkdownContainer"] small {{ color: inherit; opacity: 1; }}
+/* Streamlit's focus ring is the primary colour at half strength (2.3:1): draw a solid one. */
+:is(button, a, input, textarea, select, [role="radio"], [role="tab"], [role="option"], [tabindex]):focus-visible {{
+  outline: 2px solid {FOCUS} !important; outline-offset: 2px !important;
+}}
+div[data-baseweb="input"]:focus-within, div[data-baseweb="textarea"]:focus-within,
+div[data-baseweb="select"] > div:focus-within {{ border-color: {FOCUS} !important; box-shadow: 0 0 0 1px {FOCUS} !important; }}
+/* The scrolling main area takes focus for keyboard scrolling; show where focus is. */
+[data-testid="stMain"]:focus-visible, [data-testid="stAppScrollToBottomContainer"]:focus-visible {{
+  outline: 2px solid {FOCUS} !important; outline-offset: -2px !important;
+}}
+</style>
+"""
+
 
 def phone() -> None:
     """Style a participant page for a phone."""
@@ -45,3 +69,8 @@ def phone() -> None:
 def screen() -> None:
     """Style a facilitator page for a shared screen."""
     st.html(_SCREEN_CSS)
+
+
+def accessible() -> None:
+    """Draw every page's contrast and focus fixes for Streamlit's own parts."""
+    st.html(_ACCESSIBLE_CSS)

@@ -22,7 +22,7 @@ export default function (component) {
       }, 'item-kind'));
     }
     const send = el('button', { type: 'button', class: 'fea-button fea-primary', 'data-testid': 'item-send' }, data.text.send);
-    const status = el('div', { class: 'fea-status', 'aria-live': 'polite' });
+    const live = liveRegions();
     const mine = el('div', { 'data-testid': 'item-mine' });
     const showMine = texts => {
       mine.replaceChildren();
@@ -33,13 +33,14 @@ export default function (component) {
     showMine(data.mine);
     send.addEventListener('click', () => busy(send, async () => {
       const reply = await postAnswer(data, { kind: kind.key, text: text.value });
-      showStatus(status, alertBox(reply.ok ? 'success' : 'error', reply.message));
+      live.show(alertBox(reply.ok ? 'success' : 'error', reply.message));
       if (reply.ok) {
         text.value = pending.text = '';
         count();
         showMine(reply.mine);
+        text.focus();  // ready for the next one; the confirmation is read from the live region
       }
     }));
-    root.append(fieldLabel, text, counter, send, status, mine);
+    root.append(fieldLabel, text, counter, send, ...live.nodes, mine);
   });
 }

@@ -10,12 +10,18 @@ export default function (component) {
 
     const progressLabel = el('div', { class: 'fea-progress-label' });
     const bar = el('div');
-    const progress = el('div', { class: 'fea-progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': cards.length }, bar);
-    const notices = el('div', { class: 'fea-status', 'aria-live': 'polite' });
-    const cardBox = el('div', { class: 'fea-card', 'data-testid': 'deck-card' });
-    root.append(progressLabel, progress, notices, cardBox);
+    progressLabel.id = 'fea-progress-label';
+    const progress = el('div', { class: 'fea-progress', role: 'progressbar', 'aria-labelledby': 'fea-progress-label',
+      'aria-valuemin': 0, 'aria-valuemax': cards.length }, bar);
+    const live = liveRegions();
+    // The card takes focus when it changes; its name (position, number and text) is what is read.
+    const cardBox = el('div', { class: 'fea-card', 'data-testid': 'deck-card', role: 'group', tabindex: -1,
+      'aria-labelledby': 'fea-card-position fea-card-text' });
+    root.append(progressLabel, progress, ...live.nodes, cardBox);
 
-    const step = delta => { index = (index + delta + cards.length) % cards.length; notice = []; draw(); };
+    const step = delta => {
+      index = (index + delta + cards.length) % cards.length; notice = []; draw(); cardBox.focus();
+    };
     if (cards.length > 1) {
       root.append(el('div', { class: 'fea-row' },
         el('button', { type: 'button', class: 'fea-button', onclick: () => step(-1), 'data-testid': 'deck-previous' }, '← ' + data.text.previous),
@@ -33,16 +39,16 @@ export default function (component) {
       progressLabel.textContent = data.text.progress.replace('{done}', done).replace('{total}', cards.length);
       bar.style.width = `${(100 * done) / cards.length}%`;
       progress.setAttribute('aria-valuenow', done);
-      showStatus(notices, ...notice);
+      progress.setAttribute('aria-valuetext', progressLabel.textContent);
+      live.show(...notice);
 
       const card = cards[index];
       const mine = placed[card.id];
       const pick = { x: mine ? mine.x : null, y: mine ? mine.y : null };
       const position = data.text.card_of.replace('{position}', index + 1).replace('{total}', cards.length);
       cardBox.replaceChildren(
-        el('div', { class: 'fea-caption' }, position),
-        el('div', { class: 'fea-card-text' }, el('b', {}, `${card.number}.`), card.text));
-      const status = el('div', { class: 'fea-status', 'aria-live': 'polite' });
+        el('div', { class: 'fea-caption', id: 'fea-card-position' }, position),
+        el('div', { class: 'fea-card-text', id: 'fea-card-text' }, el('b', {}, `${card.number}.`), card.text));
       if (data.open) {
         cardBox.append(
           scale(data.y, pick.y, v => { pick.y = v; }, 'place-y'),
@@ -50,9 +56,9 @@ export default function (component) {
         const save = el('button', { type: 'button', class: `fea-button${mine ? '' : ' fea-primary'}`, 'data-testid': 'place-save' },
           mine ? data.text.update : data.text.save);
         save.addEventListener('click', () => busy(save, async () => {
-          if (pick.x === null || pick.y === null) { showStatus(status, alertBox('warning', data.text.both)); return; }
+          if (pick.x === null || pick.y === null) { live.show(alertBox('warning', data.text.both)); return; }
           const reply = await postAnswer(data, { item_id: card.id, x: pick.x, y: pick.y });
-          if (!reply.ok) { showStatus(status, alertBox('error', reply.message)); return; }
+          if (!reply.ok) { live.show(alertBox('error', reply.message)); return; }
           placed[card.id] = { x: pick.x, y: pick.y, lands_in: reply.lands_in };
           const all = cards.every(c => placed[c.id]);
           notice = [alertBox('success', reply.message)];
@@ -63,10 +69,10 @@ export default function (component) {
             if (!placed[cards[next].id]) { index = next; break; }
           }
           draw();
+          cardBox.focus();  // the save button was redrawn: focus goes to the card now shown
         }));
         cardBox.append(save);
       }
-      cardBox.append(status);
       if (mine) cardBox.append(el('div', { class: 'fea-caption', style: 'margin-top:0.8rem' }, mine.lands_in));
     }
     draw();

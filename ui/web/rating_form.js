@@ -18,16 +18,16 @@ export default function (component) {
     }
     const send = el('button', { type: 'button', class: 'fea-button fea-primary', 'data-testid': 'rate-send' },
       saved ? data.text.update : data.text.submit);
-    const status = el('div', { class: 'fea-status', 'aria-live': 'polite' });
-    if (saved) showStatus(status, alertBox('success', data.text.saved));
+    const live = liveRegions();
+    if (saved) live.show(alertBox('success', data.text.saved));
     send.addEventListener('click', () => busy(send, async () => {
       const ratings = {};
       for (const [key, value] of Object.entries(choice)) ratings[key] = value === DONT_KNOW ? null : value;
       const reply = await postAnswer(data, { ratings });
-      showStatus(status, alertBox(reply.ok ? 'success' : 'error', reply.message));
+      live.show(alertBox(reply.ok ? 'success' : 'error', reply.message));
       if (reply.ok) pending.choice = {};  // sent: the next drawing starts from what is saved
       if (reply.ok && !saved) { saved = true; send.textContent = data.text.update; }
     }));
-    root.append(send, status);
+    root.append(send, ...live.nodes);
   });
 }
