@@ -15,11 +15,12 @@ import pytest
 from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
-from fea_core import competence, interviews, items, participation, placement
+from fea_core import competence, items, participation, placement
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
 from tests.e2e.conftest import DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
+from tests.interview_fixtures import make_link
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Rules only Streamlit's frontend can fix (each is named in the accessibility statement).
@@ -350,7 +351,7 @@ def test_the_shared_screens_radar_and_matrix_have_a_text_alternative_and_no_wcag
 def test_the_interviewers_page_has_no_wcag_aa_violation(store, app_server, new_page, lang):
     workshop = create_workshop(store, name="Interview", department="Lager", held_on=date.today(),
                                theme="Travlhed", language=lang, owner=FACILITATOR[0])
-    link = interviews.create_link(store, workshop.id, "AMR")
+    link = make_link(store, workshop.id, "AMR")
     page = new_page(PHONE)
     page.goto(f"{app_server.base}/interview?i={link.token}&lang={lang}")
     settled(page)

@@ -31,6 +31,7 @@ from fea_core.model import (
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
 from tests.e2e.conftest import DESKTOP, FACILITATOR, PHONE, log_in_facilitator, wait_for_app, warm_up
+from tests.interview_fixtures import make_link
 
 ATTACKER = "127.0.0.2"  # loopback, nothing listens on port 9: a request there fails at once, but is seen
 HOSTILE = (
@@ -157,7 +158,7 @@ def hostile_workshop(store, base: str):
         {"what": text, "owner": HOSTILE[-1 - n], "deadline": overdue, "follow_up": text}
         for n, text in enumerate(HOSTILE)
     ])
-    link = iv.create_link(store, wid, COMBINED)
+    link = make_link(store, wid, COMBINED)
     interview = iv.start_interview(store, link, group_size=1)
     for theme in iv.theme_keys():
         for field_name in iv.NOTE_FIELDS:

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fea_core import competence, interviews, participation
+from fea_core import competence, participation
 from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, find_by_code, set_activity
@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop, rate
 from tests.nginx_proxy import NginxProxy
+from tests.interview_fixtures import make_link
 
 ANSWERS = {"innovation": 4, "aabenhed": 3, "teknikker_og_viden": 5, "motivation": 4, "systematik": 2,
            "tid_og_ressourcer": None}
@@ -238,7 +239,7 @@ def test_over_https_the_phone_and_login_pages_work_under_the_security_headers_an
         language="da", owner=FACILITATOR[0],
     )
     set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
-    secret = interviews.create_link(store, workshop.id, "AMR").token
+    secret = make_link(store, workshop.id, "AMR").token
 
     # Port 80 only redirects, path and query kept; the app never sees the request.
     class Stay(urllib.request.HTTPRedirectHandler):
