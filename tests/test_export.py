@@ -347,9 +347,9 @@ def test_the_word_action_table_has_status_labels_short_dates_and_dashes(docx_byt
     assert rows[3] == ["3", HOSTILE_FORMULA, "–", "–", "–", "Ikke startet"]
 
 
-def test_the_word_document_embeds_the_radar_and_both_matrices_as_pictures(docx_bytes):
+def test_the_word_document_embeds_the_radars_and_both_matrices_as_pictures(docx_bytes, report):
     document = docx.Document(io.BytesIO(docx_bytes))
-    assert len(document.inline_shapes) == 3
+    assert len(document.inline_shapes) == len(common.chart_images(report)) == 4  # room, groups, 2 matrices
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 
@@ -416,6 +416,33 @@ def test_word_keeps_headings_with_their_content_and_table_rows_whole(docx_bytes)
     assert 'w:type="page"' not in body  # no fixed page breaks
 
 
+def test_leaders_and_employees_are_two_profiles_in_the_documents_when_the_rule_shows_them():
+    rows = [{"participant_id": p, "role": role, "factor": f.key, "value": float(v)}
+            for p, (role, v) in enumerate([("leder", 4)] * 3 + [("medarbejder", 2)] * 4)
+            for f in load_method("da").factors]
+    summary = competence_summary(pd.DataFrame(rows), load_method("da").factors, all_label="Alle",
+                                 role_labels={"leder": "Leder", "medarbejder": "Medarbejder"})
+    report = replace(make_report(), competence=summary)
+    assert "groups" in common.chart_images(report)
+    for text in (docx_text(to_docx(report)), squash("\n".join(pdf_text(to_pdf(report))))):
+        flat = squash(text)
+        assert squash("Opdelt på grupper") in flat
+        assert squash("Leder: gennemsnit") in flat and squash("4,0 (n=3)") in flat
+        assert squash("Medarbejder: gennemsnit") in flat and squash("2,0 (n=4)") in flat
+
+
+def test_no_group_profile_is_printed_when_the_rule_withholds_the_breakdown():
+    # 3 employees and 1 leader: the room minus the employees would give the leader's answers.
+    rows = [{"participant_id": p, "role": role, "factor": f.key, "value": float(v)}
+            for p, (role, v) in enumerate([("medarbejder", 3)] * 3 + [("leder", 5)])
+            for f in load_method("da").factors]
+    summary = competence_summary(pd.DataFrame(rows), load_method("da").factors, all_label="Alle",
+                                 role_labels={"leder": "Leder", "medarbejder": "Medarbejder"})
+    report = replace(make_report(), competence=summary)
+    assert "groups" not in common.chart_images(report)
+    assert "Opdelt på grupper" not in docx_text(to_docx(report))
+
+
 def test_the_pdf_is_a4_with_page_numbers(pdf_bytes):
     assert pdf_bytes.startswith(b"%PDF-")
     assert b"/MediaBox [0 0 595.28 841.89]" in pdf_bytes
@@ -471,9 +498,9 @@ def test_the_charts_are_rendered_once_when_word_and_pdf_come_from_one_report(mon
     report = make_report()
     to_docx(report)
     to_pdf(report)
-    assert len(calls) == 3
+    assert len(calls) == 4  # the room's radar, the groups' radar, two matrices
     to_pdf(make_report())  # another report object: rendered afresh
-    assert len(calls) == 6
+    assert len(calls) == 8
 
 
 # Markdown ------------------------------------------------------------------------------------------
@@ -522,7 +549,8 @@ def test_the_markdown_download_is_a_zip_of_the_document_and_every_chart_it_shows
     (document,) = [n for n in names if n.endswith(".md")]
     text = archive.read(document).decode("utf-8")
     shown = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert sorted(shown) == sorted(["billeder/radar.png", "billeder/problems.png", "billeder/ideas.png"])
+    assert sorted(shown) == sorted(f"billeder/{chart}.png" for chart in common.chart_images(report))
+    assert {"billeder/radar.png", "billeder/problems.png", "billeder/ideas.png"} <= set(shown)
     for path in shown:
         assert archive.read(path).startswith(b"\x89PNG"), path
     assert document == file_name(report, "md")

@@ -14,6 +14,7 @@ import unicodedata
 from collections import OrderedDict
 from datetime import date, datetime
 
+import pandas as pd
 from PIL import Image as PILImage
 from PIL import ImageChops
 
@@ -163,13 +164,26 @@ def _plain_texts(positions):
     return positions.assign(text=positions["text"].map(literal)) if "text" in positions else positions
 
 
+def shown_groups(profile: pd.DataFrame) -> pd.DataFrame:
+    """Return the profile's group rows (not the whole room) that show at least one figure."""
+    if not len(profile):
+        return profile
+    groups = profile[profile["group_key"] != ALL_GROUP]
+    shown = groups.groupby("group_key")["mean"].transform(lambda m: m.notna().any()) if len(groups) else groups
+    return groups[shown.astype(bool)] if len(groups) else groups
+
+
 def _render(report: Report) -> dict[str, bytes]:
     profile = report.competence.profile
     overall = profile[profile["group_key"] == ALL_GROUP] if len(profile) else profile
     problem_id = report.chosen_problem.id if report.chosen_problem else None
     idea_id = report.chosen_idea.id if report.chosen_idea else None
+    groups = shown_groups(profile)
     charts = {
         "radar": radar_spec(overall, report.factors),
+        # Leaders and employees as two profiles, as figure 1 draws two groups: only the groups the
+        # disclosure rule let through, with only their disclosed figures.
+        **({"groups": radar_spec(groups, report.factors)} if len(groups) else {}),
         "problems": quadrant_spec(_plain_texts(report.problem_positions), report.problem_matrix, chosen_id=problem_id),
         "ideas": quadrant_spec(_plain_texts(report.idea_positions), report.solution_matrix, chosen_id=idea_id),
     }
@@ -177,7 +191,8 @@ def _render(report: Report) -> dict[str, bytes]:
 
 
 def chart_images(report: Report) -> dict[str, bytes]:
-    """Return the PNGs of the competence radar and the two matrices ("radar", "problems", "ideas")."""
+    """Return the PNGs of the competence radar, the groups' radar when any group is shown, and the two
+    matrices ("radar", "groups", "problems", "ideas")."""
     key = id(report)
     with _cache_lock:
         hit = _cache.get(key)

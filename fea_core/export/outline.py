@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from fea_core.aggregate import ALL_GROUP
-from fea_core.export.common import EMPTY, count, label, literal, long_date, number, short_date, status_label
+from fea_core.export.common import EMPTY, count, label, literal, long_date, number, short_date, shown_groups, status_label
 from fea_core.method import load_method
 from fea_core.model import Item
 from fea_core.report import Report
@@ -174,11 +174,39 @@ def _competence(report: Report, lang: str) -> list[Block]:
     ))
     if len(overall) and overall["withheld"].notna().any():
         blocks.append(Para(label(lang, "disclosure.withheld"), muted=True))
+    blocks += _groups(report, lang)
     names = {f.key: f.label for f in report.factors}
     points = [names.get(k, literal(k)) for k in report.competence.talking_points]
     blocks.append(Para(label(lang, "competence.talking_points", factors=", ".join(points)) if points
                        else label(lang, "competence.no_talking_points")))
     return blocks
+
+
+def _groups(report: Report, lang: str) -> list[Block]:
+    """The groups' profiles (leaders, employees, ...) when the disclosure rule shows any: a radar
+    with one polygon per group and their means side by side; nothing at all otherwise."""
+    groups = shown_groups(report.competence.profile)
+    if not len(groups):
+        return []
+    names = list(dict.fromkeys(groups["group"]))
+    means = {(r.group, r.factor): r.mean for r in groups.itertuples()}
+    answers = {(r.group, r.factor): r.n for r in groups.itertuples()}
+    return [
+        Heading(label(lang, "competence.by_group"), level=2),
+        Image("groups", 0.55, label(lang, "competence.by_group_caption")),
+        Table(
+            headers=(label(lang, "competence.factor"),
+                     *(label(lang, "competence.group_mean", group=literal(g)) for g in names)),
+            rows=tuple((f.label, *(_mean_with_n(means.get((g, f.key)), answers.get((g, f.key)), lang) for g in names))
+                       for f in report.factors),
+            widths=(0.36, *([0.64 / len(names)] * len(names))), numeric=(False, *([True] * len(names))),
+        ),
+    ]
+
+
+def _mean_with_n(mean, n, lang: str) -> str:
+    shown = number(mean, lang)
+    return shown if shown == EMPTY else f"{shown} (n={count(n)})"
 
 
 def _interviews(report: Report, lang: str) -> list[Block]:

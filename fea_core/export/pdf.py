@@ -165,6 +165,18 @@ def _lead(pdf: _Document, block, images: dict[str, bytes]) -> float:
     return 14
 
 
+def _heading_lead(pdf: _Document, following: list, images: dict[str, bytes]) -> float:
+    """Return how much must fit under a heading: what follows it, and a chart or table that comes
+    right after a one-line introduction too (a heading and its sentence alone at a page's foot,
+    their chart on the next page, read as a page cut short)."""
+    if not following:
+        return 0
+    lead = _lead(pdf, following[0], images)
+    if isinstance(following[0], Para) and len(following) > 1 and isinstance(following[1], (Image, Table)):
+        lead += _lead(pdf, following[1], images)
+    return lead
+
+
 def _table(pdf: _Document, block: Table, *, size: float = TABLE) -> None:
     widths, first = _table_plan(pdf, block, size)
     if first is None:
@@ -257,8 +269,7 @@ def render(pdf: _Document, blocks: list, images: dict[str, bytes], closing: str)
         if isinstance(block, Title):
             _title(pdf, block)
         elif isinstance(block, Heading):
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            _heading(pdf, block, _lead(pdf, following, images) if following is not None else 0)
+            _heading(pdf, block, _heading_lead(pdf, blocks[index + 1:index + 3], images))
         elif isinstance(block, Para):
             pdf.para(block.text, size=SMALL if block.muted else BODY, color=MUTED if block.muted else INK, after=3)
         elif isinstance(block, Field):

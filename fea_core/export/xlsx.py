@@ -47,6 +47,8 @@ def _append(sheet, values) -> None:
     apostrophe: the apostrophe is not part of the value and is not shown.
     """
     sheet.append(values)
+    if not any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
+        return  # most rows: no look-up (finding the last row costs a walk over the whole sheet)
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
             cell.data_type = "s"
