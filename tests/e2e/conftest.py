@@ -85,9 +85,8 @@ def start_server(
     return process, AppServer(base, data_dir, env)
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("app")
+def create_facilitator_account(data_dir: Path) -> None:
+    """Create the test facilitator in a server's data folder, as the README's command does."""
     env = {**os.environ, "FEA_DATA_DIR": str(data_dir), "FEA_NEW_PASSWORD": FACILITATOR[2]}
     env.pop("FEA_DATABASE_URL", None)
     subprocess.run(
@@ -96,6 +95,12 @@ def app_server(tmp_path_factory):
         env=env,
         check=True,
     )
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("app")
+    create_facilitator_account(data_dir)
     process, server = start_server(data_dir, free_port())
     yield server
     process.terminate()

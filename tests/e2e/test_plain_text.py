@@ -30,7 +30,10 @@ from fea_core.model import (
 )
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
-from tests.e2e.conftest import DESKTOP, FACILITATOR, PHONE, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import (
+    DESKTOP, FACILITATOR, PHONE, create_facilitator_account, free_port, log_in_facilitator, start_server, wait_for_app,
+    warm_up,
+)
 from tests.interview_fixtures import make_link
 
 ATTACKER = "127.0.0.2"  # loopback, nothing listens on port 9: a request there fails at once, but is seen
@@ -59,9 +62,18 @@ _ROOTS = """const roots = [document];
 # The text a person sees in the elements ``within`` selects ("shadow": the components' shadow roots; null:
 # the whole page), less the invisible word joiners fea_core.plain puts into bare addresses.
 SHOWN_TEXT = f"""within => {{ {_ROOTS}
-  const parts = within === 'shadow' ? roots.slice(1).map(r => r.textContent)
+  // A shadow root's words, without its <style> (the forms' CSS is not text a person sees).
+  const words = r => {{
+    const walker = document.createTreeWalker(r, NodeFilter.SHOW_TEXT, {{ acceptNode: n =>
+      n.parentElement && ['STYLE', 'SCRIPT'].includes(n.parentElement.tagName)
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT }});
+    const found = [];
+    while (walker.nextNode()) found.push(walker.currentNode.nodeValue);
+    return found.join('');
+  }};
+  const parts = within === 'shadow' ? roots.slice(1).map(words)
     : within ? [...document.querySelectorAll(within)].map(el => el.innerText)
-    : [document.body.innerText, ...roots.slice(1).map(r => r.textContent)];
+    : [document.body.innerText, ...roots.slice(1).map(words)];
   return parts.join('\\n').replaceAll('\\u2060', '');
 }}"""
 LIVE = ".st-key-live_view"  # the shared screen's live part, below the workshop's name
@@ -90,6 +102,19 @@ FIND_RENDERED = f"""() => {{ {_ROOTS}
       bad.push('foreign img: ' + el.src);
   return bad;
 }}"""
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """This module's server, with its public address set: every link on a page must then point at
+    the app itself (without it, the join link names the machine's LAN address, another host)."""
+    data_dir = tmp_path_factory.mktemp("plain")
+    create_facilitator_account(data_dir)
+    port = free_port()
+    process, server = start_server(data_dir, port, {"FEA_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+    yield server
+    process.terminate()
+    process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
