@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from fea_core import release, schema
-from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
+from fea_core.aggregate import ALL_GROUP, MIN_GROUP_SIZE, CompetenceSummary, competence_summary
 from fea_core.decisions import get_decisions
 from fea_core.i18n import translate
 from fea_core.interview_summary import InterviewSummary, summarise
@@ -159,8 +159,13 @@ def raw_data(
     """Return the anonymous raw data: participants as numbers 1..n, never ids or tokens.
 
     A participant's role is kept only for the groups the competence profile shows (``shown_roles``):
-    a group too small to show, or a breakdown withheld, would otherwise point at people.
+    a group too small to show, or a breakdown withheld, would otherwise point at people. A round
+    with fewer than MIN_GROUP_SIZE raters has no rating rows at all.
     """
+    if ratings["participant_id"].nunique() < MIN_GROUP_SIZE:
+        # One or two raters: their rows would be their answers, which the screen and the
+        # documents withhold (a rater knows their own row, so the other one is someone's).
+        ratings = ratings.iloc[0:0]
     placed = _raw_placements(store, workshop_id)
     tokens = _participant_tokens(store, workshop_id)
     taking_part = set(ratings["participant_id"]) | set(placed["participant_id"])

@@ -103,8 +103,9 @@ def test_a_second_fixture_workshop_in_the_same_store_is_its_own(tmp_path):
         second = make_workshop_for_report(store, "anne", participants=2, problems=2, ideas=2, seed=3)
         small = build_report(store, second.id, "da")
         assert (small.participants, len(small.problems), len(small.ideas)) == (2, 2, 2)
-        # Its phones have database ids 4 and 5; the raw data numbers them afresh.
-        assert set(small.raw.ratings["participant"]) == set(small.raw.placements["participant"]) == {1, 2}
+        # Its phones have database ids 4 and 5; the raw data numbers them afresh (two raters: their
+        # rating rows are withheld, their placements are not).
+        assert set(small.raw.placements["participant"]) == {1, 2} and small.raw.ratings.empty
         assert build_report(store, first.id, "da").participants == 3
     finally:
         store.engine.dispose()
@@ -406,3 +407,16 @@ def test_every_document_says_which_problems_and_ideas_were_merged_into_a_shown_o
         flat = " ".join(text.replace("\\", "").split())
         assert "Støj (samlet med nr. 2, 3)" in flat, kind
         assert "Tavle (samlet med nr. 2)" in flat, kind
+
+
+def test_a_round_of_two_raters_has_no_rating_rows_in_the_raw_data(solver, tmp_path):
+    # The screen and the documents withhold a 2-rater round; its two raw rows would be its answers.
+    _rate_with_roles(solver, [None, None])
+    assert build_report(solver.store, solver.id, "da").raw.ratings.empty
+    (tmp_path / "three").mkdir()
+    three = new_solver(tmp_path / "three")
+    try:
+        _rate_with_roles(three, [None, None, None])
+        assert len(build_report(three.store, three.id, "da").raw.ratings) == 3 * 6
+    finally:
+        three.store.engine.dispose()
