@@ -9,14 +9,17 @@ ids in STREAMLIT_ONLY that only Streamlit's own frontend can fix; the accessibil
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
-from fea_core import competence, items, participation, placement
-from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
+from fea_core import competence, decisions, handleplan, items, participation, placement
+from fea_core.model import (
+    ACTIVITY_COMPETENCE, ACTIVITY_CONCRETISE, ACTIVITY_IDEAS, ACTIVITY_IMPLEMENT, ACTIVITY_PROBLEM_MATRIX,
+    ACTIVITY_PROBLEMS, ACTIVITY_SOLUTION_MATRIX, ACTIVITY_TALK,
+)
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
 from tests.e2e.conftest import DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
@@ -26,6 +29,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Rules only Streamlit's frontend can fix (each is named in the accessibility statement).
 STREAMLIT_ONLY: dict[str, str] = {}
 LANGUAGES = ("da", "en")
+IDEAS = ("Tavlemøde kl. 7.45", "Buddy-ordning for nye")
 PROBLEMS = ("Travlhed om morgenen", "Uklare roller ved vagtskifte")
 _axe = Axe()
 
@@ -89,6 +93,17 @@ def phone_at(store, app_server, new_page, activity: str | None, lang: str):
         _, other = participation.join(store, workshop.code)
         for text in PROBLEMS:
             items.submit_item(store, other, "problem", text)
+    if activity in (ACTIVITY_SOLUTION_MATRIX, ACTIVITY_CONCRETISE, ACTIVITY_IMPLEMENT):
+        set_activity(store, workshop.id, ACTIVITY_IDEAS)
+        _, other = participation.join(store, workshop.code)
+        ideas = [items.submit_item(store, other, "idea", text) for text in IDEAS]
+        if activity != ACTIVITY_SOLUTION_MATRIX:  # trin 5 and 6 work on the chosen solution
+            decisions.choose_idea(store, workshop.id, ideas[0].id)
+        if activity == ACTIVITY_IMPLEMENT:
+            handleplan.save_actions(store, workshop.id, [{
+                "what": "Tavlemøde hver morgen", "owner": "Mette", "deadline": date.today() + timedelta(days=30),
+                "follow_up": "På personalemødet", "status": "in_progress",
+            }])
     if activity:
         set_activity(store, workshop.id, activity)
     _, participant = participation.join(store, workshop.code)
@@ -108,15 +123,22 @@ def test_the_join_page_has_no_wcag_aa_violation(app_server, new_page, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("activity", [None, ACTIVITY_COMPETENCE, ACTIVITY_PROBLEMS, ACTIVITY_PROBLEM_MATRIX])
+@pytest.mark.parametrize("activity", [
+    None, ACTIVITY_TALK, ACTIVITY_COMPETENCE, ACTIVITY_PROBLEMS, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_IDEAS,
+    ACTIVITY_SOLUTION_MATRIX, ACTIVITY_CONCRETISE, ACTIVITY_IMPLEMENT,
+])
 def test_the_phone_in_each_step_has_no_wcag_aa_violation(store, app_server, new_page, activity, lang):
     page = phone_at(store, app_server, new_page, activity, lang)
     if activity == ACTIVITY_COMPETENCE:
         page.get_by_test_id("rate-send").wait_for(timeout=10_000)
     elif activity == ACTIVITY_PROBLEMS:
         page.get_by_test_id("item-text").wait_for(timeout=10_000)
-    elif activity == ACTIVITY_PROBLEM_MATRIX:
+    elif activity in (ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX):
         page.get_by_test_id("deck-card").wait_for(timeout=10_000)
+    elif activity == ACTIVITY_IDEAS:
+        page.get_by_test_id("item-text").wait_for(timeout=10_000)
+    elif activity in (ACTIVITY_CONCRETISE, ACTIVITY_IMPLEMENT):
+        page.get_by_text("Tavlemøde", exact=False).first.wait_for(timeout=10_000)  # the chosen idea or the plan
     assert_accessible(page, lang)
 
 
