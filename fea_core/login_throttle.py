@@ -169,20 +169,8 @@ def _count(conn: Connection, username: str, client: str, now: datetime) -> Attem
     if locked_for:
         return Attempt(locked_for)
 
-    pair_failures = _recent_failures(pair, now) + 1
-    pair_delay = lock_seconds(pair_failures)
-    pair_values = {
-        "failures": pair_failures,
-        "locked_until": now + timedelta(seconds=pair_delay) if pair_delay else None,
-        "last_failure_at": now,
-    }
-    user_failures = _recent_failures(user, now) + 1
-    user_delay = username_lock_seconds(user_failures)
-    user_values = {
-        "failures": user_failures,
-        "locked_until": now + timedelta(seconds=user_delay) if user_delay else None,
-        "last_failure_at": now,
-    }
+    pair_values = _one_more_failure(pair, lock_seconds, now)
+    user_values = _one_more_failure(user, username_lock_seconds, now)
     if pair is None or user is None:
         _forget_stale(conn, now)
     if pair is None:
@@ -194,6 +182,17 @@ def _count(conn: Connection, username: str, client: str, now: datetime) -> Attem
     else:
         conn.execute(update(_U).where(_U.c.username == username).values(**user_values))
     return Attempt()
+
+
+def _one_more_failure(row, lock_for, now: datetime) -> dict:
+    """Return a throttle row's new values after one more failure, locked as ``lock_for`` says."""
+    failures = _recent_failures(row, now) + 1
+    delay = lock_for(failures)
+    return {
+        "failures": failures,
+        "locked_until": now + timedelta(seconds=delay) if delay else None,
+        "last_failure_at": now,
+    }
 
 
 def _forget_stale(conn: Connection, now: datetime) -> None:

@@ -16,6 +16,15 @@ from ui.context import store, t
 from ui.errors import show_error
 
 
+def _new_password_inputs(prefix: str) -> tuple[str, str]:
+    """Draw a new password and its repetition (inside the caller's form); return both as typed."""
+    password = st.text_input(t("facilitators.new_password"), type="password", help=_password_help(),
+                             autocomplete="new-password", key=f"{prefix}_new")
+    again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password",
+                          key=f"{prefix}_again")
+    return password, again
+
+
 def _label(people: list[Facilitator]):
     names = {f.username: f"{f.name} ({f.username})" for f in people}
     return lambda username: names.get(username, username)
@@ -31,10 +40,7 @@ def own_password_form(username: str) -> None:
     with st.form("own_password"):
         current = st.text_input(t("roles.current_password"), type="password", autocomplete="current-password",
                                 key="own_current")
-        password = st.text_input(t("facilitators.new_password"), type="password", help=_password_help(),
-                                 autocomplete="new-password", key="own_new")
-        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password",
-                              key="own_again")
+        password, again = _new_password_inputs("own")
         changed = st.form_submit_button(t("roles.change_button"), width="stretch")
     if changed:
         try:
@@ -74,10 +80,7 @@ def reset_form(by: str, people: list[Facilitator]) -> None:
         return
     with st.form("reset_password"):
         who = st.selectbox(t("facilitators.who"), others, format_func=_label(people), key="reset_who")
-        password = st.text_input(t("facilitators.new_password"), type="password", help=_password_help(),
-                                 autocomplete="new-password", key="reset_new")
-        again = st.text_input(t("facilitators.new_password_again"), type="password", autocomplete="new-password",
-                              key="reset_again")
+        password, again = _new_password_inputs("reset")
         reset = st.form_submit_button(t("facilitators.reset_button"), width="stretch")
     if reset:
         try:
