@@ -68,3 +68,15 @@ def test_without_the_cookie_component_the_cookie_falls_back_to_streamlit_authent
         "streamlit-authenticator has no cookie_controller.cookie_model.cookie_manager any more: "
         "the login cookie is set without Secure (ui/auth_cookie.py)"
     ]
+
+
+def test_a_controller_a_new_authenticator_version_removed_is_named_in_the_error():
+    from ui import auth_cookie
+
+    class Renamed:  # an Authenticate whose controllers were renamed
+        pass
+
+    with pytest.raises(RuntimeError, match="cookie_controller.get_cookie"):
+        auth_cookie.read_cookie(Renamed())
+    with pytest.raises(RuntimeError, match="authentication_controller.logout"):
+        auth_cookie.log_out(Renamed())

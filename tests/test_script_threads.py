@@ -197,3 +197,17 @@ def test_the_number_of_turns_is_read_from_the_environment(monkeypatch):
         monkeypatch.setenv("FEA_SCRIPT_TURNS", bad)
         with pytest.raises(ValueError, match="FEA_SCRIPT_TURNS"):
             config.script_turns()
+
+
+def test_navigation_is_registered_early_and_a_renamed_flag_only_warns(monkeypatch, caplog):
+    from streamlit.runtime import pages_manager
+
+    from ui import script_threads
+
+    monkeypatch.setattr(pages_manager.PagesManager, "uses_pages_directory", None, raising=False)
+    assert script_threads.register_navigation_early() is True
+    assert pages_manager.PagesManager.uses_pages_directory is False
+    monkeypatch.delattr(pages_manager.PagesManager, "uses_pages_directory")
+    with caplog.at_level("WARNING"):
+        assert script_threads.register_navigation_early() is False
+    assert "uses_pages_directory" in caplog.text

@@ -96,7 +96,7 @@ def logout_button() -> None:
             # and a copy of the cookie, are logged out at their next run.
             with store().write() as conn:
                 logins.end_logins(conn, username)
-        authenticator().authentication_controller.logout()  # sets st.session_state["logout"]
+        auth_cookie.log_out(authenticator())  # sets st.session_state["logout"]
         st.session_state.pop(BEGAN_KEY, None)
         st.rerun()  # app.py now serves the login gate here, and the gate deletes the cookie
 
@@ -106,7 +106,7 @@ def _login_from_cookie(auth: stauth.Authenticate) -> None:
     if st.session_state.get("authentication_status"):
         return
     # What Authenticate.login() does before drawing its form, without its 0.7 s sleep.
-    token = auth.cookie_controller.get_cookie()
+    token = auth_cookie.read_cookie(auth)
     if not token:
         return
     began_at = auth_cookie.began_at_of(token)
@@ -115,7 +115,7 @@ def _login_from_cookie(auth: stauth.Authenticate) -> None:
         st.session_state["logout"] = True
         return
     try:
-        auth.authentication_controller.login(token=token)
+        auth_cookie.log_in_with(auth, token)
     except LoginError:
         return  # the cookie names an account that no longer exists
     # The login began when the cookie's login began, not now: ending it must end this too.

@@ -1,4 +1,8 @@
-"""Every touchpoint on streamlit-authenticator's (0.4.2) re-login cookie beyond its public calls.
+"""Every touchpoint on streamlit-authenticator (0.4.2) beyond ``Authenticate(...)`` itself.
+
+ui/auth.py calls only these functions: the cookie (below), and ``read_cookie``, ``log_in_with``
+and ``log_out``, which reach into its controllers the way ``Authenticate.login``/``logout`` do
+(without login's 0.7 s sleep); each checks the attribute first and says clearly when it is gone.
 
 Its own ``set_cookie`` signs only a username and an expiry and cannot set Secure. Here the
 cookie is written with the same signed token (HS256 over ``username`` and ``exp_date`` with
@@ -101,3 +105,26 @@ def began_at_of(token: dict) -> datetime | None:
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         return None
     return began if began <= datetime.now(UTC) else None
+
+
+def _controller(auth: stauth.Authenticate, name: str, method: str):
+    """Return ``auth.<name>.<method>``, or raise a RuntimeError naming what a new version removed."""
+    found = getattr(getattr(auth, name, None), method, None)
+    if not callable(found):
+        raise RuntimeError(f"streamlit-authenticator has no {name}.{method} any more: see ui/auth_cookie.py")
+    return found
+
+
+def read_cookie(auth: stauth.Authenticate) -> dict | None:
+    """Return the re-login cookie's checked token, or None (no cookie, expired, or signed otherwise)."""
+    return _controller(auth, "cookie_controller", "get_cookie")()
+
+
+def log_in_with(auth: stauth.Authenticate, token: dict) -> None:
+    """Log the session in from a checked token (LoginError: its account no longer exists)."""
+    _controller(auth, "authentication_controller", "login")(token=token)
+
+
+def log_out(auth: stauth.Authenticate) -> None:
+    """Clear the library's session keys and set its logout flag (the gate then deletes the cookie)."""
+    _controller(auth, "authentication_controller", "logout")()

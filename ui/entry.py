@@ -13,7 +13,6 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 
 from fea_core import config
 from ui import allocator, answer_routes, routes, script_threads, stopping, tcp_nodelay
@@ -30,11 +29,7 @@ def tune_process() -> None:
     if config.script_turns():  # 0 leaves Streamlit its thread per run: see ui/script_threads.py
         script_threads.enable(config.script_turns())
     allocator.tune()
-    # navigation.py builds the pages with st.navigation. Streamlit only learns that when a session
-    # first calls it: until then the mere pages/ folder makes it run URLs as an old-style multipage
-    # app, so after a restart the first visitor of /screen got pages/screen.py alone (no login form)
-    # and a sidebar listing pages/ (streamlit/streamlit#9992's "Page not found" has the same cause).
-    PagesManager.uses_pages_directory = False
+    script_threads.register_navigation_early()  # navigation.py builds the pages with st.navigation
 
 
 @asynccontextmanager

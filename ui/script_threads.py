@@ -1,4 +1,9 @@
-"""Script runs take turns on a few kept threads, first come first served: the event loop never waits for them.
+"""Every touchpoint on Streamlit's private internals, each checked before use with a public fallback.
+
+1. Script runs take turns on a few kept threads, first come first served (``enable``).
+2. Navigation is registered before the first session (``register_navigation_early``).
+
+Script runs take turns on a few kept threads, first come first served: the event loop never waits for them.
 
 Streamlit 1.67 starts a new thread for every script run (``ScriptRunner.start``) and, on the
 event loop, waits until that thread runs. When the facilitator changes the step, 200 phones per
@@ -113,3 +118,24 @@ def enable(turns: int) -> None:
         return
     runner_class.start = start
     setattr(runner_class, _PATCHED, True)
+
+
+def register_navigation_early() -> bool:
+    """Tell Streamlit before any session that the app navigates with st.navigation; return whether it took.
+
+    Streamlit only learns that when a session first calls st.navigation: until then the mere
+    pages/ folder makes it run URLs as an old-style multipage app, so after a restart the first
+    visitor of /screen got pages/screen.py alone (no login form) and a sidebar listing pages/
+    (streamlit/streamlit#9992's "Page not found" has the same cause). Without the private flag the
+    app still works once one session has run; that first visitor is the only loss.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        PagesManager = None
+    if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
+        _log.warning("Streamlit has no PagesManager.uses_pages_directory any more: the first visitor after a "
+                     "restart may see pages/ as a multipage app (ui/script_threads.py)")
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
