@@ -39,9 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.util import LRUCache
 
-from fea_core import config, schema
+from fea_core import config, schema, sqlalchemy_compiled
 from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
 from fea_core.text import same_text_key
 
@@ -425,28 +424,12 @@ def _bump_and_commit(conn: Connection, first, then=None) -> tuple | None:
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-# Compiled statements for the one-message tail, by SQLAlchemy's cache key (values not included).
-_TAIL_CACHE = LRUCache(64)
-
-
 def _driver_sql(conn: Connection, statement) -> tuple[str, dict]:
-    """Return the statement's SQL for the driver and its values, compiling each shape once.
-
-    Compiling the item's INSERT ... SELECT and the guarded bump anew cost about 2.5 ms of CPU per
-    answer (py-spy, 400 phones on two processes). This takes the compiled form from a cache the
-    way Connection.execute does and binds only the values; it uses SQLAlchemy internals, hence
-    the exact version pin in requirements.txt (tests/test_storage.py checks the SQL and values).
-    """
-    compiled, extracted, collected, _ = statement._compile_w_cache(
-        conn.dialect, compiled_cache=_TAIL_CACHE, column_keys=[]
-    )
-    params = compiled.construct_params(extracted_parameters=extracted, _collected_params=collected,
-                                       _no_postcompile=True)
-    expanded = compiled._process_parameters_for_postcompile(params)  # IN (...) lists get their values
-    sql = expanded.statement
+    """Return the statement's SQL for the driver and its values, compiled once per shape (fea_core/sqlalchemy_compiled.py)."""
+    sql, values = sqlalchemy_compiled.driver_sql(conn, statement)
     if "%%" in sql:  # a literal percent sign would confuse the renaming above
         raise ValueError("statements sent with the commit must not contain '%'")
-    return sql, dict(expanded.parameters)
+    return sql, values
 
 
 def _use_wal(cur) -> None:

@@ -11,7 +11,7 @@ import bcrypt
 import pytest
 from sqlalchemy import func, select, update
 
-from fea_core import competence, participation, schema, storage
+from fea_core import competence, participation, schema, sqlalchemy_compiled, storage
 from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
 from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed
@@ -567,10 +567,10 @@ def test_the_one_message_tail_compiles_each_shape_once_and_binds_each_calls_valu
         guard = storage._open_for(wanted)
         return update(w).where(w.c.id == workshop_id).values(revision=w.c.revision + 1 // cast(guard, Integer))
 
-    storage._TAIL_CACHE.clear()
+    sqlalchemy_compiled.CACHE.clear()
     sql_a, values_a = storage._driver_sql(conn, guarded_bump(3, ("problems",)))
     sql_b, values_b = storage._driver_sql(conn, guarded_bump(7, ("ideas",)))
-    assert len(storage._TAIL_CACHE) == 1  # one shape, compiled once
+    assert len(sqlalchemy_compiled.CACHE) == 1  # one shape, compiled once
     assert sql_a == sql_b and "3" not in sql_a and "problems" not in sql_a  # values are bound, not inlined
     assert values_a == {"param_1": 1, "id_1": 3, "activity_1_1": "problems"}
     assert values_b == {"param_1": 1, "id_1": 7, "activity_1_1": "ideas"}
@@ -578,3 +578,17 @@ def test_the_one_message_tail_compiles_each_shape_once_and_binds_each_calls_valu
     sql_c, values_c = storage._driver_sql(conn, guarded_bump(7, ("problems", "keep", "ideas")))
     assert sql_c.count("%(activity_1_") == 3
     assert [values_c[f"activity_1_{n}"] for n in (1, 2, 3)] == ["problems", "keep", "ideas"]
+
+
+def test_without_sqlalchemys_private_cache_the_tail_compiles_the_same_sql_and_values(monkeypatch):
+    # A SQLAlchemy release that renames _compile_w_cache: the public compile gives what the cache gave.
+    from types import SimpleNamespace
+
+    from sqlalchemy.dialects import postgresql
+
+    conn = SimpleNamespace(dialect=postgresql.psycopg.dialect())
+    w = schema.workshops
+    statement = update(w).where(w.c.id == 7, w.c.activity.in_(["problems", "keep"])).values(revision=w.c.revision + 1)
+    cached = storage._driver_sql(conn, statement)
+    monkeypatch.setattr(sqlalchemy_compiled, "PRIVATE_CACHE_USABLE", False)
+    assert storage._driver_sql(conn, statement) == cached
