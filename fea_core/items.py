@@ -17,17 +17,10 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Boolean, DateTime, Integer, case, exists, func, literal, select, update
 
-from fea_core import schema
+from fea_core import flow, schema
 from fea_core.errors import DuplicateItem, FeaError, StaleItem
 from fea_core.model import (
-    ACTIVITY_IDEAS,
-    ACTIVITY_PROBLEM_MATRIX,
-    ACTIVITY_PROBLEMS,
-    ACTIVITY_SOLUTION_MATRIX,
-    ITEM_IDEA,
-    ITEM_KEEP,
     ITEM_KINDS,
-    ITEM_PROBLEM,
     Item,
     Participant,
 )
@@ -40,8 +33,6 @@ ITEM_TEXT_MAX = 200
 # ideas). A room's list is read aloud: 20 is more than anyone says, and one phone can no longer
 # flood the list (500 problems in 13 s were all listed). Hidden and merged ones count too.
 ITEMS_PER_STEP_MAX = 20
-# The activity during which phones may send each kind.
-SUBMITTED_DURING = {ITEM_PROBLEM: ACTIVITY_PROBLEMS, ITEM_KEEP: ACTIVITY_PROBLEMS, ITEM_IDEA: ACTIVITY_IDEAS}
 
 _I = schema.items
 
@@ -125,13 +116,12 @@ def get_item(store: Store, item_id: int) -> Item | None:
 
 # Phones draw items as cards only while placing them (trin 2 and 4). Tidying the lists at other
 # times must not make a room of phones rerun their pages at once (each stage bump does).
-_PLACED_DURING = {ITEM_PROBLEM: ACTIVITY_PROBLEM_MATRIX, ITEM_IDEA: ACTIVITY_SOLUTION_MATRIX}
 
 
 def _phones_draw(store: Store, item: Item) -> bool:
     """Return whether phones show this item's kind as cards right now (then a change bumps the stage)."""
     workshop = get_workshop(store, item.workshop_id)
-    return workshop is not None and workshop.activity == _PLACED_DURING.get(item.kind)
+    return workshop is not None and workshop.activity == flow.placed_during(item.kind)
 
 
 def _existing(store: Store, item_id: int) -> Item:
@@ -182,7 +172,7 @@ def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id
 
 def step_kinds(kind: str) -> tuple[str, ...]:
     """Return the kinds phones send in the same step as kind (problem and keep together)."""
-    return tuple(k for k in ITEM_KINDS if SUBMITTED_DURING[k] == SUBMITTED_DURING[kind])
+    return flow.sent_together(kind)
 
 
 def _sent_in_step(workshop_id: int, kind: str, author_id: int):
@@ -235,7 +225,7 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     """
     _check_kind(kind)
     cleaned = clean_text(text, max_length=ITEM_TEXT_MAX)
-    wid, during = participant.workshop_id, SUBMITTED_DURING[kind]
+    wid, during = participant.workshop_id, flow.sent_during(kind)
     # Numbered and checked for duplicates in the workshop's turn: 200 phones sending at once
     # queue for one round trip each, not for the whole save.
     row = store.insert_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)

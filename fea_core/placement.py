@@ -10,15 +10,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import delete, select, update
 
-from fea_core import schema
+from fea_core import flow, schema
 from fea_core.errors import InvalidPlacement, NotThisActivity, StaleItem
 from fea_core.items import counted_for
 from fea_core.model import (
-    ACTIVITY_PROBLEM_MATRIX,
-    ACTIVITY_SOLUTION_MATRIX,
-    ITEM_IDEA,
     ITEM_KINDS,
-    ITEM_PROBLEM,
     Participant,
     Placement,
 )
@@ -26,7 +22,7 @@ from fea_core.storage import Store, lock_participant, utcnow
 
 PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
 # Which kind of item each matrix activity places.
-PLACED_DURING = {ACTIVITY_PROBLEM_MATRIX: ITEM_PROBLEM, ACTIVITY_SOLUTION_MATRIX: ITEM_IDEA}
+PLACED_DURING = {a.key: a.places for a in flow.FLOW if a.places}
 MATRICES = tuple(PLACED_DURING)
 ROW_COLUMNS = ["item_id", "participant_id", "x", "y"]
 

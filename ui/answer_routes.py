@@ -19,13 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from fea_core import competence, items, placement
+from fea_core import competence, flow, items, placement
 from fea_core.config import database_url, public_url
 from fea_core.error_text import describe_error
 from fea_core.errors import FeaError
 from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, load_method
-from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_PROBLEM, Participant
+from fea_core.model import Participant
 from fea_core.participation import resume
 from fea_core.quadrants import classify
 from fea_core.storage import open_store
@@ -33,8 +33,8 @@ from ui.db_threads import run_db
 
 ANSWER_ROUTE = "/api/answer"
 BODY_MAX = 16_384  # the longest answer is one item text (a few hundred characters)
-# The kinds a phone sends together on one step, and so lists as its own.
-ITEM_STEP_KINDS = {ITEM_PROBLEM: (ITEM_PROBLEM, ITEM_KEEP), ITEM_KEEP: (ITEM_PROBLEM, ITEM_KEEP), ITEM_IDEA: (ITEM_IDEA,)}
+# Every kind some step lets phones send.
+SENDABLE_KINDS = frozenset(k for a in flow.FLOW for k in a.sends)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -62,11 +62,11 @@ def _save_ratings(participant: Participant, body: dict, language: str) -> dict:
 
 def _save_item(participant: Participant, body: dict, language: str) -> dict:
     kind, text = body.get("kind"), body.get("text")
-    if not isinstance(kind, str) or kind not in ITEM_STEP_KINDS or not isinstance(text, str):
+    if not isinstance(kind, str) or kind not in SENDABLE_KINDS or not isinstance(text, str):
         raise BadAnswer()
     store = _store()
     items.submit_item(store, participant, kind, text)
-    mine = items.items_by_author(store, participant, ITEM_STEP_KINDS[kind])
+    mine = items.items_by_author(store, participant, flow.sent_together(kind))
     return {"message": translate(language, "steps.sent"), "mine": [item.text for item in mine]}
 
 
