@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import allocator, answer_routes, routes, script_threads, stopping, tcp_nodelay
+from ui import allocator, answer_routes, routes, stopping, streamlit_pages, tcp_nodelay
 
 SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
 ROUTES = routes.ROUTES + answer_routes.ROUTES
@@ -26,10 +26,13 @@ _serving = False
 def tune_process() -> None:
     """Apply the process-wide settings the App needs before uvicorn starts (each runs once)."""
     tcp_nodelay.enable()
-    if config.script_turns():  # 0 leaves Streamlit its thread per run: see ui/script_threads.py
+    if config.script_turns():
+        # Imported only here: with FEA_SCRIPT_TURNS=0 no private ScriptRunner internals are touched.
+        from ui import script_threads
+
         script_threads.enable(config.script_turns())
     allocator.tune()
-    script_threads.register_navigation_early()  # navigation.py builds the pages with st.navigation
+    streamlit_pages.register_navigation_early()  # navigation.py builds the pages with st.navigation
 
 
 @asynccontextmanager
