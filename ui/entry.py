@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import allocator, answer_routes, routes, stopping, streamlit_pages, tcp_nodelay
+from ui import allocator, answer_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay
 
 SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
 ROUTES = routes.ROUTES + answer_routes.ROUTES
@@ -37,15 +37,18 @@ def tune_process() -> None:
 
 @asynccontextmanager
 async def lifespan(_app):
-    """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT."""
+    """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT;
+    run the retention job (ui/retention_job.py) while the server runs."""
     global _serving
     stopping.on_stop_signal(routes.release_held_polls)
+    retention = retention_job.start()
     _serving = True
     try:
         yield
     finally:
         _serving = False
         routes.release_held_polls()
+        await retention_job.stop(retention)
 
 
 def serving() -> bool:
