@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from fea_core import schema
 from fea_core.errors import FeaError, InvalidText, StaleItem
 from fea_core.handleplan import SETTLED_STATUSES, _row_to_action, parse_date
-from fea_core.report import ACTION_STATUSES, Action
+from fea_core.model import ACTION_STATUSES, Action
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 
