@@ -101,3 +101,13 @@ def test_reading_the_store_deletes_nothing_however_overdue(configured, fresh_sto
 
     assert find_by_code(fresh_store, old) is not None
     assert retention._last_run == {}  # retention was not even consulted
+
+
+def test_without_a_retention_period_the_job_opens_no_database(monkeypatch):
+    monkeypatch.delenv("FEA_RETENTION_MONTHS", raising=False)
+
+    def no_database(url):
+        raise AssertionError(f"opened {url}")
+
+    monkeypatch.setattr(retention_job, "open_store", no_database)
+    assert retention_job.run_once() is None

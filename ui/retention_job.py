@@ -13,7 +13,7 @@ import asyncio
 import logging
 
 from fea_core import retention
-from fea_core.config import database_url
+from fea_core.config import database_url, retention_months
 from fea_core.storage import open_store
 
 INTERVAL_SECONDS = 3600.0  # the deletion itself runs once a day; an hour finds the new day soon
@@ -22,6 +22,11 @@ _log = logging.getLogger(__name__)
 
 def run_once() -> list[str] | None:
     """Apply the configured retention to the configured database; return the codes deleted."""
+    try:
+        if retention_months() is None:
+            return None  # nothing to delete: do not open (or create) the database for it
+    except ValueError:
+        pass  # a broken setting: apply_configured_retention logs it, once a day
     return retention.apply_configured_retention(open_store(database_url()))
 
 
