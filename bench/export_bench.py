@@ -1,6 +1,6 @@
 """Benchmark of the handleplan export: a 100-participant, 30-problem, 30-idea workshop.
 
-Plays the workshop once through the real services (``fea_core.report_fixture``) on a temporary
+Plays the workshop once through the real services (``tests.report_fixture``) on a temporary
 SQLite file, then times build_report and the four exporters over several runs. Each run builds
 a fresh Report, so to_docx renders the three charts and to_pdf reuses them (one request that
 produces both); to_docx + to_pdf must stay under 3 s (median of the runs).
@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:
 
 from fea_core.export import to_docx, to_markdown_zip, to_pdf, to_xlsx  # noqa: E402
 from fea_core.report import build_report  # noqa: E402
-from fea_core.report_fixture import make_workshop_for_report  # noqa: E402
+from tests.report_fixture import make_workshop_for_report  # noqa: E402
 from fea_core.storage import open_store  # noqa: E402
 
 BUDGET_DOCX_PDF = 3.0  # seconds

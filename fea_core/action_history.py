@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from fea_core import schema
 from fea_core.errors import FeaError, InvalidText, StaleItem
 from fea_core.handleplan import SETTLED_STATUSES, _row_to_action, parse_date
-from fea_core.report import ACTION_STATUSES, Action
+from fea_core.model import ACTION_STATUSES, Action
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 
@@ -167,19 +167,6 @@ def history(store: Store, action_id: int) -> list[ActionUpdate]:
     with store.read() as conn:
         rows = conn.execute(select(_U).where(_U.c.action_id.in_(chain)).order_by(_U.c.at, _U.c.id)).all()
     return [_row_to_update(r) for r in rows]
-
-
-def histories(store: Store, action_ids) -> dict[int, list[ActionUpdate]]:
-    """Return {action id: its own updates, oldest first} for many actions in one read."""
-    ids = list(action_ids)
-    found: dict[int, list[ActionUpdate]] = {i: [] for i in ids}
-    if not ids:
-        return found
-    with store.read() as conn:
-        rows = conn.execute(select(_U).where(_U.c.action_id.in_(ids)).order_by(_U.c.at, _U.c.id)).all()
-    for row in rows:
-        found[row.action_id].append(_row_to_update(row))
-    return found
 
 
 def get_action(store: Store, action_id: int) -> Action | None:

@@ -20,7 +20,7 @@ from fea_core.decisions import get_decisions
 from fea_core.handleplan import list_actions
 from fea_core.items import list_items
 from fea_core.model import ITEM_PROBLEM, Item, Workshop
-from fea_core.report import Action
+from fea_core.model import Action
 from fea_core.storage import Store, utcnow
 from fea_core.workshops import create_workshop, get_workshop
 

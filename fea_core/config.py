@@ -56,7 +56,7 @@ def script_turns() -> int:
     return _whole_number("FEA_SCRIPT_TURNS", os.environ.get("FEA_SCRIPT_TURNS"), DEFAULT_SCRIPT_TURNS, minimum=0)
 
 
-def _whole_number(name: str, raw: str | None, default: int, *, minimum: int) -> int:
+def _whole_number(name: str, raw: str | None, default: int | None, *, minimum: int) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return default
@@ -105,13 +105,4 @@ def retention_months() -> int | None:
 
     Raises ValueError for a value that is not a whole number of at least 1.
     """
-    raw = os.environ.get("FEA_RETENTION_MONTHS", "").strip()
-    if not raw:
-        return None
-    try:
-        months = int(raw)
-    except ValueError:
-        raise ValueError(f"FEA_RETENTION_MONTHS must be a whole number of months, not {raw!r}") from None
-    if months < 1:
-        raise ValueError(f"FEA_RETENTION_MONTHS must be at least 1, not {months}")
-    return months
+    return _whole_number("FEA_RETENTION_MONTHS", os.environ.get("FEA_RETENTION_MONTHS"), None, minimum=1)

@@ -21,8 +21,7 @@ from sqlalchemy import delete, select, update
 from fea_core import schema
 from fea_core.errors import InvalidText, StaleItem
 from fea_core.method import load_method
-from fea_core.model import ACTIVITY_CONCRETISE, Participant
-from fea_core.report import ACTION_STATUSES, Action
+from fea_core.model import ACTION_STATUSES, ACTIVITY_CONCRETISE, Action, Participant
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 from fea_core.workshops import require_open_activity

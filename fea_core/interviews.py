@@ -37,7 +37,7 @@ GROUP_SIZE_MAX = 12  # one interviewee, or a small group
 NOTE_FIELDS = ("works_well", "problem", "how_long", "sustains", "could_solve")
 PROBLEM_FIELDS = NOTE_FIELDS[1:]
 
-_L = schema.interviewer_links
+_LINKS = schema.interviewer_links
 _IV = schema.interviews
 _N = schema.interview_notes
 _PT = schema.interview_points
@@ -181,9 +181,9 @@ def create_link(store: Store, workshop_id: int, label: str, *, by: str) -> Inter
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with store.write(workshop_id) as conn:
         new_id = conn.execute(
-            _L.insert().values(workshop_id=workshop_id, token=token, label=cleaned, created_at=utcnow())
+            _LINKS.insert().values(workshop_id=workshop_id, token=token, label=cleaned, created_at=utcnow())
         ).inserted_primary_key[0]
-        row = conn.execute(select(_L).where(_L.c.id == new_id)).one()
+        row = conn.execute(select(_LINKS).where(_LINKS.c.id == new_id)).one()
     return _row_to_link(row)
 
 
@@ -191,7 +191,7 @@ def list_links(store: Store, workshop_id: int, *, by: str) -> list[InterviewerLi
     """Return the workshop's interviewer links with their tokens, withdrawn ones too, oldest first (notes readers only)."""
     _require_reader(store, workshop_id, by)
     with store.read() as conn:
-        rows = conn.execute(select(_L).where(_L.c.workshop_id == workshop_id).order_by(_L.c.id))
+        rows = conn.execute(select(_LINKS).where(_LINKS.c.workshop_id == workshop_id).order_by(_LINKS.c.id))
         return [_row_to_link(r) for r in rows]
 
 
@@ -200,8 +200,8 @@ def revoke_link(store: Store, workshop_id: int, link_id: int, revoked: bool = Tr
     _require_reader(store, workshop_id, by)
     with store.write(workshop_id) as conn:
         conn.execute(
-            update(_L)
-            .where(_L.c.id == link_id, _L.c.workshop_id == workshop_id)
+            update(_LINKS)
+            .where(_LINKS.c.id == link_id, _LINKS.c.workshop_id == workshop_id)
             .values(revoked_at=utcnow() if revoked else None)
         )
 
@@ -211,7 +211,7 @@ def resume_link(store: Store, token: object) -> InterviewerLink:
     if not isinstance(token, str) or not token or len(token) > 64:
         raise UnknownInterviewerLink()
     with store.read() as conn:
-        row = conn.execute(select(_L).where(_L.c.token == token)).first()
+        row = conn.execute(select(_LINKS).where(_LINKS.c.token == token)).first()
     if row is None or row.revoked_at is not None:
         raise UnknownInterviewerLink()
     return _row_to_link(row)
@@ -219,7 +219,7 @@ def resume_link(store: Store, token: object) -> InterviewerLink:
 
 def _check_link(conn: Connection, link: InterviewerLink) -> None:
     """Raise unless the link is still active: checked inside every write made through it."""
-    revoked = conn.execute(select(_L.c.revoked_at).where(_L.c.id == link.id)).first()
+    revoked = conn.execute(select(_LINKS.c.revoked_at).where(_LINKS.c.id == link.id)).first()
     if revoked is None or revoked.revoked_at is not None:
         raise UnknownInterviewerLink()
 

@@ -37,6 +37,23 @@ RATING_MIN = 1
 RATING_MAX = 5
 
 
+# An action's status over the months after the workshop (labels in data/ui.toml: status.<key>).
+ACTION_STATUSES = ("not_started", "in_progress", "done", "adjusted", "dropped")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One concrete agreement of trin 6: what, who, by when, how it is followed up, status."""
+
+    id: int | None
+    position: int
+    what: str
+    owner: str
+    deadline: date | None
+    follow_up: str
+    status: str = "not_started"
+
+
 @dataclass(frozen=True)
 class Workshop:
     """A workshop day (temadag) with its join code and what the room is doing now."""

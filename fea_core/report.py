@@ -14,36 +14,19 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import select
 
-from fea_core import release, schema
+from fea_core import handleplan, release, schema
 from fea_core.aggregate import ALL_GROUP, MIN_GROUP_SIZE, CompetenceSummary, competence_summary
 from fea_core.decisions import get_decisions
 from fea_core.i18n import translate
 from fea_core.interview_summary import InterviewSummary, summarise
 from fea_core.items import all_items, get_item, list_items, merged_sources_by_target
 from fea_core.method import Factor, Matrix, load_method
-from fea_core.model import ITEM_IDEA, ITEM_KEEP, ITEM_KINDS, ITEM_PROBLEM, Item, Workshop
+from fea_core.model import ACTION_STATUSES, ITEM_IDEA, ITEM_KEEP, ITEM_KINDS, ITEM_PROBLEM, Action, Item, Workshop  # noqa: F401 (ACTION_STATUSES: still importable from here)
 from fea_core.participation import count_participants
 from fea_core.placement import placement_rows
 from fea_core.quadrants import positions, ranking
 from fea_core.storage import Store, utcnow
 from fea_core.workshops import get_workshop
-
-# An action's status over the months after the workshop (labels in data/ui.toml: status.<key>).
-ACTION_STATUSES = ("not_started", "in_progress", "done", "adjusted", "dropped")
-
-
-@dataclass(frozen=True)
-class Action:
-    """One concrete agreement of trin 6: what, who, by when, how it is followed up, status."""
-
-    id: int | None
-    position: int
-    what: str
-    owner: str
-    deadline: date | None
-    follow_up: str
-    status: str = "not_started"
-
 
 @dataclass(frozen=True)
 class RawData:
@@ -238,9 +221,6 @@ def fully_shown_roles(competence: CompetenceSummary, factor_keys: Sequence[str])
 
 def build_report(store: Store, workshop_id: int, language: str) -> Report:
     """Gather a workshop's handleplan and its background from the store, in a language ("da"/"en")."""
-    # handleplan imports Action from this module, so it is imported here, not at the top.
-    from fea_core import handleplan
-
     workshop = get_workshop(store, workshop_id)
     if workshop is None:
         raise LookupError(f"no workshop with id {workshop_id}")

@@ -168,7 +168,7 @@ def apply_configured_retention(store: Store, today: date | None = None) -> list[
     """Apply FEA_RETENTION_MONTHS at most once per process, database and day; return the codes deleted.
 
     Returns None when it did not run (already ran today, or no retention period is configured).
-    Cheap enough to call on every page run: after the first call of the day it compares a date.
+    The server runs it at start-up and hourly: after the first call of the day it compares a date.
     """
     from fea_core.config import retention_months
 

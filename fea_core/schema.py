@@ -178,7 +178,7 @@ actions = Table(
     Column("owner", String(200), nullable=False),  # "" when nobody has taken it on yet
     Column("deadline", String(10)),  # ISO date; a day, not an instant
     Column("follow_up", Text, nullable=False),
-    Column("status", String(20), nullable=False),  # report.ACTION_STATUSES
+    Column("status", String(20), nullable=False),  # model.ACTION_STATUSES
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # Never hand a deleted action's id to a new one (SQLite reuses the largest id otherwise).
@@ -290,7 +290,7 @@ action_updates = Table(
     Column("action_id", Integer, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("meeting_id", Integer, ForeignKey("follow_up_meetings.id", ondelete="SET NULL"), index=True),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("status", String(20), nullable=False),  # report.ACTION_STATUSES
+    Column("status", String(20), nullable=False),  # model.ACTION_STATUSES
     Column("works", Text, nullable=False),  # what works ("" when not noted)
     Column("not_working", Text, nullable=False),  # what does not work
     Column("adjustment", Text, nullable=False),  # how the action or solution is adjusted

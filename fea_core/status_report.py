@@ -21,7 +21,7 @@ from fea_core.handleplan import list_actions
 from fea_core.items import get_item
 from fea_core.method import Factor, load_method
 from fea_core.model import Workshop
-from fea_core.report import Action
+from fea_core.model import Action
 from fea_core.storage import Store, utcnow
 
 

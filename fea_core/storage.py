@@ -38,9 +38,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql import column as sql_column
+from sqlalchemy.sql import table as sql_table
 from sqlalchemy.pool import StaticPool
 
-from fea_core import config, schema, sqlalchemy_compiled
+from fea_core import config, migration_tables, schema, sqlalchemy_compiled
 from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
 from fea_core.text import same_text_key
 
@@ -56,59 +58,37 @@ def utcnow() -> datetime:
 
 
 def _initial(conn: Connection) -> None:
-    for table in (
-        schema.settings,
-        schema.facilitators,
-        schema.workshops,
-        schema.participants,
-        schema.ratings,
-    ):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(conn, "settings", "facilitators", "workshops", "participants", "ratings")
 
 
 def _problem_solver(conn: Connection) -> None:
     # Problemløseren trin 1-4: problems, ideas and things to keep; placements; the choices.
-    for table in (schema.items, schema.placements, schema.decisions):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(conn, "items", "placements", "decisions")
 
 
 def _handleplan(conn: Connection) -> None:
     # Problemløseren trin 5-6: answers to the support questions, phones' proposals, actions, follow-up.
-    for table in (schema.support_answers, schema.answer_proposals, schema.actions, schema.plans):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(conn, "support_answers", "answer_proposals", "actions", "plans")
 
 
 def _security(conn: Connection) -> None:
     # Failed logins per username (throttling) and workshops shared with co-facilitators.
-    for table in (schema.login_failures, schema.workshop_facilitators):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(conn, "login_failures", "workshop_facilitators")
 
 
 def _interviews(conn: Connection) -> None:
     # Arbejdsmiljøinterviewet (interviewer links, interviews, their notes and three points) and
     # the Vidensoplæg's dialogue questions.
-    for table in (
-        schema.interviewer_links,
-        schema.interviews,
-        schema.interview_notes,
-        schema.interview_points,
-        schema.talks,
-    ):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(conn, "interviewer_links", "interviews", "interview_notes", "interview_points", "talks")
 
 
 def _courses(conn: Connection) -> None:
     # Forløb: a unit's workshops and follow-up meetings, its steering group, and each action's
     # dated history (new tables only: the workshops table is left as it is).
-    for table in (
-        schema.courses,
-        schema.course_workshops,
-        schema.course_facilitators,
-        schema.follow_up_meetings,
-        schema.action_updates,
-        schema.carried_actions,
-    ):
-        table.create(conn, checkfirst=True)
+    migration_tables.create(
+        conn, "courses", "course_workshops", "course_facilitators", "follow_up_meetings", "action_updates",
+        "carried_actions",
+    )
 
 
 def _item_keys(conn: Connection) -> None:
@@ -117,15 +97,16 @@ def _item_keys(conn: Connection) -> None:
     # an index on the author, for a phone's own items.
     if "text_key" not in {c["name"] for c in inspect(conn).get_columns("items")}:
         conn.execute(text("ALTER TABLE items ADD COLUMN text_key TEXT"))
-    items = schema.items
+    items = sql_table("items", sql_column("id"), sql_column("text"), sql_column("text_key"))
     keys = [
         {"item_id": row.id, "key": same_text_key(row.text)}
         for row in conn.execute(select(items.c.id, items.c.text).where(items.c.text_key.is_(None)))
     ]
     if keys:
         conn.execute(update(items).where(items.c.id == bindparam("item_id")).values(text_key=bindparam("key")), keys)
-    for index in items.indexes:
-        index.create(conn, checkfirst=True)
+    # Spelled out, not taken from schema.py (see fea_core/migration_tables.py).
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_items_text_key ON items (workshop_id, kind, text_key)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_items_author_participant_id ON items (author_participant_id)"))
 
 
 def _account_state(conn: Connection) -> None:
@@ -142,7 +123,7 @@ def _account_state(conn: Connection) -> None:
     ):
         if name not in present:
             conn.execute(text(f"ALTER TABLE facilitators ADD COLUMN {name} {ddl}"))
-    facilitators = schema.facilitators
+    facilitators = sql_table("facilitators", sql_column("id"), sql_column("role"))
     if conn.execute(select(facilitators.c.id).where(facilitators.c.role == "admin").limit(1)).first() is None:
         oldest = conn.execute(select(facilitators.c.id).order_by(facilitators.c.id).limit(1)).first()
         if oldest is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from fea_core import accounts, action_history, carry_over, courses, decisions, handleplan, items, retention, schema
 from fea_core.errors import InvalidText, StaleItem, UnknownFacilitator
 from fea_core.model import ITEM_PROBLEM
-from fea_core.report_fixture import make_workshop_for_report
+from tests.report_fixture import make_workshop_for_report
 from fea_core.sharing import can_facilitate, co_facilitators
 from fea_core.status_report import build_course_status, next_follow_up
 from fea_core.storage import utcnow

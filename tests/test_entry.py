@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from ui import entry, routes, stopping
+from ui import entry, retention_job, routes, stopping
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,6 +37,7 @@ def test_the_apps_routes_are_the_live_and_answer_routes():
 def test_the_lifespan_marks_the_routes_served_and_answers_held_polls_when_it_ends(monkeypatch):
     monkeypatch.setattr(routes, "_stopping", False)
     monkeypatch.setattr(stopping, "on_stop_signal", lambda release: True)  # no signal handlers here
+    monkeypatch.setattr(retention_job, "run_once", lambda: None)  # tests/test_retention_job.py
     seen = []
 
     async def serve():

@@ -2,7 +2,7 @@
 
 Most tests build a ``Report`` by hand (``make_report``), so they control every piece: Danish
 letters, „typographic quotes“, a hostile participant text, empty parts. One test plays a whole
-100-participant workshop through ``fea_core.report_fixture`` and times the export.
+100-participant workshop through ``tests.report_fixture`` and times the export.
 
 The PDF is read with a small extractor below (content streams + the fonts' ToUnicode maps), so
 the tests need neither pypdf nor poppler.
@@ -677,7 +677,7 @@ def test_the_file_name_is_filesystem_safe_keeps_danish_letters_and_is_capped():
 # The realistic workshop -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def full_workshop(tmp_path_factory):
-    fixture = pytest.importorskip("fea_core.report_fixture")
+    fixture = pytest.importorskip("tests.report_fixture")
     from fea_core.report import build_report
     from fea_core.storage import open_store
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, delete, func, inspect, select
+from sqlalchemy import create_engine, delete, func, inspect, select, text
 
 from fea_core import competence, decisions, participation, schema, storage
 from fea_core.errors import InvalidText, NotThisActivity, RoundClosed, StaleItem
@@ -27,7 +27,7 @@ from fea_core.handleplan import (
     save_answer,
     set_follow_up,
 )
-from fea_core.items import add_item_as_facilitator, list_items
+from fea_core.items import list_items
 from fea_core.model import (
     ACTIVITIES,
     ACTIVITY_COMPETENCE,
@@ -36,7 +36,6 @@ from fea_core.model import (
     ACTIVITY_PROBLEM_MATRIX,
     ACTIVITY_SOLUTION_MATRIX,
 )
-from fea_core.placement import place_item
 from fea_core.report import ACTION_STATUSES, Action
 from fea_core.storage import MIGRATIONS, Store, open_store, utcnow
 from fea_core.workshops import create_workshop, end_workshop, get_workshop, set_activity
@@ -590,10 +589,19 @@ def test_a_database_at_002_upgrades_to_003_and_keeps_its_rows(tmp_path):
     set_activity(old, workshop.id, ACTIVITY_COMPETENCE)
     _, phone = participation.join(old, workshop.code)
     competence.submit_ratings(old, phone, dict.fromkeys(competence.factor_keys(), 4))
-    problem = add_item_as_facilitator(old, workshop.id, "problem", "Støj")
+    # Items, placements and the choice as release 002 wrote them: today's services read columns
+    # that later migrations add (items.text_key, 007), so the rows go in as that release's SQL did.
+    at = "2025-03-14 10:00:00.000000"
+    with old.write() as conn:
+        problem_id = conn.execute(
+            text("INSERT INTO items (workshop_id, kind, number, text, author_participant_id, created_at, hidden)"
+                 " VALUES (:w, 'problem', 1, 'Støj', NULL, :at, 0) RETURNING id"), {"w": workshop.id, "at": at},
+        ).scalar_one()
+        conn.execute(text("INSERT INTO placements (item_id, participant_id, workshop_id, x, y, updated_at)"
+                          " VALUES (:i, :p, :w, 4, 5, :at)"), {"i": problem_id, "p": phone.id, "w": workshop.id, "at": at})
+        conn.execute(text("INSERT INTO decisions (workshop_id, chosen_problem_id, updated_at) VALUES (:w, :i, :at)"),
+                     {"w": workshop.id, "i": problem_id, "at": at})
     set_activity(old, workshop.id, ACTIVITY_PROBLEM_MATRIX)
-    place_item(old, phone, problem.id, 4, 5)
-    decisions.choose_problem(old, workshop.id, problem.id)
     before = get_workshop(old, workshop.id)
     old.engine.dispose()
 
@@ -606,12 +614,18 @@ def test_a_database_at_002_upgrades_to_003_and_keeps_its_rows(tmp_path):
         assert get_workshop(upgraded, workshop.id) == before
         assert participation.resume(upgraded, phone.token) == phone
         assert len(competence.rating_rows(upgraded, workshop.id)) == 6
-        assert list_items(upgraded, workshop.id, "problem") == [problem]
-        assert decisions.get_decisions(upgraded, workshop.id).chosen_problem_id == problem.id
+        assert [(i.id, i.text) for i in list_items(upgraded, workshop.id, "problem")] == [(problem_id, "Støj")]
+        assert decisions.get_decisions(upgraded, workshop.id).chosen_problem_id == problem_id
+        assert [(r.x, r.y) for r in upgraded_placements(upgraded, problem_id)] == [(4, 5)]
         save_answer(upgraded, workshop.id, 0, "Svar")
         assert [a.what for a in save_actions(upgraded, workshop.id, [row("A")])] == ["A"]
     finally:
         upgraded.engine.dispose()
+
+
+def upgraded_placements(store: Store, item_id: int) -> list:
+    with store.read() as conn:
+        return conn.execute(select(schema.placements).where(schema.placements.c.item_id == item_id)).all()
 
 
 def test_migration_003_applied_by_hand_on_002_creates_only_the_handleplan_tables(tmp_path):

@@ -18,7 +18,7 @@ from fea_core import interview_summary
 from fea_core import interviews as iv
 from fea_core.export import to_docx, to_markdown, to_pdf, to_xlsx
 from fea_core.report import build_report
-from fea_core.report_fixture import make_workshop_for_report
+from tests.report_fixture import make_workshop_for_report
 from tests.interview_fixtures import fill_interviews
 from tests.test_export import docx_text
 

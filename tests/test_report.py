@@ -23,7 +23,7 @@ from fea_core.report import (
     anonymous_numbers,
     build_report,
 )
-from fea_core.report_fixture import (
+from tests.report_fixture import (
     CHOSEN_IDEA_TEXT,
     CHOSEN_PROBLEM_TEXT,
     HOSTILE_FORMULA,

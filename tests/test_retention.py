@@ -12,7 +12,7 @@ from fea_core import items, participation, retention, schema
 from fea_core.errors import NotWorkshopOwner, UnknownParticipant
 from fea_core.model import ITEM_PROBLEM
 from fea_core.report import build_report
-from fea_core.report_fixture import make_workshop_for_report
+from tests.report_fixture import make_workshop_for_report
 from fea_core.storage import utcnow
 from fea_core.workshops import count_workshops, create_workshop, find_by_code, get_workshop
 from tests.course_fixtures import fill_course_tables

@@ -133,6 +133,54 @@ def test_opening_a_fixture_keeps_every_row_and_records_every_migration(fixture, 
     assert read(path, "PRAGMA integrity_check") == [("ok",)]
 
 
+def shape(path: Path) -> dict[str, tuple]:
+    """Return each table's columns (by name: order is no meaning), foreign keys and indexes."""
+    result = {}
+    for table in columns(path):
+        cols = sorted(tuple(r[1:]) for r in read(path, f'PRAGMA table_info("{table}")'))
+        keys = sorted(tuple(r[2:]) for r in read(path, f'PRAGMA foreign_key_list("{table}")'))
+        indexes = sorted(
+            (r[1], r[2], tuple(c[2] for c in read(path, f'PRAGMA index_info("{r[1]}")')))
+            for r in read(path, f'PRAGMA index_list("{table}")')
+        )
+        result[table] = (cols, keys, indexes)
+    return result
+
+
+@pytest.mark.parametrize("fixture", fixtures(), ids=lambda p: p.name)
+def test_an_upgraded_fixture_has_exactly_the_schema_of_a_fresh_database(fixture, tmp_path):
+    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / fixture.name
+    shutil.copy(fixture, old)
+    for path in (fresh, old):
+        open_store(f"sqlite:///{path}").engine.dispose()
+
+    assert shape(old) == shape(fresh)
+
+
+def test_the_migrations_create_the_tables_schema_py_declares_and_nothing_else(tmp_path):
+    path = tmp_path / "fresh.sqlite3"
+    open_store(f"sqlite:///{path}").engine.dispose()
+    made = shape(path)
+
+    assert set(made) == set(schema.metadata.tables)
+    for table in schema.metadata.sorted_tables:
+        assert sorted(c[0] for c in made[table.name][0]) == sorted(table.columns.keys()), table.name
+        assert {i[0] for i in made[table.name][2] if not i[0].startswith("sqlite_")} == {
+            i.name for i in table.indexes
+        }, table.name
+
+
+def test_no_migration_step_creates_a_table_from_schema_py():
+    import ast
+    import inspect
+    import textwrap
+
+    for name, step in MIGRATIONS:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(step)))
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        assert "schema" not in used, f"{name} builds on today's schema.py"
+
+
 # --- the services read the newest fixture ---------------------------------------------------------
 
 

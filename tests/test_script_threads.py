@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 import weakref
+from pathlib import Path
+from unittest.mock import MagicMock
 
 import pytest
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
 from ui import script_threads
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def FakeRunner(work=None) -> script_runner.ScriptRunner:
@@ -199,15 +207,166 @@ def test_the_number_of_turns_is_read_from_the_environment(monkeypatch):
             config.script_turns()
 
 
-def test_navigation_is_registered_early_and_a_renamed_flag_only_warns(monkeypatch, caplog):
-    from streamlit.runtime import pages_manager
+# --- Streamlit's real ScriptRunner -----------------------------------------------------------------
 
-    from ui import script_threads
 
-    monkeypatch.setattr(pages_manager.PagesManager, "uses_pages_directory", None, raising=False)
-    assert script_threads.register_navigation_early() is True
-    assert pages_manager.PagesManager.uses_pages_directory is False
-    monkeypatch.delattr(pages_manager.PagesManager, "uses_pages_directory")
+@pytest.fixture
+def real_runner(tmp_path, monkeypatch):
+    """Return a maker of Streamlit's real ScriptRunner for a small script, as AppSession builds one.
+
+    Like AppTest, a stand-in Runtime holds the media and dataframe managers a run clears.
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.fragment import MemoryFragmentStorage
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import RerunData
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.runtime.state import SessionState
+
+    runtime = MagicMock(spec=Runtime)
+    runtime.media_file_mgr = MediaFileManager(MemoryMediaFileStorage("/mock/media"))
+    runtime.dataframe_source_mgr = MagicMock()
+    monkeypatch.setattr(Runtime, "_instance", runtime)
+    loops = []
+
+    def make(source: str = "import streamlit as st\nst.write('hello')\n", runner_class=None):
+        script = tmp_path / f"script_{len(loops)}.py"
+        script.write_text(source, encoding="utf-8")
+        loops.append(asyncio.new_event_loop())
+        runner = (runner_class or script_runner.ScriptRunner)(
+            session_id=f"session {len(loops)}", main_script_path=str(script), session_state=SessionState(),
+            uploaded_file_mgr=MemoryUploadedFileManager("/mock/upload"), script_cache=ScriptCache(),
+            initial_rerun_data=RerunData(), user_info={"email": "test@example.com"},
+            fragment_storage=MemoryFragmentStorage(), pages_manager=PagesManager(str(script)),
+            event_loop=loops[-1],
+        )
+        runner.events, runner.threads, runner.done = [], set(), threading.Event()
+
+        def record(sender, event, **kwargs):
+            runner.events.append(event.name)
+            runner.threads.add(threading.current_thread())
+            if event.name == "SHUTDOWN":  # by name: a renamed module (below) has its own enum
+                runner.done.set()
+
+        runner.on_event.connect(record, weak=False)
+        return runner
+
+    yield make
+    for loop in loops:
+        loop.close()
+
+
+def test_a_real_scriptrunner_runs_its_script_to_the_end_on_a_kept_worker(real_runner):
+    script_threads.enable(1)
+    first, second = real_runner(), real_runner()
+    for runner in (first, second):
+        runner.start()  # Streamlit's own call, patched: a queue put
+        assert runner.done.wait(10)
+    assert first.events == ["SCRIPT_STARTED", "ENQUEUE_FORWARD_MSG", "SCRIPT_STOPPED_WITH_SUCCESS", "SHUTDOWN"]
+    assert second.events == first.events
+    (worker,) = first.threads
+    assert second.threads == {worker} and isinstance(worker, script_threads._Worker)
+    assert script_threads.workers() == 1
+
+
+def test_a_real_scriptrunners_script_sees_itself_in_the_script_thread_and_an_error_ends_only_its_run(real_runner):
+    script_threads.enable(1)
+    broken = real_runner("raise ValueError('boom')\n")
+    checked = real_runner(
+        "import streamlit as st\n"
+        "from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx\n"
+        "assert get_script_run_ctx() is not None\n"  # the run's context is on this thread
+        "st.write('after')\n"
+    )
+    for runner in (broken, checked):
+        runner.start()
+        assert runner.done.wait(10)
+    assert "SCRIPT_STOPPED_WITH_SUCCESS" in broken.events  # Streamlit shows a script's error in the page
+    assert checked.events == ["SCRIPT_STARTED", "ENQUEUE_FORWARD_MSG", "SCRIPT_STOPPED_WITH_SUCCESS", "SHUTDOWN"]
+    assert broken.threads == checked.threads
+
+
+def test_a_real_scriptrunner_cannot_be_started_twice(real_runner):
+    script_threads.enable(1)
+    runner = real_runner()
+    runner.start()
+    assert runner.done.wait(10)
+    with pytest.raises(RuntimeError, match="already started"):
+        runner.start()
+
+
+# --- the check of Streamlit's private internals, and the fallback ------------------------------------
+
+
+def test_the_installed_streamlit_has_every_private_touchpoint_the_workers_need():
+    assert script_threads.problems() == []
+
+
+def test_when_a_release_renames_run_script_thread_enable_warns_once_and_streamlit_keeps_its_thread_per_run(
+    monkeypatch, caplog, real_runner
+):
+    from tests import streamlit_renamed
+
+    renamed = streamlit_renamed.load_renamed()  # its own start() calls the new name
+    monkeypatch.setattr(script_threads, "script_runner", renamed)
+    own_start = renamed.ScriptRunner.start
+
+    with caplog.at_level("WARNING", logger="ui.script_threads"):
+        assert script_threads.enable(2) is False
+    warnings = [r for r in caplog.records if r.name == "ui.script_threads"]
+    assert len(warnings) == 1 and "ScriptRunner._run_script_thread" in warnings[0].getMessage()
+    assert renamed.ScriptRunner.start is own_start and script_threads.workers() == 0
+
+    runner = real_runner(runner_class=renamed.ScriptRunner)
+    runner.start()
+    assert runner.done.wait(10)
+    assert runner.events[-2:] == ["SCRIPT_STOPPED_WITH_SUCCESS", "SHUTDOWN"]
+    (thread,) = runner.threads
+    assert not isinstance(thread, script_threads._Worker)  # Streamlit's own new thread ran it
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ("start hands the thread another method", "ScriptRunner.start using self._run_script_thread"),
+        ("the method takes an argument", "ScriptRunner._run_script_thread(self)"),
+        ("the thread is kept under another name", "ScriptRunner._is_in_script_thread using self._script_thread"),
+    ],
+)
+def test_a_touchpoint_of_another_shape_counts_as_missing_and_nothing_is_patched(monkeypatch, caplog, change, named):
+    runner_class = script_runner.ScriptRunner
+    if change.startswith("start"):
+        monkeypatch.setattr(runner_class, "start", lambda self: threading.Thread(target=self._run_loop).start())
+    elif change.startswith("the method"):
+        monkeypatch.setattr(runner_class, "_run_script_thread", lambda self, rerun_data: None)
+    else:
+        monkeypatch.setattr(runner_class, "_is_in_script_thread", lambda self: self._thread is threading.current_thread())
+    changed_start = runner_class.start
+
+    assert any(p.startswith(named) for p in script_threads.problems())
     with caplog.at_level("WARNING"):
-        assert script_threads.register_navigation_early() is False
-    assert "uses_pages_directory" in caplog.text
+        assert script_threads.enable(1) is False
+    assert runner_class.start is changed_start and script_threads.workers() == 0
+    assert named in caplog.text
+
+
+@pytest.mark.parametrize("turns, private", [("0", False), ("2", True)])
+def test_with_fea_script_turns_0_starting_the_app_loads_none_of_the_thread_pools_private_touchpoints(
+    tmp_path, turns, private
+):
+    probe = (
+        "import sys, threading\n"
+        "import app\n"  # what `streamlit run app.py` imports: the App and the process's tuning
+        "from streamlit.runtime.scriptrunner import script_runner\n"
+        "print('ui.script_threads' in sys.modules,\n"
+        "      script_runner.ScriptRunner.start.__module__ != 'streamlit.runtime.scriptrunner.script_runner',\n"
+        "      any(t.name == 'ScriptRunner.scriptThread' for t in threading.enumerate()))\n"
+    )
+    env = {**os.environ, "FEA_SCRIPT_TURNS": turns, "FEA_DATA_DIR": str(tmp_path)}
+    env.pop("FEA_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(private)] * 3

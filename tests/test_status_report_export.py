@@ -13,7 +13,7 @@ from fea_core import action_history, carry_over, courses, handleplan
 from fea_core.export.status_docx import status_to_docx
 from fea_core.export.status_outline import status_file_name
 from fea_core.export.status_pdf import status_to_pdf
-from fea_core.report_fixture import make_workshop_for_report
+from tests.report_fixture import make_workshop_for_report
 from fea_core.status_report import build_course_status
 
 HOSTILE = "=HYPERLINK(\"x\") <b>fed</b> **ikke fed**"

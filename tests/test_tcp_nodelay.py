@@ -124,3 +124,32 @@ def test_enable_wraps_connection_made_once_however_often_it_is_called(unpatched)
     assert [p.connection_made for p in unpatched] == once
     assert all(a is not b for a, b in zip(before, once))
     assert all(getattr(p, tcp_nodelay._PATCHED) for p in unpatched)
+
+
+def test_the_installed_uvicorn_has_the_protocol_classes_enable_wraps(unpatched):
+    assert tcp_nodelay.problems() == []
+    assert tcp_nodelay.enable() is True
+
+
+def test_when_uvicorn_moves_its_h11_protocol_enable_warns_once_and_wraps_nothing(monkeypatch, caplog, unpatched):
+    from uvicorn.protocols.http import h11_impl
+
+    monkeypatch.delattr(h11_impl, "H11Protocol")  # as a release that renamed or moved it
+    before = [p.connection_made for p in unpatched]
+
+    with caplog.at_level("WARNING", logger="ui.tcp_nodelay"):
+        assert tcp_nodelay.enable() is False
+
+    assert [r.name for r in caplog.records] == ["ui.tcp_nodelay"] and "H11Protocol" in caplog.text
+    assert [p.connection_made for p in unpatched] == before
+    assert not any(getattr(p, tcp_nodelay._PATCHED) for p in unpatched)
+
+
+def test_a_connection_made_of_another_shape_is_not_wrapped(monkeypatch, caplog, unpatched):
+    monkeypatch.setattr(H11Protocol, "connection_made", lambda self, transport, extra: None)
+    changed = H11Protocol.connection_made
+
+    with caplog.at_level("WARNING"):
+        assert tcp_nodelay.enable() is False
+
+    assert H11Protocol.connection_made is changed and "connection_made(self, transport)" in caplog.text

@@ -16,6 +16,7 @@ from fea_core.model import Workshop
 from fea_core.release import Release
 from fea_core.workshops import get_workshop
 from fea_core.i18n import translate
+from ui import competence_compare
 from ui.context import language, store, t
 
 
@@ -115,8 +116,6 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
         st.progress(min(answered / joined, 1.0) if joined else 0.0)
         st.info(t("competence.hidden"), icon=":material/visibility_off:")
         return
-
-    from ui import competence_compare  # it imports this module
 
     earlier = competence_compare.earlier_rated(workshop.id)  # the forløb's earlier rounds, if any
     group_notes = breakdown_notes(summary, lang)

@@ -7,18 +7,15 @@ import streamlit as st
 from fea_core.config import database_url
 from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, Method, load_method
-from fea_core.retention import apply_configured_retention
 from fea_core.storage import Store, open_store
 
 
 def store() -> Store:
-    """Return the process-wide store for the configured database."""
+    """Return the process-wide store for the configured database (no side effect: retention is
+    a job the server runs, ui/retention_job.py)."""
     # open_store keeps one store per URL in a dict: cheaper than st.cache_resource, which
     # hashes its arguments on every call (a page run asks for the store a dozen times).
-    opened = open_store(database_url())
-    # FEA_RETENTION_MONTHS: deletes expired workshops once per process and day, then a date check.
-    apply_configured_retention(opened)
-    return opened
+    return open_store(database_url())
 
 
 def sync_language_from_url() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import allocator, answer_routes, routes, script_threads, stopping, tcp_nodelay
+from ui import allocator, answer_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay
 
 SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
 ROUTES = routes.ROUTES + answer_routes.ROUTES
@@ -26,23 +26,29 @@ _serving = False
 def tune_process() -> None:
     """Apply the process-wide settings the App needs before uvicorn starts (each runs once)."""
     tcp_nodelay.enable()
-    if config.script_turns():  # 0 leaves Streamlit its thread per run: see ui/script_threads.py
+    if config.script_turns():
+        # Imported only here: with FEA_SCRIPT_TURNS=0 no private ScriptRunner internals are touched.
+        from ui import script_threads
+
         script_threads.enable(config.script_turns())
     allocator.tune()
-    script_threads.register_navigation_early()  # navigation.py builds the pages with st.navigation
+    streamlit_pages.register_navigation_early()  # navigation.py builds the pages with st.navigation
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT."""
+    """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT;
+    run the retention job (ui/retention_job.py) while the server runs."""
     global _serving
     stopping.on_stop_signal(routes.release_held_polls)
+    retention = retention_job.start()
     _serving = True
     try:
         yield
     finally:
         _serving = False
         routes.release_held_polls()
+        await retention_job.stop(retention)
 
 
 def serving() -> bool:

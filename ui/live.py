@@ -12,7 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 LIVE_ROUTE = "/api/live"
-POLL_INTERVAL_MS = 1000
+# Not a polling period (a held poll is asked again at once): the pause after an answer that came
+# at once (a change, or a server that does not hold) or a failed one, and the back-off's base.
+RETRY_INTERVAL_MS = 1000
 
 _WATCHER_JS = """
 export default function(component) {
@@ -63,7 +65,7 @@ def watch(participant_token: str, field: str, value: int, *, key: str) -> None:
             "url": f"{LIVE_ROUTE}/{participant_token}",
             "field": field,
             "value": value,
-            "interval": POLL_INTERVAL_MS,
+            "interval": RETRY_INTERVAL_MS,
         },
         on_changed_change=lambda: None,
         height=0,

@@ -1,9 +1,4 @@
-"""Every touchpoint on Streamlit's private internals, each checked before use with a public fallback.
-
-1. Script runs take turns on a few kept threads, first come first served (``enable``).
-2. Navigation is registered before the first session (``register_navigation_early``).
-
-Script runs take turns on a few kept threads, first come first served: the event loop never waits for them.
+"""Script runs take turns on a few kept threads, first come first served: the event loop never waits for them.
 
 Streamlit 1.67 starts a new thread for every script run (``ScriptRunner.start``) and, on the
 event loop, waits until that thread runs. When the facilitator changes the step, 200 phones per
@@ -20,10 +15,17 @@ the new step first. A run that takes long (an export, a bug) does not hold the o
 good: when every worker has been on its run for STUCK_SECONDS, one more starts, and such extra
 workers end when the queue is empty. An earlier version kept one thread per concurrent run
 (up to 256, each waiting for a turn) and grew 30 % in memory over a 30-minute soak.
+
+Streamlit's private internals used here (``ScriptRunner.start``, ``_run_script_thread``,
+``_script_thread``, ``_is_in_script_thread``, the run context's thread attribute) are checked
+by ``problems()`` before ``enable`` patches anything: when a release renames one, the app logs
+one warning and keeps Streamlit's own thread per run. ui/entry.py imports this module only when
+FEA_SCRIPT_TURNS is above 0. The navigation flag is in ui/streamlit_pages.py.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import queue
 import threading
@@ -108,34 +110,58 @@ def workers() -> int:
         return len(_workers)
 
 
-def enable(turns: int) -> None:
-    """Make Streamlit hand script runs to ``turns`` kept workers, first come first served."""
+def problems() -> list[str]:
+    """Return what this module needs of Streamlit's ScriptRunner and does not find (empty: all there).
+
+    Checked by name and shape: the methods exist and take only ``self``; ``start`` hands the
+    thread ``_run_script_thread`` and stores it in ``_script_thread``, which
+    ``_is_in_script_thread`` compares with the current thread (what a worker pretends to be).
+    """
+    runner_class = getattr(script_runner, "ScriptRunner", None)
+    if runner_class is None:
+        return ["streamlit.runtime.scriptrunner.script_runner.ScriptRunner"]
+    found = []
+    for name in ("start", "_run_script_thread", "_is_in_script_thread"):
+        method = getattr(runner_class, name, None)
+        if not callable(method):
+            found.append(f"ScriptRunner.{name}")
+        elif list(inspect.signature(method).parameters) != ["self"]:
+            found.append(f"ScriptRunner.{name}(self) (it takes {inspect.signature(method)})")
+    if found:
+        return found
+    uses = {
+        "start": ("_script_thread", "_run_script_thread"),
+        "_is_in_script_thread": ("_script_thread",),
+        "__init__": ("_script_thread",),
+    }
+    for name, wanted in uses.items():
+        names = getattr(getattr(runner_class, name), "__code__", None)
+        for attribute in wanted:
+            if names is None or attribute not in names.co_names:
+                found.append(f"ScriptRunner.{name} using self.{attribute}")
+    return found
+
+
+def enable(turns: int) -> bool:
+    """Make Streamlit hand script runs to ``turns`` kept workers, first come first served.
+
+    Returns False, after one warning, when Streamlit lacks what the workers need: every run
+    then gets Streamlit's own thread, as with FEA_SCRIPT_TURNS=0.
+    """
     runner_class = script_runner.ScriptRunner
+    patched = getattr(runner_class, _PATCHED, False)
+    missing = [] if patched else problems()
+    if missing:
+        _log.warning(
+            "FEA_SCRIPT_TURNS ignored: this Streamlit has no %s; each script run gets Streamlit's own "
+            "thread (ui/script_threads.py, see README \"Upgrade Streamlit\")",
+            ", ".join(missing),
+        )
+        return False
     with _lock:
         while sum(not w.extra for w in _workers) < turns:
             _add_worker(extra=False)
-    if getattr(runner_class, _PATCHED, False):
-        return
-    runner_class.start = start
-    setattr(runner_class, _PATCHED, True)
-
-
-def register_navigation_early() -> bool:
-    """Tell Streamlit before any session that the app navigates with st.navigation; return whether it took.
-
-    Streamlit only learns that when a session first calls st.navigation: until then the mere
-    pages/ folder makes it run URLs as an old-style multipage app, so after a restart the first
-    visitor of /screen got pages/screen.py alone (no login form) and a sidebar listing pages/
-    (streamlit/streamlit#9992's "Page not found" has the same cause). Without the private flag the
-    app still works once one session has run; that first visitor is the only loss.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        PagesManager = None
-    if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
-        _log.warning("Streamlit has no PagesManager.uses_pages_directory any more: the first visitor after a "
-                     "restart may see pages/ as a multipage app (ui/script_threads.py)")
-        return False
-    PagesManager.uses_pages_directory = False
+    if not patched:
+        runner_class.start = start
+        setattr(runner_class, _PATCHED, True)
     return True

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from fea_core import action_history, carry_over, competence, courses, handleplan, participation, schema, workshops
 from fea_core.model import ACTIVITY_COMPETENCE
-from fea_core.report_fixture import make_workshop_for_report
+from tests.report_fixture import make_workshop_for_report
 from fea_core.storage import open_store
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 from tests.e2e.test_problem_solver import choose_in_selectbox, document_text
