@@ -86,27 +86,26 @@ def count(value: object) -> str:
         return EMPTY
 
 
+def _day(value: object) -> object:
+    """Return a datetime's date, a date as it is, and anything else (None, text) unchanged."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date as "26. november 2026" (Danish) or "26 November 2026" (English)."""
-    if value is None:
-        return empty
-    if not isinstance(value, date):
-        return literal(value, empty)
-    if isinstance(value, datetime):
-        value = value.date()
-    month = _catalogue()["doc.months"][language if language in LANGUAGES else DEFAULT_LANGUAGE][value.month - 1]
-    return label(language, "doc.date", day=value.day, month=month, year=value.year)
+    day = _day(value)
+    if not isinstance(day, date):
+        return literal(day, empty)
+    month = _catalogue()["doc.months"][language if language in LANGUAGES else DEFAULT_LANGUAGE][day.month - 1]
+    return label(language, "doc.date", day=day.day, month=month, year=day.year)
 
 
 def short_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date for a table column: "26.11.2026" (Danish) or "2026-11-26" (English)."""
-    if value is None:
-        return empty
-    if not isinstance(value, date):
-        return literal(value, empty)
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.strftime("%d.%m.%Y") if language == "da" else value.isoformat()
+    day = _day(value)
+    if not isinstance(day, date):
+        return literal(day, empty)
+    return day.strftime("%d.%m.%Y") if language == "da" else day.isoformat()
 
 
 def safe_file_name(name: str, held_on: date | None, extension: str, language: str = DEFAULT_LANGUAGE,
