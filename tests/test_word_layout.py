@@ -136,6 +136,20 @@ def test_every_word_heading_is_followed_on_its_page_by_its_content(laid_out, nam
         assert below, f"{title!r} ends page {number + 1}; its content starts the next page"
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_word_chart_is_on_the_same_page_as_its_caption(laid_out, name):
+    data, pages = laid_out[name]
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    pictures = [(p, paragraphs[i + 1].text) for i, p in enumerate(paragraphs) if p._p.xpath(".//pic:pic")]
+    on_page = [n for n, page in enumerate(pages.pages) for c in _content(page) if c[2] == "<image>"]
+    assert len(on_page) == len(pictures) >= 2
+    captioned = [(caption, n) for (p, caption), n in zip(pictures, on_page) if p.paragraph_format.keep_with_next]
+    assert captioned
+    for caption, number in captioned:
+        text = " ".join(pages.pages[number].extract_text().split())
+        assert " ".join(caption.split()[:6]) in text, (caption, number)
+
+
 def test_the_status_reports_group_profiles_and_interviews_are_laid_out_in_word(laid_out):
     _, pages = laid_out["status-da"]
     text = " ".join(" ".join(page.extract_text() for page in pages.pages).split())
