@@ -19,6 +19,7 @@ from fea_core import schema
 from fea_core.errors import FeaError, InvalidText, StaleItem
 from fea_core.handleplan import SETTLED_STATUSES, _row_to_action, parse_date
 from fea_core.model import ACTION_STATUSES, Action
+from fea_core.rows import from_row
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 
@@ -58,18 +59,7 @@ class ActionUpdate:
 
 
 def _row_to_update(row) -> ActionUpdate:
-    return ActionUpdate(
-        id=row.id,
-        action_id=row.action_id,
-        at=row.at,
-        status=row.status,
-        works=row.works,
-        not_working=row.not_working,
-        adjustment=row.adjustment,
-        deadline=date.fromisoformat(row.deadline) if row.deadline else None,
-        recorded_by=row.recorded_by,
-        meeting_id=row.meeting_id,
-    )
+    return from_row(ActionUpdate, row)
 
 
 def _note(value: object, field: str) -> str:

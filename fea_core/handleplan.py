@@ -22,6 +22,7 @@ from fea_core import schema
 from fea_core.errors import InvalidText, StaleItem
 from fea_core.method import load_method
 from fea_core.model import ACTION_STATUSES, ACTIVITY_CONCRETISE, Action, Participant
+from fea_core.rows import from_row
 from fea_core.storage import Store, utcnow
 from fea_core.text import clean_text
 from fea_core.workshops import require_open_activity
@@ -271,15 +272,7 @@ def _cell_status(value: object, row: int) -> str:
 
 
 def _row_to_action(row) -> Action:
-    return Action(
-        id=row.id,
-        position=row.position,
-        what=row.what,
-        owner=row.owner,
-        deadline=date.fromisoformat(row.deadline) if row.deadline else None,
-        follow_up=row.follow_up,
-        status=row.status,
-    )
+    return from_row(Action, row)
 
 
 def list_actions(store: Store, workshop_id: int) -> tuple[Action, ...]:

@@ -219,6 +219,24 @@ def fully_shown_roles(competence: CompetenceSummary, factor_keys: Sequence[str])
     }
 
 
+def released_competence(released: release.Release, language: str) -> CompetenceSummary:
+    """Return the competence profile of a workshop's released answers, the whole room and each group
+    as the disclosure rule lets them be shown: what the handleplan and the status report print."""
+    method = load_method(language)
+    return competence_summary(
+        released.rows,
+        method.factors,
+        all_label=translate(language, "competence.all"),
+        role_labels={r.key: r.label for r in method.roles},
+        decisions=released.decisions,
+    )
+
+
+def printed_interviews(store: Store, workshop_id: int, language: str) -> InterviewSummary:
+    """Return the workshop's anonymous interview overview as the documents print it."""
+    return summarise(store, workshop_id, language, general_title=translate(language, "interviews.general"))
+
+
 def build_report(store: Store, workshop_id: int, language: str) -> Report:
     """Gather a workshop's handleplan and its background from the store, in a language ("da"/"en")."""
     workshop = get_workshop(store, workshop_id)
@@ -230,13 +248,7 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
     # must not be readable against the screen or another export (fea_core.release).
     released = release.released(store, workshop, advance=True)
     ratings = released.rows
-    competence = competence_summary(
-        ratings,
-        method.factors,
-        all_label=translate(language, "competence.all"),
-        role_labels={r.key: r.label for r in method.roles},
-        decisions=released.decisions,
-    )
+    competence = released_competence(released, language)
     shown_roles = fully_shown_roles(competence, [f.key for f in method.factors])
 
     problems = tuple(list_items(store, workshop_id, ITEM_PROBLEM))
@@ -294,5 +306,5 @@ def build_report(store: Store, workshop_id: int, language: str) -> Report:
             factor_order=[f.key for f in method.factors],
         ),
         merged_numbers=merged_numbers,
-        interviews=summarise(store, workshop_id, language, general_title=translate(language, "interviews.general")),
+        interviews=printed_interviews(store, workshop_id, language),
     )

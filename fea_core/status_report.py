@@ -12,16 +12,19 @@ from sqlalchemy import select
 
 from fea_core import schema
 from fea_core.action_history import ActionUpdate, due_state, history, is_open
+from fea_core.aggregate import CompetenceSummary
 from fea_core.carry_over import carried_ids
 from fea_core.release import released
 from fea_core.competence_change import CompetenceChange, competence_change
 from fea_core.courses import Course, Meeting, course_workshops, get_course, list_meetings
 from fea_core.decisions import get_decisions
 from fea_core.handleplan import list_actions
+from fea_core.interview_summary import InterviewSummary
 from fea_core.items import get_item
 from fea_core.method import Factor, load_method
 from fea_core.model import Workshop
 from fea_core.model import Action
+from fea_core.report import printed_interviews, released_competence
 from fea_core.storage import Store, utcnow
 
 
@@ -65,6 +68,11 @@ class CourseStatus:
     factors: tuple[Factor, ...]
     competence: CompetenceChange | None  # the first rated workshop against the latest, when there are two
     competence_between: tuple[Workshop, Workshop] | None
+    # The latest rated workshop's profile, each group as the disclosure rule shows it (the handleplan's).
+    groups: CompetenceSummary | None = None
+    groups_from: Workshop | None = None
+    # Arbejdsmiljøinterviewet's anonymous overview of each workshop that held interviews, never raw notes.
+    interviews: tuple[tuple[Workshop, InterviewSummary], ...] = ()
 
     @property
     def overdue(self) -> tuple[TrackedAction, ...]:
@@ -108,11 +116,10 @@ def next_follow_up(meetings, planned: list[date], today: date) -> date | None:
     return min(upcoming, default=None)
 
 
-def _competence(store: Store, workshops, factors, language: str) -> tuple[CompetenceChange | None, tuple | None]:
+def _competence(rated, factors, language: str) -> tuple[CompetenceChange | None, tuple | None]:
     from fea_core.export.common import short_date  # only the labels' date format
     from fea_core.i18n import translate
 
-    rated = [(w, r) for w in workshops if len((r := released(store, w, advance=True)).rows)]
     if len(rated) < 2:
         return None, None
     (first, before), (last, now) = rated[0], rated[-1]
@@ -143,7 +150,9 @@ def build_course_status(store: Store, course_id: int, language: str, today: date
     )
     meetings = tuple(list_meetings(store, course_id))
     factors = load_method(language).factors
-    change, between = _competence(store, workshops, factors, language)
+    rated = [(w, r) for w in workshops if len((r := released(store, w, advance=True)).rows)]
+    change, between = _competence(rated, factors, language)
+    overviews = ((w, printed_interviews(store, w.id, language)) for w in workshops)
     return CourseStatus(
         language=language,
         generated_at=utcnow(),
@@ -157,4 +166,7 @@ def build_course_status(store: Store, course_id: int, language: str, today: date
         factors=factors,
         competence=change,
         competence_between=between,
+        groups=released_competence(rated[-1][1], language) if rated else None,
+        groups_from=rated[-1][0] if rated else None,
+        interviews=tuple((w, o) for w, o in overviews if o.interviews),
     )

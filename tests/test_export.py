@@ -610,6 +610,41 @@ def test_the_workbook_labels_ved_ikke_statuses_kinds_and_keeps_numbers_as_number
     assert all(isinstance(r[3], int) and 1 <= r[3] <= 5 for r in placements[1:])
 
 
+@pytest.mark.parametrize(("language", "date_format"), [("da", "dd.mm.yyyy"), ("en", "yyyy-mm-dd")])
+def test_the_summary_sheet_stores_counts_as_numbers_and_dates_as_dates_shown_as_the_documents_print_them(
+        language, date_format):
+    report = make_report(language=language)
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(report))).worksheets[0]
+    rows = {}
+    for row in sheet.iter_rows():
+        rows.setdefault(row[0].value, row)  # the first row a label starts: page 1's summary
+    held = rows[common.label(language, "facts.date")][1]
+    assert held.is_date and held.value == datetime(2026, 11, 26) and held.number_format == date_format
+    participants = rows[common.label(language, "facts.participants")][1]
+    assert participants.data_type == "n" and participants.value == 12
+    follow_up = rows[common.label(language, "facts.next_follow_up")][1]
+    assert follow_up.is_date and follow_up.value == datetime(2027, 1, 15)
+    first_action = rows[1]  # the summary's agreements: number, what, who, deadline
+    assert first_action[1].value == "Indkøbe en whiteboardtavle" and first_action[3].is_date
+    assert first_action[3].value == datetime(2026, 12, 10) and first_action[3].number_format == date_format
+    factor = rows[report.factors[0].label]
+    mean, spread, answers = factor[1], factor[2], factor[3]
+    assert mean.data_type == "n" and mean.number_format == "0.0" and isinstance(answers.value, int)
+    # Only the printed (rounded) figure is stored: the cell carries no digit the document hides.
+    assert round(mean.value, 1) == mean.value and round(spread.value, 1) == spread.value
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if re.fullmatch(r"\d+|\d+[.,]\d|\d\d\.\d\d\.\d{4}|\d{4}-\d\d-\d\d", t)]
+    formula = [c for row in sheet.iter_rows() for c in row if c.value == HOSTILE_FORMULA]
+    assert formula and all(c.data_type == "s" and c.quotePrefix for c in formula)
+
+
+def test_a_withheld_figure_stays_a_dash_in_the_summary_sheet():
+    report = make_report(participants=2)  # too few answers: every mean and spread is withheld
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(report))).worksheets[0]
+    factor = next(row for row in sheet.iter_rows() if row[0].value == report.factors[0].label)
+    assert factor[1].value == "–" and factor[2].value == "–"
+
+
 def test_control_characters_in_participant_text_do_not_break_word_or_excel():
     report = make_report(problem_texts=["Før\x00 efter\x1b[31m", CHOSEN_PROBLEM])
     items = report.raw.items.assign(text=["a\x07b"] * len(report.raw.items))
@@ -677,7 +712,7 @@ def test_the_file_name_is_filesystem_safe_keeps_danish_letters_and_is_capped():
 # The realistic workshop -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def full_workshop(tmp_path_factory):
-    fixture = pytest.importorskip("tests.report_fixture")
+    from tests import report_fixture as fixture
     from fea_core.report import build_report
     from fea_core.storage import open_store
 

@@ -86,27 +86,61 @@ def count(value: object) -> str:
         return EMPTY
 
 
+def _day(value: object) -> object:
+    """Return a datetime's date, a date as it is, and anything else (None, text) unchanged."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def long_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date as "26. november 2026" (Danish) or "26 November 2026" (English)."""
-    if value is None:
-        return empty
-    if not isinstance(value, date):
-        return literal(value, empty)
-    if isinstance(value, datetime):
-        value = value.date()
-    month = _catalogue()["doc.months"][language if language in LANGUAGES else DEFAULT_LANGUAGE][value.month - 1]
-    return label(language, "doc.date", day=value.day, month=month, year=value.year)
+    day = _day(value)
+    if not isinstance(day, date):
+        return literal(day, empty)
+    month = _catalogue()["doc.months"][language if language in LANGUAGES else DEFAULT_LANGUAGE][day.month - 1]
+    return label(language, "doc.date", day=day.day, month=month, year=day.year)
 
 
 def short_date(value: date | datetime | None, language: str, empty: str = EMPTY) -> str:
     """Format a date for a table column: "26.11.2026" (Danish) or "2026-11-26" (English)."""
-    if value is None:
-        return empty
-    if not isinstance(value, date):
-        return literal(value, empty)
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.strftime("%d.%m.%Y") if language == "da" else value.isoformat()
+    day = _day(value)
+    if not isinstance(day, date):
+        return literal(day, empty)
+    return day.strftime("%d.%m.%Y") if language == "da" else day.isoformat()
+
+
+class Figure(str):
+    """A number or date as the documents print it ("3,4", "26.11.2026") that carries the value it
+    shows, rounded as printed: the spreadsheet stores that value as a number or a date, every other
+    renderer just prints the text."""
+
+    value: object
+
+    def __new__(cls, text: str, value: object):
+        figure = super().__new__(cls, text)
+        figure.value = value
+        return figure
+
+
+def count_figure(value: object) -> str:
+    """Return ``count(value)`` as a Figure holding the whole number (a withheld count stays a dash)."""
+    text = count(value)
+    return text if text == EMPTY else Figure(text, int(value))
+
+
+def number_figure(value: object, language: str) -> str:
+    """Return ``number(value, language)`` as a Figure holding the value rounded to what is printed.
+
+    Only the rounded value: a spreadsheet cell must not carry digits the disclosure rule hid.
+    """
+    text = number(value, language)
+    return text if text == EMPTY else Figure(text, round(float(value), 1) + 0.0)
+
+
+def date_figure(value: date | datetime | None, language: str, empty: str = EMPTY, *, long: bool = False) -> str:
+    """Return ``long_date`` or ``short_date`` as a Figure holding the date; no date gives ``empty``."""
+    text = (long_date if long else short_date)(value, language, empty)
+    day = _day(value)
+    return Figure(text, day) if isinstance(day, date) else text
 
 
 def safe_file_name(name: str, held_on: date | None, extension: str, language: str = DEFAULT_LANGUAGE,
@@ -173,21 +207,37 @@ def shown_groups(profile: pd.DataFrame) -> pd.DataFrame:
     return groups[shown.astype(bool)] if len(groups) else groups
 
 
-def _render(report: Report) -> dict[str, bytes]:
+def group_chart(profile: pd.DataFrame, factors) -> dict:
+    """Return the groups' radar spec under the "groups" key, or nothing when no group is shown.
+
+    Leaders and employees as two profiles, as figure 1 draws two groups: only the groups the
+    disclosure rule let through, with only their disclosed figures.
+    """
+    groups = shown_groups(profile)
+    return {"groups": radar_spec(groups, factors)} if len(groups) else {}
+
+
+def pngs(charts: dict[str, dict]) -> dict[str, bytes]:
+    """Return each chart spec rendered to a trimmed PNG, under the same key."""
+    return {key: _trim(to_png(chart)) for key, chart in charts.items()}
+
+
+def charts(report: Report) -> dict[str, dict]:
+    """Return the specs of the handleplan's charts: "radar", "groups" (when shown), "problems", "ideas"."""
     profile = report.competence.profile
     overall = profile[profile["group_key"] == ALL_GROUP] if len(profile) else profile
     problem_id = report.chosen_problem.id if report.chosen_problem else None
     idea_id = report.chosen_idea.id if report.chosen_idea else None
-    groups = shown_groups(profile)
-    charts = {
+    return {
         "radar": radar_spec(overall, report.factors),
-        # Leaders and employees as two profiles, as figure 1 draws two groups: only the groups the
-        # disclosure rule let through, with only their disclosed figures.
-        **({"groups": radar_spec(groups, report.factors)} if len(groups) else {}),
+        **group_chart(profile, report.factors),
         "problems": quadrant_spec(_plain_texts(report.problem_positions), report.problem_matrix, chosen_id=problem_id),
         "ideas": quadrant_spec(_plain_texts(report.idea_positions), report.solution_matrix, chosen_id=idea_id),
     }
-    return {key: _trim(to_png(chart)) for key, chart in charts.items()}
+
+
+def _render(report: Report) -> dict[str, bytes]:
+    return pngs(charts(report))
 
 
 def chart_images(report: Report) -> dict[str, bytes]:

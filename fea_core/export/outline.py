@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from fea_core.aggregate import ALL_GROUP
-from fea_core.export.common import EMPTY, count, label, literal, long_date, number, short_date, shown_groups, status_label
+from fea_core.export.common import (
+    EMPTY, count, count_figure, date_figure, label, literal, long_date, number, number_figure, shown_groups, status_label,
+)
+from fea_core.interview_summary import InterviewSummary
 from fea_core.method import load_method
 from fea_core.model import Item
 from fea_core.report import Report
@@ -141,8 +144,8 @@ def _item_table(language: str, items, positions: pd.DataFrame, chosen: Item | No
             joined = ", ".join(str(n) for n in sorted(merged[item.id]))
             text = f"{text} ({label(language, 'doc.merged', numbers=joined)})"
         quadrant, n = placed.get(item.id, ("", 0))
-        rows.append((str(item.number), text,
-                     literal(quadrant) if n else label(language, "steps.not_placed"), str(n)))
+        rows.append((count_figure(item.number), text,
+                     literal(quadrant) if n else label(language, "steps.not_placed"), count_figure(n)))
         if chosen is not None and item.id == chosen.id:
             highlight.add(index)
     return Table(
@@ -165,7 +168,8 @@ def _competence(report: Report, lang: str) -> list[Block]:
     rows = []
     for f in report.factors:
         r = by_key.get(f.key)
-        rows.append((f.label, number(r.mean, lang), number(r.std, lang), count(r.n), count(r.dont_know))
+        rows.append((f.label, number_figure(r.mean, lang), number_figure(r.std, lang), count_figure(r.n),
+                     count_figure(r.dont_know))
                     if r is not None else (f.label, EMPTY, EMPTY, "0", "0"))
     blocks.append(Image("radar", 0.55, literal(report.competence_caption, "")))
     blocks.append(Table(
@@ -183,22 +187,27 @@ def _competence(report: Report, lang: str) -> list[Block]:
 
 
 def _groups(report: Report, lang: str) -> list[Block]:
+    body = group_profiles(report.competence.profile, report.factors, lang)
+    return [Heading(label(lang, "competence.by_group"), level=2), *body] if body else []
+
+
+def group_profiles(profile: pd.DataFrame, factors, lang: str) -> list[Block]:
     """The groups' profiles (leaders, employees, ...) when the disclosure rule shows any: a radar
-    with one polygon per group and their means side by side; nothing at all otherwise."""
-    groups = shown_groups(report.competence.profile)
+    ("groups", ``common.group_chart``) with one polygon per group and their means side by side;
+    nothing at all otherwise. Used by the handleplan and the forløb's status report."""
+    groups = shown_groups(profile)
     if not len(groups):
         return []
     names = list(dict.fromkeys(groups["group"]))
     means = {(r.group, r.factor): r.mean for r in groups.itertuples()}
     answers = {(r.group, r.factor): r.n for r in groups.itertuples()}
     return [
-        Heading(label(lang, "competence.by_group"), level=2),
         Image("groups", 0.55, label(lang, "competence.by_group_caption")),
         Table(
             headers=(label(lang, "competence.factor"),
                      *(label(lang, "competence.group_mean", group=literal(g)) for g in names)),
             rows=tuple((f.label, *(_mean_with_n(means.get((g, f.key)), answers.get((g, f.key)), lang) for g in names))
-                       for f in report.factors),
+                       for f in factors),
             widths=(0.36, *([0.64 / len(names)] * len(names))), numeric=(False, *([True] * len(names))),
         ),
     ]
@@ -210,18 +219,22 @@ def _mean_with_n(mean, n, lang: str) -> str:
 
 
 def _interviews(report: Report, lang: str) -> list[Block]:
+    body = interview_overview(report.interviews, lang)
+    return [Heading(label(lang, "interviews.heading")), *body] if body else []
+
+
+def interview_overview(overview: InterviewSummary | None, lang: str) -> list[Block]:
     """Arbejdsmiljøinterviewet as it goes forward: how many interviews spoke of problems and of what
-    works well under each theme, and the key points by theme. Never a raw note or who said what."""
-    overview = report.interviews
+    works well under each theme, and the key points by theme. Never a raw note or who said what;
+    nothing at all when no interview was held. Used by the handleplan and the status report."""
     if overview is None or not overview.interviews:
         return []
     blocks: list[Block] = [
-        Heading(label(lang, "interviews.heading")),
         Para(label(lang, "interviews.held", n=overview.interviews, people=overview.interviewees)),
         Table(
             headers=(label(lang, "interviews.theme"), label(lang, "interviews.problems"),
                      label(lang, "interviews.works_well")),
-            rows=tuple((literal(t.title), str(t.problems), str(t.works_well))
+            rows=tuple((literal(t.title), count_figure(t.problems), count_figure(t.works_well))
                        for t in overview.themes if t.key),  # the general points have no counts
             widths=(0.6, 0.2, 0.2), numeric=(False, True, True),
         ),
@@ -243,7 +256,7 @@ def _summary(report: Report, lang: str, next_date: str) -> list[Block]:
     if report.actions:
         blocks.append(Table(
             headers=tuple(label(lang, f"plan.col_{k}") for k in ("number", "what", "owner", "deadline")),
-            rows=tuple((str(a.position), literal(a.what), literal(a.owner), short_date(a.deadline, lang))
+            rows=tuple((count_figure(a.position), literal(a.what), literal(a.owner), date_figure(a.deadline, lang))
                        for a in sorted(report.actions, key=lambda a: a.position)),
             widths=(0.07, 0.55, 0.23, 0.15), numeric=(True, False, False, False),
         ))
@@ -260,14 +273,14 @@ def outline(report: Report) -> list[Block]:
     method = load_method(lang)
     ws = report.workshop
     step = {s.number: label(lang, "doc.step", number=s.number, title=s.title) for s in method.steps}
-    next_date = long_date(report.next_follow_up, lang, label(lang, "doc.not_set"))
+    next_date = date_figure(report.next_follow_up, lang, label(lang, "doc.not_set"), long=True)
     blocks: list[Block] = [
         Title(label(lang, "doc.title"), literal(ws.name)),
         Facts((
             (label(lang, "facts.department"), literal(ws.department)),
-            (label(lang, "facts.date"), long_date(ws.held_on, lang)),
+            (label(lang, "facts.date"), date_figure(ws.held_on, lang, long=True)),
             (label(lang, "facts.theme"), literal(ws.theme)),
-            (label(lang, "facts.participants"), str(report.participants)),
+            (label(lang, "facts.participants"), count_figure(report.participants)),
         )),
         *_summary(report, lang, next_date),
         *_competence(report, lang),
@@ -296,7 +309,7 @@ def outline(report: Report) -> list[Block]:
         blocks.append(Table(
             headers=tuple(label(lang, f"plan.col_{k}")
                           for k in ("number", "what", "owner", "deadline", "follow_up", "status")),
-            rows=tuple((str(a.position), literal(a.what), literal(a.owner), short_date(a.deadline, lang),
+            rows=tuple((count_figure(a.position), literal(a.what), literal(a.owner), date_figure(a.deadline, lang),
                         literal(a.follow_up), status_label(lang, a.status))
                        for a in sorted(report.actions, key=lambda a: a.position)),
             widths=(0.06, 0.29, 0.16, 0.13, 0.22, 0.14), numeric=(True, False, False, False, False, False),

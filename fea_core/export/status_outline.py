@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from fea_core.charts import radar_spec, to_png
+from fea_core.charts import radar_spec
 from fea_core.export.common import (
-    EMPTY, _trim, count, label, literal, long_date, number, safe_file_name, short_date, signed_number, status_label,
+    EMPTY, count, group_chart, label, literal, long_date, number, pngs, safe_file_name, short_date, signed_number,
+    status_label,
 )
-from fea_core.export.outline import Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title
+from fea_core.export.outline import (
+    Block, Bullets, Facts, Field, Heading, Image, Para, Table, Title, group_profiles, interview_overview,
+)
 from fea_core.status_report import CourseStatus, TrackedAction
 
 
@@ -83,6 +86,34 @@ def _competence(status: CourseStatus) -> list[Block]:
     return blocks
 
 
+def _groups(status: CourseStatus) -> list[Block]:
+    """The latest rated workshop's groups as two (or more) profiles, exactly as its handleplan prints
+    them: only when the disclosure rule shows a group, nothing at all otherwise."""
+    if status.groups is None:
+        return []
+    body = group_profiles(status.groups.profile, status.factors, status.language)
+    if not body:
+        return []
+    ws = status.groups_from
+    note = label(status.language, "course_report_more.groups_note", workshop=literal(ws.name),
+                 date=long_date(ws.held_on, status.language))
+    return [Heading(label(status.language, "course_report_more.groups_heading")), Para(note, muted=True), *body]
+
+
+def _interviews(status: CourseStatus) -> list[Block]:
+    """Each workshop's interview overview (counts per theme, key points; never a raw note)."""
+    if not status.interviews:
+        return []
+    lang = status.language
+    blocks: list[Block] = [Heading(label(lang, "interviews.heading"))]
+    for workshop, overview in status.interviews:
+        when = long_date(workshop.held_on, lang)
+        blocks.append(Heading(label(lang, "course_report_more.interviews_of", workshop=literal(workshop.name),
+                                    date=when), level=2))
+        blocks += interview_overview(overview, lang)
+    return blocks
+
+
 def status_outline(status: CourseStatus, facilitators: tuple[str, ...] = ()) -> list[Block]:
     """Return the status report's blocks in document order, in the status's language."""
     lang = status.language
@@ -128,14 +159,25 @@ def status_outline(status: CourseStatus, facilitators: tuple[str, ...] = ()) -> 
     else:
         blocks.append(Para(_l(status, "no_meetings")))
     blocks += _competence(status)
+    blocks += _groups(status)
+    blocks += _interviews(status)
     return blocks
 
 
+def status_charts(status: CourseStatus) -> dict[str, dict]:
+    """Return the specs of the report's charts: the before/after radar ("radar") when it has one, and
+    the groups' radar ("groups") when the disclosure rule shows a group."""
+    charts = {}
+    if status.competence is not None and len(status.competence.profile):
+        charts["radar"] = radar_spec(status.competence.profile, status.factors)
+    if status.groups is not None:
+        charts.update(group_chart(status.groups.profile, status.factors))
+    return charts
+
+
 def status_images(status: CourseStatus) -> dict[str, bytes]:
-    """Return the PNG of the before/after radar ("radar"), when the report has one."""
-    if status.competence is None or not len(status.competence.profile):
-        return {}
-    return {"radar": _trim(to_png(radar_spec(status.competence.profile, status.factors)))}
+    """Return the PNGs of ``status_charts``."""
+    return pngs(status_charts(status))
 
 
 def status_file_name(course_name: str, language: str, today: date, extension: str) -> str:

@@ -9,27 +9,31 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from fea_core.export.common import FORMULA_START, label, status_label, xml_safe
+from fea_core.export.common import FORMULA_START, Figure, label, status_label, xml_safe
 from fea_core.export.outline import Bullets, Facts, Field, Heading, Para, Table, Title, footer_text, outline
 from fea_core.method import load_method
 from fea_core.report import Report
 
 HEAD_FONT, HEAD_FILL = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1E3A8A")
 BOLD, TOP_WRAP = Font(bold=True), Alignment(vertical="top", wrap_text=True)
-DATE_FORMAT = {"da": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
+# How a date cell shows: as the documents print short dates ("26.11.2026"; ISO in English).
+DATE_FORMAT = {"da": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
+ONE_DECIMAL = "0.0"  # a mean or spread, as printed; Excel shows the decimal comma of its own locale
 
 
 def _value(value):
     """Return a value openpyxl writes as data: missing becomes empty, text loses characters XML forbids."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
+    if isinstance(value, Figure):  # a printed number or date: the sheet stores the value itself
+        return value.value
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, pd.Timestamp):
@@ -62,14 +66,6 @@ def _day(value):
     return value.date() if isinstance(value, datetime) else value  # pd.Timestamp is a datetime
 
 
-def _number(text: str):
-    """Turn a formatted statistic ("3,4") back into a number for the sheet; "–" stays text."""
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return _value(text)
-
-
 def _axis_scale(lang: str, kind: str, axis) -> str:
     """Say what 1 and 5 mean on a matrix axis, and that a reversed one is drawn high to low."""
     text = label(lang, "column.axis_scale", kind=kind, axis=axis.label, low=axis.low, high=axis.high)
@@ -78,13 +74,24 @@ def _axis_scale(lang: str, kind: str, axis) -> str:
     return text
 
 
+def _formats(cells, values, date_format: str) -> None:
+    """Give the cells that hold a printed date or a one-decimal figure the format it was printed in."""
+    for cell, value in zip(cells, values):
+        if isinstance(value, Figure) and isinstance(value.value, (date, datetime)):
+            cell.number_format = date_format
+        elif isinstance(value, Figure) and isinstance(value.value, float):
+            cell.number_format = ONE_DECIMAL
+
+
 def _summary(sheet, report: Report) -> None:
+    date_format = DATE_FORMAT.get(report.language, DATE_FORMAT["en"])
     widths = (34, 60, 22, 16, 30, 16)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     def put(values, font=None, fill=None):
         _append(sheet, [_value(v) for v in values])
+        _formats(sheet[sheet.max_row], values, date_format)
         for cell in sheet[sheet.max_row]:
             cell.alignment = TOP_WRAP
             if font is not None:
@@ -110,11 +117,8 @@ def _summary(sheet, report: Report) -> None:
                 sheet.cell(sheet.max_row, 1).font = BOLD
         elif isinstance(block, Table):
             put(block.headers, HEAD_FONT, HEAD_FILL)
-            numeric = block.numeric or (False,) * len(block.headers)
             for row in block.rows:
-                _append(sheet, [_number(v) if n else _value(v) for v, n in zip(row, numeric)])
-                for cell in sheet[sheet.max_row]:
-                    cell.alignment = TOP_WRAP
+                put(row)
         elif isinstance(block, Bullets):
             for item in block.items:
                 put([item])
@@ -179,7 +183,7 @@ def to_xlsx(report: Report) -> bytes:
     raw = report.raw
     for key, frame in (("ratings", raw.ratings), ("items", raw.items), ("placements", raw.placements),
                        ("actions", raw.actions)):
-        _raw_sheet(book, label(lang, f"sheet.{key}"), frame, headers, convert, DATE_FORMAT.get(lang, "yyyy-mm-dd"))
+        _raw_sheet(book, label(lang, f"sheet.{key}"), frame, headers, convert, DATE_FORMAT.get(lang, DATE_FORMAT["en"]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
