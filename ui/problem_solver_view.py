@@ -98,8 +98,16 @@ def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id:
     table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
     individual = placed[["item_id", "x", "y"]] if dots else None
     # Sized to fit its column next to the table on a 1440-px screen with the sidebar open.
-    chart = quadrant_spec(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430)
+    chart = quadrant_spec(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430,
+                          titles=matrix_tooltip_titles(lang))
     return ranking(table), chart
+
+
+def matrix_tooltip_titles(lang: str) -> dict[str, str]:
+    """Return the matrix tooltips' titles in the session's language (fea_core.charts defaults to Danish)."""
+    return {"number": translate(lang, "steps.col_number"), "text": translate(lang, "steps.col_text"),
+            "mean": translate(lang, "competence.mean"), "std": translate(lang, "competence.spread"),
+            "n": translate(lang, "competence.n")}
 
 
 def matrix_summary(table, matrix: Matrix) -> str:
