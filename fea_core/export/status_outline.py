@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fea_core.charts import radar_spec, to_png
+from fea_core.charts import before_now_colors, radar_spec, to_png
 from fea_core.export.common import (
     EMPTY, _trim, count, label, literal, long_date, number, safe_file_name, short_date, signed_number, status_label,
 )
@@ -135,7 +135,10 @@ def status_images(status: CourseStatus) -> dict[str, bytes]:
     """Return the PNG of the before/after radar ("radar"), when the report has one."""
     if status.competence is None or not len(status.competence.profile):
         return {}
-    return {"radar": _trim(to_png(radar_spec(status.competence.profile, status.factors)))}
+    profile = status.competence.profile
+    # The same colours and legend as the screen's before/now view (fea_core.charts.before_now_colors).
+    spec = radar_spec(profile, status.factors, legend=True, group_colors=before_now_colors(profile["group_key"]))
+    return {"radar": _trim(to_png(spec))}
 
 
 def status_file_name(course_name: str, language: str, today: date, extension: str) -> str:
