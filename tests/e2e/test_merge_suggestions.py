@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PATIENCE_SECONDS, PHONE, wait_for_app, warm_up
+from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_problem_solver import send, switch_activity
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
@@ -38,6 +39,7 @@ def test_three_similar_problems_from_phones_are_suggested_and_merged_in_one_clic
         expect(suggestion).to_contain_text(text)
     expect(suggestion).not_to_contain_text("sparring")
     facilitator.screenshot(path=str(tmp_path / "trin1-suggestion-1440x900.png"))
+    assert_accessible(facilitator, "da", "trin 1 with a duplicate suggestion")
 
     suggestion.get_by_role("button", name="Saml").click()  # the one click
     wait_for_app(facilitator)

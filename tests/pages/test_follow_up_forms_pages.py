@@ -97,3 +97,16 @@ def test_a_new_deadline_typed_as_dd_mm_yyyy_is_recorded(app, view, store, facili
     at = view.ok(at.button(key=f"fu_save_{action.id}").click().run())
     [update] = action_history.history(store, action.id)
     assert update.deadline == later
+
+
+def test_a_new_deadline_that_is_not_a_day_is_refused_and_the_notes_stay(app, view, store, facilitator, course):
+    course, workshop = course
+    courses.add_meeting(store, course.id, date.today(), "", by=facilitator)
+    action = handleplan.list_actions(store, workshop.id)[0]
+    at = open_course(app, view, facilitator, course.id)
+    at.text_input(key=f"fu_deadline_{action.id}").input("30.02.2027")
+    at.text_area(key=f"fu_works_{action.id}").input("Alle kommer til tiden")
+    at = view.ok(at.button(key=f"fu_save_{action.id}").click().run())
+    assert action_history.history(store, action.id) == []
+    assert BAD_DAY["da"] in [e.value for e in at.error]
+    assert at.text_area(key=f"fu_works_{action.id}").value == "Alle kommer til tiden"
