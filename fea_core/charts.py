@@ -21,6 +21,9 @@ from fea_core.method import Factor, Matrix, clockwise
 
 # Blue and red first, as in the seed's figure 1; then further distinct, colour-blind-safe hues.
 GROUP_COLORS = ("#1f5fbf", "#d62839", "#2a9d55", "#8a4fbf", "#e07b00", "#0f8b8d", "#6b6b6b")
+# Before and now: one colour always means "before", another "now", whichever of the two is drawn;
+# "now" has the room's colour on the main radar (both contrast 3:1 or more with white).
+BEFORE_COLOR, NOW_COLOR = "#6b6b6b", GROUP_COLORS[0]
 FONT = "Liberation Sans"
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#d6dbe1"
 ITEM_COLOR, CHOSEN_COLOR = "#1e3a8a", "#e07b00"
@@ -116,9 +119,12 @@ def gap_between_spokes(angles: Sequence[float]) -> float:
 
 def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: int = 5,
                group_colors: Sequence[str] | None = None, size: int = 520, font_size: int = 16,
-               titles: Mapping[str, str] | None = None) -> dict:
+               titles: Mapping[str, str] | None = None, legend: bool | None = None) -> dict:
     """Draw the competence profile as figure 1 (low at the centre, high at the rim, one polygon per
     group) and return its Vega-Lite spec.
+
+    :param legend: True draws the legend even for one group (a before/after view left with one
+        time must still say which); by default only two or more groups have one.
 
     Altair builds the layout (circle, labels, legend, tooltips) once per shape, which costs about
     150 ms; a call computes only the points, as the shared screen does whenever a rating arrives.
@@ -153,14 +159,19 @@ def radar_spec(profile: pd.DataFrame, factors: Sequence[Factor], *, scale_max: i
             polygon += group_rows + [{**group_rows[0], "order": k}]
     layout = _radar_layout(tuple((f.key, f.label, f.angle) for f in factors), tuple(groups), bool(polygon), bool(rules),
                            bool(rows), scale_max, tuple(group_colors or GROUP_COLORS), size, font_size,
-                           _layout_key(titles))
+                           _layout_key(titles), len(groups) > 1 if legend is None else legend)
     return _filled(layout, {"profiles": polygon, "spread": rules, "points": rows})
+
+
+def before_now_colors(group_keys: Sequence[str]) -> list[str]:
+    """Return the colours of a before/now profile's groups in order: BEFORE_COLOR for "before", NOW_COLOR for "now"."""
+    return [BEFORE_COLOR if key == "before" else NOW_COLOR for key in dict.fromkeys(group_keys)]
 
 
 @functools.lru_cache(maxsize=32)
 def _radar_layout(placed: tuple[tuple[str, str, float], ...], groups: tuple[str, ...], polygon: bool, rules: bool,
                   points: bool, scale_max: int, group_colors: tuple[str, ...], size: int, font_size: int,
-                  tip_items: tuple) -> dict:
+                  tip_items: tuple, with_legend: bool = False) -> dict:
     tip = dict(tip_items)
     factors = [(key, label) for key, label, _ in placed]
     angle = {key: math.radians(degrees) for key, _, degrees in placed}
@@ -221,7 +232,7 @@ def _radar_layout(placed: tuple[tuple[str, str, float], ...], groups: tuple[str,
         # Centre the legend under the circle; its width is estimated the same way as the labels'.
         legend_w = sum(0.55 * font_size * len(str(g)) + 2.4 * font_size for g in groups)
         legend = alt.Legend(orient="none", direction="horizontal", legendX=max(0.0, (size - legend_w) / 2),
-                            legendY=size / 2 + below + font_size) if len(groups) > 1 else None
+                            legendY=size / 2 + below + font_size) if with_legend else None
         color = alt.Color("group:N", scale=alt.Scale(domain=list(groups), range=colors), legend=legend)
         fill = alt.Fill("group:N", scale=alt.Scale(domain=list(groups), range=colors), legend=None)
         tooltip = [alt.Tooltip("label:N", title=tip["factor"])]

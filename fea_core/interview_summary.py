@@ -8,7 +8,7 @@ sends chosen points into Problemløseren's trin 1, as problems or as things to h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from fea_core.items import add_item_as_facilitator, get_item
 from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
 from fea_core.storage import Store
+from fea_core.text import same_text_key
 
 SEND_KINDS = (ITEM_PROBLEM, ITEM_KEEP)
 GENERAL = ""  # the summary's "theme" for points about the interview as a whole
@@ -115,6 +116,19 @@ def summarise(store: Store, workshop_id: int, language: str = "da", *, general_t
         confirmed=sum(i.confirmed for i in found),
         themes=tuple(themes),
     )
+
+
+def same_points(points: Sequence[SummaryPoint]) -> list[tuple[SummaryPoint, ...]]:
+    """Return the points grouped by what they say (case, spacing and invisible characters ignored), in order.
+
+    Two interviews that wrote the same key point show as one card with a count, and go forward
+    together: a group counts as sent once any of its points is.
+    """
+    groups: dict[str, list[SummaryPoint]] = {}
+    for point in points:
+        groups.setdefault(same_text_key(point.text), []).append(point)
+    # The sent one first: its number is what the card shows.
+    return [tuple(sorted(g, key=lambda p: not p.is_sent)) for g in groups.values()]
 
 
 @dataclass(frozen=True)

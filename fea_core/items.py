@@ -304,6 +304,35 @@ def merge_items(store: Store, target_id: int, source_ids: Iterable[int]) -> Item
     return get_item(store, target.id)
 
 
+def merge_listed(store: Store, item_ids: Iterable[int]) -> Item:
+    """Merge several listed items into one in one action: the lowest number stays, the others count for it.
+
+    Every item keeps its number; the merged ones are then listed under the one that stays. All of
+    them must still be listed (not hidden, not merged), of one workshop and one kind, checked in
+    the same transaction as the merge: a suggestion or a choice made a moment ago that another tab
+    has changed since raises StaleItem and merges nothing.
+    """
+    ids = list(dict.fromkeys(item_ids))
+    if len(ids) < 2:
+        raise ValueError("merging needs at least two items")
+    first = _existing(store, ids[0])
+    with store.write(first.workshop_id, stage=_phones_draw(store, first)) as conn:
+        _lock_workshop(conn, first.workshop_id)
+        found = {r.id: r for r in conn.execute(select(_I).where(_I.c.id.in_(ids)))}
+        for item_id in ids:
+            row = found.get(item_id)
+            if row is None or row.workshop_id != first.workshop_id:
+                raise StaleItem(item_id=item_id, reason="unknown")
+            if row.kind != first.kind:
+                raise StaleItem(item_id=item_id, reason="other_kind")
+            if row.hidden or row.merged_into is not None:
+                raise StaleItem(item_id=item_id, reason="hidden" if row.hidden else "merged")
+        target = min(found.values(), key=lambda r: r.number)
+        sources = [i for i in ids if i != target.id]
+        conn.execute(update(_I).where(_I.c.id.in_(sources)).values(merged_into=target.id))
+    return get_item(store, target.id)
+
+
 def unmerge_item(store: Store, source_id: int) -> Item:
     """Undo a merge: the item is on the list again, with the placements it had before."""
     item = _existing(store, source_id)

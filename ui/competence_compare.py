@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from fea_core import courses, release
-from fea_core.charts import radar_spec
+from fea_core.charts import before_now_colors, radar_spec
 from fea_core.competence import rating_rows
 from fea_core.competence_change import CompetenceChange, competence_change
 from fea_core.export.common import count, number, short_date, signed_number
@@ -54,8 +54,20 @@ def change_at(
     titles = {k: translate(lang, f"competence.{v}") for k, v in
               (("factor", "factor"), ("group", "group"), ("mean", "mean"), ("std", "spread"), ("n", "n"),
                ("dont_know", "dont_know"))}
-    spec = radar_spec(change.profile, m.factors, titles=titles) if len(change.profile) else None
+    # Grey is always "before", blue always "now" (blue is the room now on the main radar), and
+    # the legend stays when only one of the two may be shown.
+    spec = radar_spec(change.profile, m.factors, titles=titles, legend=True,
+                      group_colors=before_now_colors(change.profile["group_key"])) if len(change.profile) else None
     return change, spec
+
+
+def shown_round(workshop: Workshop, options: list[int], lang: str) -> int:
+    """Return the newest earlier round whose figures may be shown (the newest, if none may)."""
+    for option in options:
+        earlier = get_workshop(store(), option)
+        if change_at(workshop.id, workshop.revision, option, earlier.revision, lang)[0].before_shown:
+            return option
+    return options[0]
 
 
 def compare_view(workshop: Workshop, earlier: tuple[tuple[int, str, str], ...], right) -> None:
@@ -65,7 +77,8 @@ def compare_view(workshop: Workshop, earlier: tuple[tuple[int, str, str], ...], 
     names = {e[0]: f"{e[1]} ({short_date(pd.Timestamp(e[2]).date(), lang)})" for e in earlier}
     chosen = options[0]
     if len(options) > 1:
-        chosen = st.selectbox(t("course.compare_with"), options, format_func=names.get, key="compare_with")
+        chosen = st.selectbox(t("course.compare_with"), options, format_func=names.get, key="compare_with",
+                              index=options.index(shown_round(workshop, options, lang)))
     before = get_workshop(store(), chosen)
     change, spec = change_at(workshop.id, workshop.revision, chosen, before.revision, lang)
     if spec is not None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from fea_core import accounts, carry_over, courses, workshops
 from fea_core.courses import Course
+from fea_core.day_text import parse_day
 from fea_core.errors import FeaError
 from fea_core.export.common import short_date, status_label
 from fea_core.export.status_docx import status_to_docx
@@ -20,6 +21,7 @@ from fea_core.plain import escape_markdown
 from fea_core.status_report import CourseStatus, build_course_status
 from ui.auth import login_gate
 from ui.context import language, method, store, t
+from ui.day_field import day_field
 from ui.errors import show_error
 
 MIME = {
@@ -69,8 +71,9 @@ def new_course_form(username: str) -> None:
         name = st.text_input(t("course.name"), max_chars=workshops.NAME_MAX, placeholder=t("course.name_placeholder"))
         department = st.text_input(t("course.department"), max_chars=workshops.NAME_MAX)
         cols = st.columns(2)
-        start = cols[0].date_input(t("course.starts_on"), value=date.today(), format="DD.MM.YYYY")
-        end = cols[1].date_input(t("course.ends_on"), value=date.today() + timedelta(days=365), format="DD.MM.YYYY")
+        start = day_field(t("course.starts_on"), key="new_course_start", value=date.today(), container=cols[0])
+        end = day_field(t("course.ends_on"), key="new_course_end", value=date.today() + timedelta(days=365),
+                        container=cols[1])
         group = st.text_area(
             t("course.steering_group"), max_chars=courses.STEERING_GROUP_MAX, height=70,
             placeholder=t("course.steering_group_placeholder"),
@@ -82,7 +85,8 @@ def new_course_form(username: str) -> None:
     if created:
         try:
             course = courses.create_course(
-                store(), name=name, department=department, starts_on=start, ends_on=end, language=lang,
+                store(), name=name, department=department, starts_on=parse_day(start), ends_on=parse_day(end),
+                language=lang,
                 owner=username, steering_group=group,
             )
         except FeaError as error:
@@ -245,19 +249,22 @@ def next_workshop_form(course: Course, previous, username: str) -> None:
         if previous is not None:
             st.caption(t("course.next_from", name=escape_markdown(previous.name), date=day(previous.held_on)))
         name = st.text_input(t("course.workshop_name"), max_chars=workshops.NAME_MAX)
-        held_on = st.date_input(t("course.workshop_date"), value=date.today(), format="DD.MM.YYYY")
+        held_on = day_field(t("course.workshop_date"), key="next_workshop_day", value=date.today())
         theme = st.selectbox(t("course.workshop_theme"), themes)
         chosen_problems = st.multiselect(
-            t("course.carry_problems"), problems, default=problems, format_func=lambda i: f"{i.number}. {i.text}"
+            t("course.carry_problems"), problems, default=problems, format_func=lambda i: f"{i.number}. {i.text}",
+            placeholder=t("steps.choose_placeholder"),
         ) if problems else []
         chosen_actions = st.multiselect(
-            t("course.carry_actions"), actions, default=actions, format_func=lambda a: f"{a.position}. {a.what}"
+            t("course.carry_actions"), actions, default=actions, format_func=lambda a: f"{a.position}. {a.what}",
+            placeholder=t("steps.choose_placeholder"),
         ) if actions else []
         created = st.form_submit_button(t("course.next_create"), type="primary", width="stretch")
     if created:
         try:
             new = carry_over.start_next_workshop(
-                store(), course.id, previous_id=previous.id if previous else None, name=name, held_on=held_on,
+                store(), course.id, previous_id=previous.id if previous else None, name=name,
+                held_on=parse_day(held_on),
                 theme=theme, owner=username, problem_ids=[p.id for p in chosen_problems],
                 action_ids=[a.id for a in chosen_actions],
             )

@@ -9,15 +9,18 @@ import streamlit as st
 
 from fea_core import action_history, courses
 from fea_core.courses import Course, Meeting
+from fea_core.day_text import parse_day
 from fea_core.errors import FeaError
 from fea_core.export.common import status_label
 from fea_core.report import ACTION_STATUSES
 from fea_core.status_report import TrackedAction, build_course_status
 from ui.context import language, store, t
 from ui.course_view import day
+from ui.day_field import day_field
 from ui.errors import show_error
 
 NOTICE = "follow_up_notice"
+NEW_MEETING_DAY, NEW_MEETING_NOTES, NEW_MEETING_ERROR = "new_meeting_day", "new_meeting_notes", "new_meeting_error"
 ERROR = "follow_up_error"  # (action id, error) of the last failed update
 
 
@@ -25,18 +28,16 @@ def meeting_picker(course: Course, username: str) -> Meeting | None:
     """Choose the meeting being held (newest first) or create a new one; return the chosen one."""
     meetings = list(reversed(courses.list_meetings(store(), course.id)))
     with st.expander(t("course.meeting_new"), icon=":material/add:", expanded=not meetings):
+        if failed := st.session_state.pop(NEW_MEETING_ERROR, None):
+            show_error(failed)
+        # A new meeting starts empty: the fields are emptied once it is created (not the
+        # previous meeting's notes, which were then saved a second time with the new one).
         with st.form("new_meeting"):
-            held_on = st.date_input(t("course.meeting_date"), value=date.today(), format="DD.MM.YYYY")
-            notes = st.text_area(t("course.meeting_notes"), height=70, max_chars=courses.NOTES_MAX)
-            created = st.form_submit_button(t("course.meeting_create"), type="primary")
-        if created:
-            try:
-                meeting = courses.add_meeting(store(), course.id, held_on, notes, by=username)
-            except FeaError as error:
-                show_error(error)
-            else:
-                st.session_state["meeting_id"] = meeting.id
-                st.rerun()
+            day_field(t("course.meeting_date"), key=NEW_MEETING_DAY, value=date.today())
+            st.text_area(t("course.meeting_notes"), height=70, max_chars=courses.NOTES_MAX, key=NEW_MEETING_NOTES)
+            st.caption(t("day_field.save_hint"))
+            st.form_submit_button(t("course.meeting_create"), type="primary", on_click=_create_meeting,
+                                  args=(course.id, username))
     if not meetings:
         st.info(t("course.no_meeting_yet"), icon=":material/event_note:")
         return None
@@ -61,6 +62,20 @@ def meeting_picker(course: Course, username: str) -> Meeting | None:
             else:
                 st.success(t("course.meeting_saved"), icon=":material/check:")
     return meeting
+
+
+def _create_meeting(course_id: int, username: str) -> None:
+    """Create the meeting from the form (a callback: it empties the form once the meeting is saved)."""
+    state = st.session_state
+    try:
+        held_on = parse_day(state.get(NEW_MEETING_DAY, ""))
+        meeting = courses.add_meeting(store(), course_id, held_on, state.get(NEW_MEETING_NOTES, ""), by=username)
+    except FeaError as error:
+        state[NEW_MEETING_ERROR] = error  # what was typed stays in the form
+        return
+    state["meeting_id"] = meeting.id
+    state[NEW_MEETING_NOTES] = ""
+    state.pop(NEW_MEETING_DAY, None)  # today again, next time
 
 
 def follow_up(course: Course, username: str) -> None:
@@ -114,7 +129,7 @@ def _save_update(action, meeting_id: int, username: str) -> None:
         action_history.record_update(
             store(), action.id, status=state[key("status")], works=state.get(key("works")),
             not_working=state.get(key("not_working")), adjustment=state.get(key("adjustment")),
-            deadline=state.get(key("deadline")), meeting_id=meeting_id, by=username,
+            deadline=parse_day(state.get(key("deadline"), ""), required=False), meeting_id=meeting_id, by=username,
         )
     except FeaError as error:
         state[ERROR] = (action.id, error)  # what was typed stays in the form
@@ -137,13 +152,12 @@ def _update_form(tracked: TrackedAction, meeting: Meeting, username: str) -> Non
             t("course.update_status"), list(ACTION_STATUSES), index=list(ACTION_STATUSES).index(action.status),
             format_func=lambda s: status_label(lang, s), key=f"fu_status_{action.id}",
         )
-        top[1].date_input(
-            t("course.new_deadline"), value=action.deadline, format="DD.MM.YYYY", key=f"fu_deadline_{action.id}",
-        )
+        day_field(t("course.new_deadline"), key=f"fu_deadline_{action.id}", value=action.deadline, container=top[1])
         notes = st.columns(3)
         for column, field in zip(notes, ("works", "not_working", "adjustment")):
             column.text_area(t(f"course.{field}"), height=80, max_chars=action_history.NOTE_MAX,
                              key=f"fu_{field}_{action.id}")
+        st.caption(t("day_field.save_hint"))
         st.form_submit_button(
             t("course.save_update"), icon=":material/save:", key=f"fu_save_{action.id}",
             on_click=_save_update, args=(action, meeting.id, username),

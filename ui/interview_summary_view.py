@@ -112,10 +112,14 @@ def send_panel(workshop: Workshop, result: summary.InterviewSummary) -> None:
         if not theme.points:
             continue
         st.markdown(f"**{escape_markdown(theme.title)}**")
-        for point in theme.points:
+        # Identical points from several interviews: one card with a count, sent for all of them at once.
+        for group in summary.same_points(theme.points):
+            point = group[0]
             with st.container(border=True, key=f"point_{point.ref.replace(':', '_')}"):
                 cols = st.columns([3, 2], vertical_alignment="center")
                 cols[0].markdown(escape_markdown(point.text))
+                if len(group) > 1:
+                    cols[0].caption(t("interview_points.count", n=len(group)))
                 if point.is_sent:
                     kind = t("interviews.sent_problem" if point.item_kind == ITEM_PROBLEM else "interviews.sent_keep",
                              number=point.item_number)
@@ -124,22 +128,25 @@ def send_panel(workshop: Workshop, result: summary.InterviewSummary) -> None:
                     cols[1].radio(t("interviews.send_as"), options, format_func=labels.get, horizontal=True,
                                   key=f"send_{point.ref}", label_visibility="collapsed")
     if st.button(t("interviews.send"), type="primary", icon=":material/send:", key="send_points"):
-        choices = {
-            p.ref: st.session_state.get(f"send_{p.ref}")
-            for p in result.points
-            if not p.is_sent and st.session_state.get(f"send_{p.ref}", NOT_SENT) != NOT_SENT
+        chosen = {
+            group[0].ref: (group, st.session_state.get(f"send_{group[0].ref}"))
+            for theme in result.themes for group in summary.same_points(theme.points)
+            if not group[0].is_sent and st.session_state.get(f"send_{group[0].ref}", NOT_SENT) != NOT_SENT
         }
-        if not choices:
+        if not chosen:
             st.warning(t("interviews.nothing_chosen"), icon=":material/info:")
             return
+        choices = {p.ref: kind for group, kind in chosen.values() for p in group}
         try:
             sent = summary.send_to_trin_1(store(), workshop.id, choices)
         except FeaError as error:
             show_error(error)
             return
-        for ref in choices:
+        for ref in chosen:
             st.session_state.pop(f"send_{ref}", None)
-        st.session_state["interviews_sent"] = (len(sent.created), len(sent.existing))
+        # A point's twins link to the item it just became: that is one item, not "already there".
+        existing = [n for n in sent.existing if n not in sent.created]
+        st.session_state["interviews_sent"] = (len(sent.created), len(existing))
         st.rerun()
     done = st.session_state.pop("interviews_sent", None)
     if done:

@@ -7,9 +7,9 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from fea_core import decisions, items, placement
+from fea_core import decisions, items, placement, similar_items
 from fea_core.charts import quadrant_spec
-from fea_core.errors import FeaError
+from fea_core.errors import FeaError, StaleItem
 from fea_core.i18n import translate
 from fea_core.method import Matrix, load_method
 from fea_core.model import Workshop
@@ -20,6 +20,9 @@ from ui.errors import show_error
 
 
 UNHIDE_CHOICES = 200  # hidden items offered to show again, newest first
+SUGGESTIONS_SHOWN = 5  # duplicate groups offered at once: a short list read while the room talks
+DISMISSED = "merge_dismissed"  # pairs of item ids the facilitator said are not the same (this session)
+MERGE_NOTICE = "merge_notice"  # (kind, "success" | "error", text) of the last merge
 
 
 def _label(item) -> str:
@@ -95,8 +98,16 @@ def _matrix_at(workshop_id: int, revision: int, kind: str, lang: str, chosen_id:
     table = positions(items.list_items(store(), workshop_id, kind), placed, matrix)
     individual = placed[["item_id", "x", "y"]] if dots else None
     # Sized to fit its column next to the table on a 1440-px screen with the sidebar open.
-    chart = quadrant_spec(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430)
+    chart = quadrant_spec(table, matrix, individual=individual, chosen_id=chosen_id, width=520, height=430,
+                          titles=matrix_tooltip_titles(lang))
     return ranking(table), chart
+
+
+def matrix_tooltip_titles(lang: str) -> dict[str, str]:
+    """Return the matrix tooltips' titles in the session's language (fea_core.charts defaults to Danish)."""
+    return {"number": translate(lang, "steps.col_number"), "text": translate(lang, "steps.col_text"),
+            "mean": translate(lang, "competence.mean"), "std": translate(lang, "competence.spread"),
+            "n": translate(lang, "competence.n")}
 
 
 def matrix_summary(table, matrix: Matrix) -> str:
@@ -151,7 +162,8 @@ def refresh_tools_on_change(workshop_id: int, kinds: tuple[str, ...]) -> None:
 
 
 def item_tools(workshop: Workshop, kind: str) -> None:
-    """The facilitator's tools: add what is said aloud, edit, merge (and undo), hide."""
+    """The facilitator's tools: likely duplicates to merge in one click; add what is said aloud, edit, merge (and undo), hide."""
+    duplicate_suggestions(workshop, kind)
     with st.expander(t(f"steps.tools_{kind}"), icon=":material/edit_note:", key=f"tools_{kind}"):
         with st.form(f"add_{kind}", clear_on_submit=True, border=False):
             text = st.text_input(t(f"steps.add_{kind}"), max_chars=items.ITEM_TEXT_MAX)
@@ -171,12 +183,7 @@ def item_tools(workshop: Workshop, kind: str) -> None:
             if c2.button(t("steps.hide"), key=f"hide_{kind}", icon=":material/visibility_off:", width="stretch"):
                 _run(items.hide_item, store(), target, True)
         with cols[1]:
-            into = st.selectbox(t("steps.merge_into"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"into_{kind}")
-            sources = st.multiselect(
-                t("steps.merge_sources"), [i for i in by_id if i != into], format_func=lambda i: _label(by_id[i]), key=f"src_{kind}"
-            )
-            if st.button(t("steps.merge"), key=f"merge_{kind}", disabled=not sources, icon=":material/call_merge:"):
-                _run(items.merge_items, store(), into, sources)
+            _merge_picker(kind, by_id)
         sources = items.merged_sources_by_target(store(), workshop.id, kind)
         merged = {m.id: m for i in current for m in sources.get(i.id, [])}
         # Newest first, and not thousands: the page redraws the tools whenever the list changes.
@@ -187,6 +194,69 @@ def item_tools(workshop: Workshop, kind: str) -> None:
         _undo_tool(kind, "unhide", hidden, ":material/visibility:", lambda s, i: items.hide_item(s, i, False))
         if len(newest) > UNHIDE_CHOICES:
             st.caption(t("steps.unhide_newest", n=UNHIDE_CHOICES))
+
+
+def _merge_picker(kind: str, by_id: dict) -> None:
+    """Several items chosen in one list and merged in one click; the lowest number stays."""
+    chosen = st.multiselect(
+        t("merge.pick"), list(by_id), format_func=lambda i: _label(by_id[i]), key=f"src_{kind}",
+        placeholder=t("merge.pick_placeholder"),
+    )
+    if len(chosen) >= 2:
+        st.caption(t("merge.keeps_number", number=min(by_id[i].number for i in chosen)))
+    st.button(
+        t("merge.merge_chosen", n=len(chosen)) if len(chosen) >= 2 else t("steps.merge"), key=f"merge_{kind}",
+        disabled=len(chosen) < 2, icon=":material/call_merge:", on_click=_merge, args=(kind, tuple(chosen), f"src_{kind}"),
+    )
+
+
+def _merge(kind: str, item_ids: tuple[int, ...], picker_key: str | None = None) -> None:
+    """Merge the items (a button's callback, so the picker can be emptied before it is drawn again)."""
+    try:
+        target = items.merge_listed(store(), item_ids)
+    except StaleItem:
+        st.session_state[MERGE_NOTICE] = (kind, "error", t("merge.stale"))
+        return
+    if picker_key:
+        st.session_state.pop(picker_key, None)
+    merged = sorted(items.get_item(store(), i).number for i in item_ids if i != target.id)
+    st.session_state[MERGE_NOTICE] = (
+        kind, "success", t("merge.done", number=target.number, numbers=", ".join(map(str, merged)))
+    )
+
+
+def _dismiss(kind: str, item_ids: tuple[int, ...]) -> None:
+    st.session_state.setdefault(DISMISSED, set()).update(similar_items.pairs_of(item_ids))
+
+
+def duplicate_suggestions(workshop: Workshop, kind: str) -> None:
+    """Suggest likely duplicates among the listed items, each group with one-click "Saml" and "Ikke det samme".
+
+    The facilitator decides: nothing merges by itself. A dismissed group is remembered for this
+    session (pairs of item ids), so it is not suggested again; a new similar item is.
+    """
+    notice = st.session_state.get(MERGE_NOTICE)
+    if notice and notice[0] == kind:
+        st.session_state.pop(MERGE_NOTICE)
+        (st.error if notice[1] == "error" else st.success)(notice[2], icon=":material/call_merge:")
+    groups = similar_items.duplicate_groups(
+        items.list_items(store(), workshop.id, kind), dismissed=st.session_state.get(DISMISSED, set())
+    )[:SUGGESTIONS_SHOWN]
+    if not groups:
+        return
+    with st.container(border=True, key=f"suggest_{kind}"):
+        st.markdown(f"**{t(f'merge.title_{kind}')}**")
+        st.caption(t("merge.help"))
+        for group in groups:
+            ids = tuple(i.id for i in group)
+            tag = "_".join(map(str, ids))
+            row = st.columns([6, 1.3, 1.7], vertical_alignment="center")
+            # Plain text: these are the room's own words.
+            row[0].markdown("  \n".join(escape_markdown(_label(i)) for i in group))
+            row[1].button(t("merge.merge"), key=f"suggest_merge_{kind}_{tag}", icon=":material/call_merge:",
+                          type="primary", on_click=_merge, args=(kind, ids), width="stretch")
+            row[2].button(t("merge.dismiss"), key=f"suggest_dismiss_{kind}_{tag}", on_click=_dismiss,
+                          args=(kind, ids), width="stretch")
 
 
 def _undo_tool(kind: str, name: str, choices: dict, icon: str, undo) -> None:

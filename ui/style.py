@@ -61,6 +61,24 @@ div[data-baseweb="select"] > div:focus-within {{ border-color: {FOCUS} !importan
 """
 
 
+# Issue 16, point 5: Streamlit's own English words inside Danish screens, hidden where Streamlit
+# 1.67 has no option to translate or turn them off (checked: st.dataframe has no toolbar
+# setting; client.toolbarMode is the app's top bar). Every page gets these rules (accessible()).
+# - A text field shows "Press Enter to submit form" / "Press Ctrl+Enter to apply" while focused,
+#   followed by its "12/200" counter when it has max_chars: the words go, the counter stays (alone
+#   outside a form, the one span is the counter; inside a form it is the words). The follow-up
+#   forms say how to save in the session's language instead (ui.toml [day_field] save_hint).
+# - A read-only table's hover toolbar ("Download as CSV", "Search", "Show/hide columns"): the
+#   tables are short and read aloud; an editable table (one with "Add row") keeps its toolbar.
+_STREAMLIT_ENGLISH_CSS = """
+<style>
+[data-testid="InputInstructions"] > span:not(:last-child),
+[data-testid="stForm"] [data-testid="InputInstructions"] > span:only-child { display: none; }
+[data-testid="stDataFrame"]:not(:has(button[aria-label="Add row"])) [data-testid="stElementToolbar"] { display: none; }
+</style>
+"""
+_ACCESSIBLE_CSS += _STREAMLIT_ENGLISH_CSS
+
 def phone() -> None:
     """Style a participant page for a phone."""
     st.html(_PHONE_CSS)

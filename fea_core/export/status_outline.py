@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fea_core.charts import radar_spec
+from fea_core.charts import before_now_colors, radar_spec
 from fea_core.export.common import (
     EMPTY, count, group_chart, label, literal, long_date, number, pngs, safe_file_name, short_date, signed_number,
     status_label,
@@ -169,7 +169,10 @@ def status_charts(status: CourseStatus) -> dict[str, dict]:
     the groups' radar ("groups") when the disclosure rule shows a group."""
     charts = {}
     if status.competence is not None and len(status.competence.profile):
-        charts["radar"] = radar_spec(status.competence.profile, status.factors)
+        profile = status.competence.profile
+        # The same colours and legend as the screen's before/now view (fea_core.charts.before_now_colors).
+        charts["radar"] = radar_spec(
+            profile, status.factors, legend=True, group_colors=before_now_colors(profile["group_key"]))
     if status.groups is not None:
         charts.update(group_chart(status.groups.profile, status.factors))
     return charts

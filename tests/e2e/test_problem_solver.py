@@ -104,7 +104,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # The facilitator merges no. 2 into no. 1 and hides the hostile one.
     facilitator.get_by_text("Redigér problemerne").click()
-    choose_in_selectbox(facilitator, ".st-key-into_problem", "1. Travlhed om morgenen")
+    choose_in_selectbox(facilitator, ".st-key-src_problem", "1. Travlhed om morgenen")
     choose_in_selectbox(facilitator, ".st-key-src_problem", "2. For meget travlhed")
     facilitator.locator(".st-key-merge_problem").get_by_role("button").click()
     wait_for_app(facilitator)

@@ -69,7 +69,7 @@ def test_a_course_with_a_bad_period_is_refused_with_a_message(app, view, store, 
     at = view.ok(at.switch_page("pages/workshops.py").run())
     widget(at, "text_input", "Navn på forløbet").input("X")
     widget(at, "text_input", "Afdeling (enhed)").input("Y")
-    widget(at, "date_input", "Planlagt afslutning").set_value(date.today() - timedelta(days=3))
+    widget(at, "text_input", "Planlagt afslutning").input((date.today() - timedelta(days=3)).strftime("%d.%m.%Y"))
     at = view.ok(view.button(at, "Opret forløb").click().run())
     assert [e.value for e in at.error] == ["Den planlagte afslutning ligger før starten."]
     assert courses.list_courses(store, facilitator) == []

@@ -547,8 +547,8 @@ def test_the_facilitator_merges_two_problems_and_undoes_the_merge(app, view, sto
     at = open_screen(app, view, facilitator, workshop.code)
     assert at.button(key="merge_problem").disabled
 
-    view.ok(at.selectbox(key="into_problem").set_value(p1.id).run())
-    view.ok(at.multiselect(key="src_problem").set_value([p2.id, p3.id]).run())
+    view.ok(at.multiselect(key="src_problem").set_value([p3.id, p2.id, p1.id]).run())
+    assert "Nr. 1 beholder sit nummer; de andre vises under det som samlet." in texts(at.caption)
     view.ok(at.button(key="merge_problem").click().run())
 
     assert [i.merged_into for i in (items.get_item(store, p2.id), items.get_item(store, p3.id))] == [p1.id, p1.id]
@@ -712,7 +712,7 @@ def test_a_problem_sent_after_the_screen_was_drawn_is_offered_by_the_tools_on_th
 
     view.ok(at.run())
 
-    assert at.selectbox(key="into_problem").options == [
+    assert at.multiselect(key="src_problem").options == [
         "1. Vi når ikke at holde pauser", "2. For mange afbrydelser", f"3. {HOSTILE}", "4. Ingen tid til oplæring"
     ]
     assert "4. Ingen tid til oplæring" in listed(at)
