@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from fea_core import decisions, handleplan, items, workshops
+from fea_core.report import Action
 from fea_core.model import ACTIVITY_CONCRETISE, ACTIVITY_IDEAS, ACTIVITY_IMPLEMENT
 
 QUESTION_2 = "Hvem skal bruge den?"
@@ -24,6 +25,12 @@ def planned(store, make_workshop):
         return workshops.set_activity(store, workshop.id, activity)
 
     return make
+
+
+def counters(store, workshop_id) -> tuple[int, int]:
+    """Return (revision, stage): the stage moves when what the phones show changed."""
+    current = workshops.get_workshop(store, workshop_id)
+    return current.revision, current.stage
 
 
 def screen(app, view, user, code):
@@ -47,10 +54,37 @@ def test_a_phone_in_trin_5_sees_the_chosen_solution_and_its_proposal_reaches_the
     assert (proposal.question_index, proposal.text) == (1, "Alle på dagvagten")
 
     shown = screen(app, view, facilitator, workshop.code)
-    assert "Alle på dagvagten" in view.text(shown)
-    shown = view.ok(view.button(shown, "Overtag").click().run())
+    assert "Alle på dagvagten" in [e.value for e in shown.text]  # beside its question, as st.text
+    revision, stage = counters(store, workshop.id)
+    shown = view.ok(shown.button(key=f"use_{proposal.id}").click().run())
     assert handleplan.answers(store, workshop.id)[1] == "Alle på dagvagten"
     assert shown.text_area(key="ans_1").value == "Alle på dagvagten"
+    assert counters(store, workshop.id)[1] > stage  # the phones learn of the new answer
+    assert [b.label for b in shown.button if b.label == "Brug"] == []  # taken over: no longer offered
+
+
+def test_brug_keeps_what_the_facilitator_had_typed_in_the_answer_and_adds_the_proposal_after_it(
+    app, view, store, facilitator, planned, join
+):
+    workshop = planned(ACTIVITY_CONCRETISE)
+    proposal = handleplan.propose_answer(store, join(workshop), 1, "Også vikarerne")
+    at = screen(app, view, facilitator, workshop.code)
+    at.text_area(key="ans_1").input("Alle på dagvagten")  # typed, not yet saved
+    at = view.ok(at.button(key=f"use_{proposal.id}").click().run())
+    assert handleplan.answers(store, workshop.id)[1] == "Alle på dagvagten\nOgså vikarerne"
+    assert at.text_area(key="ans_1").value == "Alle på dagvagten\nOgså vikarerne"
+
+
+def test_a_proposal_that_arrives_while_trin_5_is_open_appears_beside_its_question(
+    app, view, store, facilitator, planned, join
+):
+    workshop = planned(ACTIVITY_CONCRETISE)
+    at = screen(app, view, facilitator, workshop.code)
+    assert "Ingen forslag til dette spørgsmål endnu." in view.text(at)
+    proposal = handleplan.propose_answer(store, join(workshop), 3, "Når der er travlt")
+    at = view.ok(at.run())  # what the live fragment's rerun leads to
+    assert "Når der er travlt" in [e.value for e in at.text]
+    assert at.button(key=f"use_{proposal.id}").label == "Brug"
 
 
 def test_a_proposal_sent_after_trin_5_closed_is_refused_with_a_message(app, view, store, planned, join):
@@ -64,7 +98,7 @@ def test_a_proposal_sent_after_trin_5_closed_is_refused_with_a_message(app, view
     assert handleplan.proposals(store, workshop.id) == []
 
 
-def test_the_facilitators_answer_is_saved_when_typed(app, view, store, facilitator, planned):
+def test_the_five_questions_are_nfas_words_and_an_answer_is_saved_by_its_form(app, view, store, facilitator, planned):
     workshop = planned(ACTIVITY_CONCRETISE)
     at = screen(app, view, facilitator, workshop.code)
     assert [ta.label for ta in at.text_area][:5] == [
@@ -74,8 +108,20 @@ def test_the_facilitators_answer_is_saved_when_typed(app, view, store, facilitat
         "4. I hvilke situationer?",
         "5. Og hvordan?",
     ]
-    view.ok(at.text_area(key="ans_0").input("Et kort møde før stuegang").run())
+    revision, stage = counters(store, workshop.id)
+    at.text_area(key="ans_0").input("Et kort møde før stuegang")
+    at = view.ok(at.button(key="save_ans_0").click().run())
     assert handleplan.answers(store, workshop.id)[0] == "Et kort møde før stuegang"
+    assert counters(store, workshop.id) == (revision + 1, stage + 1)
+
+
+def test_typing_an_answer_without_saving_it_saves_nothing_and_costs_no_write(app, view, store, facilitator, planned):
+    workshop = planned(ACTIVITY_CONCRETISE)
+    at = screen(app, view, facilitator, workshop.code)
+    revision, _ = counters(store, workshop.id)
+    view.ok(at.text_area(key="ans_2").input("Halvt skrevet").run())  # a form: nothing is sent until submitted
+    assert handleplan.answers(store, workshop.id)[2] == ""
+    assert counters(store, workshop.id)[0] == revision
 
 
 def test_trin_6_opens_with_an_empty_plan_and_offers_the_four_exports(app, view, facilitator, planned):
