@@ -198,9 +198,10 @@ def proposals_panel(workshop: Workshop) -> None:
 
 
 def _status_box(key: str) -> None:
+    lang = language()  # bound now: the labels are this run's language wherever they are formatted
     st.selectbox(
         t("plan_form.status"), list(ACTION_STATUSES), key=key,
-        format_func=lambda k: status_label(language(), k),
+        format_func=lambda k: status_label(lang, k),
     )
 
 
@@ -291,13 +292,16 @@ def _update_action(workshop_id: int, action_id: int) -> None:
     updated = _attempt(
         f"edit_{action_id}_error", lambda: handleplan.update_action(store(), workshop_id, action_id, **typed)
     )
+    if isinstance(st.session_state.get(f"edit_{action_id}_error"), StaleItem):
+        # Deleted meanwhile: its card is gone, so the message goes above the cards.
+        st.session_state["plan_action_error"] = st.session_state.pop(f"edit_{action_id}_error")
     if updated is not None:
         st.session_state[f"edit_action_{action_id}"] = False  # the card closes
         st.session_state["plan_notice"] = t("plan_form.saved", n=updated.position)
 
 
 def _delete_action(workshop_id: int, action_id: int) -> None:
-    if _attempt("plan_delete_error", lambda: handleplan.delete_action(store(), workshop_id, action_id)) is not None:
+    if _attempt("plan_action_error", lambda: handleplan.delete_action(store(), workshop_id, action_id)) is not None:
         st.session_state.pop(f"edit_action_{action_id}", None)
         st.session_state["plan_notice"] = t("plan_form.deleted")
 
@@ -352,7 +356,7 @@ def actions_editor(workshop: Workshop) -> None:
         st.toast(notice, icon=":material/check:")
     with st.container(key="fea_plan_actions"):
         new_action_form(workshop)
-        if error := st.session_state.pop("plan_delete_error", None):
+        if error := st.session_state.pop("plan_action_error", None):
             st.error(_form_message(error, {}), icon=":material/error:")
         actions = handleplan.list_actions(store(), workshop.id)
         if not actions:
