@@ -155,7 +155,7 @@ def answers_editor(workshop: Workshop) -> None:
             key = f"ans_{index}"
             if key not in st.session_state:
                 st.session_state[key] = saved[index]
-            with st.form(f"answer_form_{index}", enter_to_submit=False):
+            with st.form(f"answer_form_{index}", enter_to_submit=True):
                 left, right = st.columns([3, 2], gap="medium")
                 with left:
                     st.text_area(f"{index + 1}. {question}", key=key, max_chars=handleplan.ANSWER_MAX, height=110)
@@ -385,7 +385,7 @@ def follow_up_editor(workshop: Workshop) -> None:
     process, next_date = handleplan.follow_up(store(), workshop.id)
     st.session_state.setdefault("follow_up_process", process or "")
     st.session_state.setdefault("next_follow_up", f"{next_date:%d.%m.%Y}" if next_date else "")
-    with st.container(key="fea_plan_follow_up"), st.form("follow_up_form", enter_to_submit=False):
+    with st.container(key="fea_plan_follow_up"), st.form("follow_up_form", enter_to_submit=True):
         st.text_area(
             t("plan.follow_up_process"), key="follow_up_process", height=90, max_chars=handleplan.ANSWER_MAX,
             placeholder=t("plan.follow_up_placeholder"),

@@ -105,7 +105,7 @@ def test_the_first_agreement_typed_after_switching_to_trin_6_is_kept_through_a_s
     expect(page.locator(".st-key-new_action_what input")).to_have_value("Ny tavle")
     expect(page.locator(".st-key-new_action_deadline input")).to_have_value("31.2.2027")
     # Streamlit's English "Press Enter to submit form" is hidden in the editors.
-    expect(page.get_by_text("to submit form")).to_have_count(0)
+    expect(page.get_by_text("to submit form").filter(visible=True)).to_have_count(0)
     page.locator(".st-key-fea_plan_actions").screenshot(path=str(tmp_path / f"trin6-refused-{size}.png"))
 
     # Kept through a step change (to trin 5 and back) and a reload.
@@ -152,4 +152,32 @@ def test_an_agreement_is_edited_on_its_card_and_deleted_after_a_confirmation(app
     expect(card(page, "Tavlemøde")).to_have_count(0)
     assert [a.what for a in handleplan.list_actions(store, workshop.id)] == ["Evaluér"]
     page.locator(".st-key-fea_plan_actions").screenshot(path=str(tmp_path / "trin6-after-delete.png"))
+    page.context.close()
+
+
+def test_a_trin_5_answer_is_saved_with_ctrl_enter_and_a_proposal_is_used_with_one_click(app_server, browser, store, tmp_path):
+    from fea_core import participation
+
+    workshop = planned_workshop(store, "Temadag trin 5")
+    phone = participation.join(store, workshop.code)[1]
+    page = browser.new_context(**DESKTOP).new_page()
+    log_in_facilitator(page, app_server.base)
+    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    wait_for_app(page)
+    answer = page.locator(".st-key-ans_0 textarea")
+    answer.fill("Et kort fælles møde kl. 7.45")
+    answer.press("Control+Enter")  # the form's own shortcut, named in the hint above the questions
+    page.get_by_text("Svaret på spørgsmål 1 er gemt.").wait_for(timeout=WAIT)
+    assert handleplan.answers(store, workshop.id)[0] == "Et kort fælles møde kl. 7.45"
+    expect(page.get_by_text("to submit form").filter(visible=True)).to_have_count(0)  # Streamlit's English hint is hidden
+
+    # A proposal sent meanwhile appears beside its question (the live view reruns the page for it).
+    handleplan.propose_answer(store, phone, 1, "Alle på morgenvagten")
+    page.locator(".st-key-ans_1 textarea").fill("Lederen")  # typed, not saved: "Brug" keeps it
+    use = page.get_by_role("button", name="Brug", exact=True)
+    use.wait_for(timeout=WAIT)
+    page.locator(".st-key-fea_plan_answers").screenshot(path=str(tmp_path / "trin5-answers.png"))
+    use.click()
+    expect(page.locator(".st-key-ans_1 textarea")).to_have_value("Lederen\nAlle på morgenvagten", timeout=WAIT)
+    assert handleplan.answers(store, workshop.id)[1] == "Lederen\nAlle på morgenvagten"
     page.context.close()
