@@ -171,12 +171,17 @@ def test_a_trin_5_answer_is_saved_with_ctrl_enter_and_a_proposal_is_used_with_on
     assert handleplan.answers(store, workshop.id)[0] == "Et kort fælles møde kl. 7.45"
     expect(page.get_by_text("to submit form").filter(visible=True)).to_have_count(0)  # Streamlit's English hint is hidden
 
-    # A proposal sent meanwhile appears beside its question (the live view reruns the page for it).
+    expect(answer).to_have_value("Et kort fælles møde kl. 7.45")
+
+    # A proposal sent while the facilitator types appears beside its question (the live view
+    # reruns the page for it), and what was typed but not saved stays in the field.
+    page.locator(".st-key-ans_1 textarea").fill("Lederen")
     handleplan.propose_answer(store, phone, 1, "Alle på morgenvagten")
-    page.locator(".st-key-ans_1 textarea").fill("Lederen")  # typed, not saved: "Brug" keeps it
     use = page.get_by_role("button", name="Brug", exact=True)
     use.wait_for(timeout=WAIT)
-    page.locator(".st-key-fea_plan_answers").screenshot(path=str(tmp_path / "trin5-answers.png"))
+    wait_for_app(page)
+    expect(page.locator(".st-key-ans_1 textarea")).to_have_value("Lederen")
+    page.screenshot(path=str(tmp_path / "trin5-answers.png"))
     use.click()
     expect(page.locator(".st-key-ans_1 textarea")).to_have_value("Lederen\nAlle på morgenvagten", timeout=WAIT)
     assert handleplan.answers(store, workshop.id)[1] == "Lederen\nAlle på morgenvagten"
