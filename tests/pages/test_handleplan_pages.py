@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from fea_core import decisions, handleplan, items, workshops
-from fea_core.report import Action
+from fea_core.plain import escape_markdown
 from fea_core.model import ACTIVITY_CONCRETISE, ACTIVITY_IDEAS, ACTIVITY_IMPLEMENT
 
 QUESTION_2 = "Hvem skal bruge den?"
@@ -308,16 +308,16 @@ HOSTILE = ("# x", "$x$", ":red[x]", "<b>x</b>", "=1+1", "[x](javascript:alert(1)
 def test_hostile_text_in_an_agreement_is_kept_and_shown_as_typed(app, view, store, facilitator, planned, hostile):
     workshop = planned(ACTIVITY_IMPLEMENT)
     at = screen(app, view, facilitator, workshop.code)
-    fill_new(at, what=hostile, owner=hostile, follow_up=hostile)
+    fill_new(at, what=hostile, follow_up=hostile)  # nobody responsible: the card's warning names the words
     at = view.ok(view.button(at, "Tilføj aftale").click().run())
     [saved] = handleplan.list_actions(store, workshop.id)
-    assert (saved.what, saved.owner, saved.follow_up) == (hostile,) * 3
+    assert (saved.what, saved.follow_up) == (hostile,) * 2
     [card] = [h for h in at.get("html") if "fea-agreement" in h.value]
     assert "<b>x</b>" not in card.value  # escaped: the browser shows the tags as typed
     shown = view.text(at)
-    assert f"1. {hostile}" in shown and f"Hvem: {hostile}" in shown and f"Opfølgning: {hostile}" in shown
-    # The card's warning (nobody responsible: no) and toasts are Markdown: none carries the raw text.
-    assert all(hostile not in w.value or hostile == "=1+1" for w in at.warning)
+    assert f"1. {hostile}" in shown and f"Opfølgning: {hostile}" in shown
+    # The warning is Markdown: it carries the words escaped, so they read as typed.
+    assert [w.value for w in at.warning] == [f"Aftale 1 ({escape_markdown(hostile)}): der mangler en ansvarlig."]
 
 
 def test_trin_6_in_english_shows_the_form_cards_and_messages_in_english(
