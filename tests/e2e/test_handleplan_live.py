@@ -186,3 +186,42 @@ def test_a_trin_5_answer_is_saved_with_ctrl_enter_and_a_proposal_is_used_with_on
     expect(page.locator(".st-key-ans_1 textarea")).to_have_value("Lederen\nAlle på morgenvagten", timeout=WAIT)
     assert handleplan.answers(store, workshop.id)[1] == "Lederen\nAlle på morgenvagten"
     page.context.close()
+
+
+def test_an_idle_trin_6_screen_starts_no_full_script_run_of_its_own(app_server, browser, store):
+    """Nothing in the trin 6 editors reruns by itself: over 10 idle seconds the browser asks for
+    no full script run. (pages/screen.py's live view is a fragment with run_every; its fragment
+    reruns are counted apart, so this test holds with or without it.)"""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    workshop = planned_workshop(store, "Temadag i ro")
+    handleplan.add_action(store, workshop.id, "Tavlemøde", "Mette", "15.3.2027")
+    workshops.set_activity(store, workshop.id, "implement")
+    page = browser.new_context(**DESKTOP).new_page()
+    log_in_facilitator(page, app_server.base)
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    wait_for_app(page)
+    card(page, "1. Tavlemøde").wait_for(timeout=WAIT)
+    page.locator(".st-key-new_action_what input").fill("Halvt skrevet")  # typing in a form sends nothing
+    frames.clear()
+    page.wait_for_timeout(10_000)
+    full_runs, fragment_runs, fragments = 0, 0, set()
+    for payload in frames:
+        if isinstance(payload, str):
+            continue
+        message = BackMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") == "rerun_script":
+            if message.rerun_script.fragment_id:
+                fragment_runs += 1
+                fragments.add(message.rerun_script.fragment_id)
+            else:
+                full_runs += 1
+    print(f"idle trin 6 for 10 s: {full_runs} full runs, {fragment_runs} fragment runs (the live view's)")
+    assert full_runs == 0
+    assert len(fragments) <= 1  # the page's live view only: the editors add no timed fragment
+    expect(page.locator(".st-key-new_action_what input")).to_have_value("Halvt skrevet")
+    assert [a.what for a in handleplan.list_actions(store, workshop.id)] == ["Tavlemøde"]
+    page.context.close()
