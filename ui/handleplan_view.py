@@ -24,7 +24,7 @@ from fea_core.model import Workshop
 from fea_core.plain import escape_markdown
 from fea_core.report import ACTION_STATUSES, Action, build_report
 from ui.context import language, method, store, t
-from ui.errors import error_message, show_error
+from ui.errors import error_message
 
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
