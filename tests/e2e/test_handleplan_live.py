@@ -225,3 +225,33 @@ def test_an_idle_trin_6_screen_starts_no_full_script_run_of_its_own(app_server, 
     expect(page.locator(".st-key-new_action_what input")).to_have_value("Halvt skrevet")
     assert [a.what for a in handleplan.list_actions(store, workshop.id)] == ["Tavlemøde"]
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_trin_5_and_6_editors_have_no_wcag_aa_violation(app_server, browser, store, lang):
+    from fea_core import participation
+    from tests.e2e.test_accessibility import assert_accessible
+
+    workshop = planned_workshop(store, f"Temadag axe {lang}")
+    handleplan.propose_answer(store, participation.join(store, workshop.code)[1], 1, "Alle på morgenvagten")
+    first = handleplan.add_action(store, workshop.id, "Tavlemøde", "Mette", "15.3.2027")
+    handleplan.add_action(store, workshop.id, "Evaluér", "", "1.1.2020")  # both warnings
+    page = browser.new_context(**DESKTOP).new_page()
+    log_in_facilitator(page, app_server.base)
+    page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
+    wait_for_app(page)
+    page.locator(".st-key-fea_plan_answers").wait_for(timeout=WAIT)
+    assert_accessible(page, lang, "trin 5: the answers and the proposals")
+
+    workshops.set_activity(store, workshop.id, "implement")
+    page.reload()
+    wait_for_app(page)
+    card(page, "2. Evaluér").wait_for(timeout=WAIT)
+    page.locator(f".st-key-edit_action_{first.id}").get_by_text({"da": "Ret", "en": "Edit"}[lang]).click()
+    page.locator(f".st-key-edit_{first.id}_what input").wait_for(timeout=WAIT)
+    page.locator(".st-key-new_action_deadline input").fill("31.2.2027")
+    page.locator(".st-key-new_action_deadline input").press("Enter")  # refused: no "what"
+    page.get_by_test_id("stAlert").filter(has_text={"da": "Hvad", "en": "What"}[lang]).first.wait_for(timeout=WAIT)
+    wait_for_app(page)
+    assert_accessible(page, lang, "trin 6: the form, a refusal, the cards, one open for editing")
+    page.context.close()
