@@ -5,18 +5,27 @@ writes the answers; while trin 5 is open, phones may propose answers, and the fa
 a proposal over with one action. Trin 6 is the list of actions (what, who, by when, how it is
 followed up, status) and how and when the group follows the plan up.
 
-None of these writes changes what the phones show, so they bump the revision, never the stage.
+The answers, the actions and the chosen solution are what a phone shows in trin 5 and 6, so
+every write of them bumps the stage (``store.write(wid, stage=True)``): the phones' held poll
+answers at once and they show the new content within about 2 s. (These writes bumped only the
+revision before, and a phone read a stale plan until it was reloaded.) A phone's proposal and
+the follow-up process are not shown on phones: they bump the revision only.
+
+Trin 6 is written live, one agreement at a time (``add_action``, ``update_action``,
+``delete_action``), each saved by the form that typed it; ``save_actions`` replaces the whole list
+at once (an import, a table).
 """
 
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from fea_core import schema
 from fea_core.errors import InvalidText, StaleItem
@@ -111,7 +120,7 @@ def save_answer(store: Store, workshop_id: int, question_index: int, text: str |
     """
     index = _check_index(question_index)
     cleaned = _optional_text(text, ANSWER_MAX)
-    with store.write(workshop_id) as conn:
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the answers
         _lock_workshop(conn, workshop_id)
         _write_answer(conn, workshop_id, index, cleaned)
     return answers(store, workshop_id)
@@ -177,7 +186,7 @@ def adopt_proposal(store: Store, workshop_id: int, proposal_id: int) -> tuple[st
     """
     if isinstance(proposal_id, bool) or not isinstance(proposal_id, numbers.Integral):
         raise StaleItem(item_id=proposal_id, reason="unknown")
-    with store.write(workshop_id) as conn:
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the answers
         _lock_workshop(conn, workshop_id)  # a double click in two tabs must not append twice
         row = conn.execute(select(_AP).where(_AP.c.id == int(proposal_id))).first()
         if row is None or row.workshop_id != workshop_id:
@@ -211,10 +220,16 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def parse_date(value: object, *, field: str = "deadline", row: int | None = None) -> date | None:
-    """Return a cell's date: from a date, datetime, pandas Timestamp, numpy datetime64 or ISO text.
+# A date as Danes type it: day, month, year (4 digits) with "." "-" or "/" between: 15.3.2027.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
 
-    None, NaN, NaT and "" give None; anything else raises InvalidText(reason="not_a_date").
+
+def parse_date(value: object, *, field: str = "deadline", row: int | None = None) -> date | None:
+    """Return a cell's date: from a date, datetime, pandas Timestamp, numpy datetime64 or text.
+
+    Text may be ISO ("2027-03-15") or day.month.year as typed in Denmark ("15.3.2027",
+    "15.03.2027", also with "-" or "/"). None, NaN, NaT and "" give None; anything else,
+    31.2.2027 included, raises InvalidText(reason="not_a_date").
     """
     if _is_missing(value):
         return None
@@ -228,6 +243,12 @@ def parse_date(value: object, *, field: str = "deadline", row: int | None = None
         text = value.strip()
         if not text:
             return None
+        if match := _DAY_MONTH_YEAR.fullmatch(text):
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                pass  # 31.2.2027: not a date, refused below
         for parse in (date.fromisoformat, lambda s: datetime.fromisoformat(s).date()):
             try:
                 return parse(text)
@@ -334,7 +355,7 @@ def save_actions(store: Store, workshop_id: int, rows: Sequence[Mapping]) -> tup
     """
     cleaned = clean_action_rows(rows)
     now = utcnow()
-    with store.write(workshop_id) as conn:
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the actions
         _lock_workshop(conn, workshop_id)
         existing = {
             r.id: r for r in conn.execute(select(_A).where(_A.c.workshop_id == workshop_id)).all()
@@ -356,18 +377,123 @@ def save_actions(store: Store, workshop_id: int, rows: Sequence[Mapping]) -> tup
             conn.execute(delete(_A).where(_A.c.id.in_(gone)))
         for action_id, row in updates:
             conn.execute(update(_A).where(_A.c.id == action_id).values(**row, updated_at=now))
-            old = existing[action_id]
-            if (old.status, old.deadline) != (row["status"], row["deadline"]):
-                # The forløb's history (fea_core.action_history) keeps every dated status change.
-                conn.execute(schema.action_updates.insert().values(
-                    action_id=action_id, at=now, status=row["status"], deadline=row["deadline"],
-                    works="", not_working="", adjustment="", recorded_by="",
-                ))
+            _record_change(conn, action_id, existing[action_id], row, now)
         if inserts:
             conn.execute(
                 _A.insert(),
                 [{**row, "workshop_id": workshop_id, "created_at": now, "updated_at": now} for row in inserts],
             )
+    return list_actions(store, workshop_id)
+
+
+def _clean_one(what, owner, deadline, follow_up, status) -> dict:
+    """Return one agreement's fields cleaned, as ``clean_action_rows`` cleans a row.
+
+    An empty "what" raises InvalidText(reason="empty", field="what"): a form that typed no
+    "what" is refused, not silently dropped as an empty table row is.
+    """
+    fields = {"what": what, "owner": owner, "deadline": deadline, "follow_up": follow_up, "status": status}
+    [cleaned] = clean_action_rows([fields]) or [None]
+    if cleaned is None:
+        raise InvalidText(reason="empty", field="what", row=1)
+    del cleaned["id"], cleaned["position"]
+    return cleaned
+
+
+def _record_change(conn, action_id: int, old, new: Mapping, now: datetime) -> None:
+    if (old.status, old.deadline) != (new["status"], new["deadline"]):
+        # The forløb's history (fea_core.action_history) keeps every dated status change.
+        conn.execute(schema.action_updates.insert().values(
+            action_id=action_id, at=now, status=new["status"], deadline=new["deadline"],
+            works="", not_working="", adjustment="", recorded_by="",
+        ))
+
+
+def _owned_action(conn, workshop_id: int, action_id: object):
+    """Return this workshop's action row, or raise StaleItem (deleted meanwhile, another workshop's)."""
+    if isinstance(action_id, bool) or not isinstance(action_id, numbers.Integral):
+        raise StaleItem(item_id=action_id, reason="action_gone")
+    row = conn.execute(select(_A).where(_A.c.id == int(action_id))).first()
+    if row is None or row.workshop_id != workshop_id:
+        raise StaleItem(item_id=action_id, reason="action_gone")
+    return row
+
+
+def _exists_elsewhere(conn, action_id: object) -> bool:
+    if isinstance(action_id, bool) or not isinstance(action_id, numbers.Integral):
+        return False
+    return conn.execute(select(_A.c.id).where(_A.c.id == int(action_id))).first() is not None
+
+
+def add_action(
+    store: Store, workshop_id: int, what: object, owner: object = "", deadline: object = None,
+    follow_up: object = "", status: object = None,
+) -> Action:
+    """Add one agreement at the end of the plan and return it (trin 6's "Ny aftale" form).
+
+    ``deadline`` may be a date or text as ``parse_date`` reads it; ``status`` None means
+    "not_started". Nothing is saved when a field is invalid (InvalidText names the field).
+    """
+    values = _clean_one(what, owner, deadline, follow_up, status)
+    now = utcnow()
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the actions
+        _lock_workshop(conn, workshop_id)  # two tabs adding at once must not share a position
+        last = conn.execute(
+            select(func.max(_A.c.position)).where(_A.c.workshop_id == workshop_id)
+        ).scalar_one_or_none()
+        new_id = conn.execute(
+            _A.insert().values(
+                **values, position=(last or 0) + 1, workshop_id=workshop_id, created_at=now, updated_at=now
+            )
+        ).inserted_primary_key[0]
+        row = conn.execute(select(_A).where(_A.c.id == new_id)).one()
+    return _row_to_action(row)
+
+
+def update_action(
+    store: Store, workshop_id: int, action_id: int, what: object, owner: object = "", deadline: object = None,
+    follow_up: object = "", status: object = None,
+) -> Action:
+    """Replace one agreement's fields (its place in the plan stays) and return it.
+
+    A change of status or deadline is kept in the action's history. An action of another
+    workshop, or one deleted meanwhile, raises StaleItem(reason="action_gone"); invalid fields
+    raise InvalidText and nothing is saved.
+    """
+    values = _clean_one(what, owner, deadline, follow_up, status)
+    now = utcnow()
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the actions
+        _lock_workshop(conn, workshop_id)
+        old = _owned_action(conn, workshop_id, action_id)
+        if any(getattr(old, key) != values[key] for key in values):
+            conn.execute(update(_A).where(_A.c.id == old.id).values(**values, updated_at=now))
+            _record_change(conn, old.id, old, values, now)
+        row = conn.execute(select(_A).where(_A.c.id == old.id)).one()
+    return _row_to_action(row)
+
+
+def delete_action(store: Store, workshop_id: int, action_id: int) -> tuple[Action, ...]:
+    """Delete one agreement, number the rest 1, 2, 3... again, and return the plan.
+
+    An action already deleted (a second click, another tab) changes nothing; another workshop's
+    action raises StaleItem.
+    """
+    with store.write(workshop_id, stage=True) as conn:  # stage: phones show the actions
+        _lock_workshop(conn, workshop_id)
+        try:
+            old = _owned_action(conn, workshop_id, action_id)
+        except StaleItem:
+            if _exists_elsewhere(conn, action_id):
+                raise  # another workshop's action: not this plan's to delete
+            old = None  # deleted already
+        if old is not None:
+            conn.execute(delete(_A).where(_A.c.id == old.id))
+            rest = conn.execute(
+                select(_A.c.id, _A.c.position).where(_A.c.workshop_id == workshop_id).order_by(_A.c.position, _A.c.id)
+            ).all()
+            for number, kept in enumerate(rest, start=1):
+                if kept.position != number:
+                    conn.execute(update(_A).where(_A.c.id == kept.id).values(position=number))
     return list_actions(store, workshop_id)
 
 

@@ -17,7 +17,11 @@ from fea_core.handleplan import (
     OWNER_MAX,
     Proposal,
     action_warnings,
+    add_action,
     adopt_proposal,
+    delete_action,
+    parse_date,
+    update_action,
     answers,
     follow_up,
     list_actions,
@@ -112,10 +116,10 @@ def test_an_answer_to_a_question_that_does_not_exist_is_refused(solver, bad_inde
     assert solver.count(schema.support_answers) == 0
 
 
-def test_saving_an_answer_bumps_the_revision_but_not_the_stage(solver):
+def test_saving_an_answer_moves_the_stage_so_phones_show_it(solver):
     revision, stage = solver.counters()
     save_answer(solver.store, solver.id, 0, "Et tavlemøde")
-    assert solver.counters() == (revision + 1, stage)
+    assert solver.counters() == (revision + 1, stage + 1)
 
 
 def test_answers_belong_to_their_workshop(solver):
@@ -332,6 +336,18 @@ def test_an_empty_deadline_is_none(solver, empty):
     assert saved.deadline is None
 
 
+@pytest.mark.parametrize("typed", ["15.3.2027", "15.03.2027", "2027-03-15", " 15-3-2027 ", "15/03/2027"])
+def test_a_date_is_read_as_danes_type_it_and_as_iso(typed):
+    assert parse_date(typed) == date(2027, 3, 15)
+
+
+@pytest.mark.parametrize("typed", ["31.2.2027", "15.13.2027", "15.3.27", "3/15", "15. marts", "2027-02-30"])
+def test_a_typed_date_that_does_not_exist_or_lacks_a_full_year_is_refused(typed):
+    with pytest.raises(InvalidText) as raised:
+        parse_date(typed)
+    assert raised.value.params["reason"] == "not_a_date"
+
+
 def test_a_deadline_that_is_not_a_date_is_rejected_naming_the_row(solver):
     with pytest.raises(InvalidText) as raised:
         save_actions(solver.store, solver.id, [row("A"), row("B", deadline="næste fredag")])
@@ -441,10 +457,10 @@ def test_an_empty_list_deletes_every_action(solver):
     assert solver.count(schema.actions) == 0
 
 
-def test_saving_actions_bumps_the_revision_but_not_the_stage(solver):
+def test_saving_actions_moves_the_stage_so_phones_show_them(solver):
     revision, stage = solver.counters()
     save_actions(solver.store, solver.id, [row("A")])
-    assert solver.counters() == (revision + 1, stage)
+    assert solver.counters() == (revision + 1, stage + 1)
 
 
 def test_a_records_frame_from_the_editor_saves_as_it_is(solver):
@@ -638,3 +654,108 @@ def test_migration_003_applied_by_hand_on_002_creates_only_the_handleplan_tables
         assert set(inspect(store.engine).get_table_names()) - before == HANDLEPLAN_TABLES
     finally:
         store.engine.dispose()
+
+
+# --- trin 6 written live: one agreement at a time --------------------------------------------------
+
+
+def test_an_agreement_is_added_at_the_end_with_its_typed_date_and_the_default_status(solver):
+    add_action(solver.store, solver.id, "Indkøbe en tavle", "Mette")
+    added = add_action(solver.store, solver.id, "  Første tavlemøde  ", "Jonas", "15.3.2027", "Efter en måned")
+    assert (added.position, added.what, added.owner, added.deadline, added.follow_up, added.status) == (
+        2, "Første tavlemøde", "Jonas", date(2027, 3, 15), "Efter en måned", "not_started"
+    )
+    assert [a.what for a in list_actions(solver.store, solver.id)] == ["Indkøbe en tavle", "Første tavlemøde"]
+
+
+@pytest.mark.parametrize("what", ["", "   ", None, "\u200b"])
+def test_an_agreement_without_a_what_is_refused_naming_the_field(solver, what):
+    with pytest.raises(InvalidText) as raised:
+        add_action(solver.store, solver.id, what, "Mette", "15.3.2027")
+    assert (raised.value.params["reason"], raised.value.params["field"]) == ("empty", "what")
+    assert list_actions(solver.store, solver.id) == ()
+
+
+def test_an_agreement_with_a_date_that_does_not_exist_is_refused_and_nothing_is_saved(solver):
+    with pytest.raises(InvalidText) as raised:
+        add_action(solver.store, solver.id, "Tavlemøde", "Mette", "31.2.2027")
+    assert (raised.value.params["reason"], raised.value.params["field"]) == ("not_a_date", "deadline")
+    assert list_actions(solver.store, solver.id) == ()
+
+
+def test_an_agreement_with_an_unknown_status_is_refused(solver):
+    with pytest.raises(InvalidText) as raised:
+        add_action(solver.store, solver.id, "Tavlemøde", status="finished!")
+    assert raised.value.params["reason"] == "status"
+
+
+def test_adding_updating_and_deleting_an_agreement_each_move_the_stage(solver):
+    revision, stage = solver.counters()
+    added = add_action(solver.store, solver.id, "Tavlemøde")
+    assert solver.counters() == (revision + 1, stage + 1)
+    update_action(solver.store, solver.id, added.id, "Tavlemøde kl. 7.45")
+    assert solver.counters() == (revision + 2, stage + 2)
+    delete_action(solver.store, solver.id, added.id)
+    assert solver.counters() == (revision + 3, stage + 3)
+
+
+def test_an_agreement_is_edited_in_place_and_keeps_its_number_and_id(solver):
+    first = add_action(solver.store, solver.id, "Tavlemøde", "Mette")
+    add_action(solver.store, solver.id, "Evaluér")
+    edited = update_action(solver.store, solver.id, first.id, "Tavlemøde kl. 7.45", "Jonas", "2027-03-15", "", "in_progress")
+    assert (edited.id, edited.position, edited.what, edited.owner, edited.deadline, edited.status) == (
+        first.id, 1, "Tavlemøde kl. 7.45", "Jonas", date(2027, 3, 15), "in_progress"
+    )
+    assert [a.what for a in list_actions(solver.store, solver.id)] == ["Tavlemøde kl. 7.45", "Evaluér"]
+
+
+def test_a_changed_status_of_an_edited_agreement_is_kept_in_its_history(solver):
+    from fea_core.action_history import history
+
+    added = add_action(solver.store, solver.id, "Tavlemøde", "Mette")
+    update_action(solver.store, solver.id, added.id, "Tavlemøde", "Mette", None, "", "in_progress")
+    update_action(solver.store, solver.id, added.id, "Tavlemøde, nu med kaffe", "Mette", None, "", "in_progress")
+    assert [u.status for u in history(solver.store, added.id)] == ["in_progress"]
+
+
+def test_an_invalid_edit_changes_nothing(solver):
+    added = add_action(solver.store, solver.id, "Tavlemøde", "Mette", "1.4.2027")
+    with pytest.raises(InvalidText):
+        update_action(solver.store, solver.id, added.id, "Tavlemøde", "Mette", "næste fredag")
+    assert list_actions(solver.store, solver.id) == (added,)
+
+
+def test_editing_another_workshops_agreement_or_a_deleted_one_raises_stale_item(solver):
+    other = solver.other_workshop()
+    theirs = add_action(other.store, other.id, "Deres aftale")
+    mine = add_action(solver.store, solver.id, "Vores aftale")
+    delete_action(solver.store, solver.id, mine.id)
+    for action_id in (theirs.id, mine.id, True, "1"):
+        with pytest.raises(StaleItem):
+            update_action(solver.store, solver.id, action_id, "Overtaget")
+    assert [a.what for a in list_actions(other.store, other.id)] == ["Deres aftale"]
+
+
+def test_deleting_an_agreement_numbers_the_rest_again_and_a_second_delete_changes_nothing(solver):
+    first, second, third = (add_action(solver.store, solver.id, what) for what in ("A", "B", "C"))
+    remaining = delete_action(solver.store, solver.id, second.id)
+    assert [(a.what, a.position) for a in remaining] == [("A", 1), ("C", 2)]
+    assert delete_action(solver.store, solver.id, second.id) == remaining
+    assert add_action(solver.store, solver.id, "D").position == 3
+
+
+def test_another_workshops_agreement_cannot_be_deleted(solver):
+    other = solver.other_workshop()
+    theirs = add_action(other.store, other.id, "Deres aftale")
+    with pytest.raises(StaleItem):
+        delete_action(solver.store, solver.id, theirs.id)
+    assert [a.what for a in list_actions(other.store, other.id)] == ["Deres aftale"]
+
+
+def test_adopting_a_proposal_moves_the_stage_so_phones_show_the_answer(solver):
+    phone = solver.phone()
+    solver.step(ACTIVITY_CONCRETISE)
+    proposal = propose_answer(solver.store, phone, 1, "Også vikarerne")
+    revision, stage = solver.counters()
+    adopt_proposal(solver.store, solver.id, proposal.id)
+    assert solver.counters() == (revision + 1, stage + 1)

@@ -257,9 +257,9 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         ACTIVITY_PROBLEM_MATRIX: (HOSTILE, TABLE),  # the table next to the matrix: st.table draws Markdown
         ACTIVITY_IDEAS: (HOSTILE, LIVE),  # the chosen problem, its description, the ideas
         ACTIVITY_SOLUTION_MATRIX: (HOSTILE, TABLE),
-        ACTIVITY_CONCRETISE: (HOSTILE, LIVE),  # the chosen solution, the phones' proposals
-        # The overdue warnings name each action's words (the action grid itself is a canvas).
-        ACTIVITY_IMPLEMENT: (HOSTILE, "[data-testid='stAlert']"),
+        ACTIVITY_CONCRETISE: (HOSTILE, ".st-key-fea_plan_answers"),  # the phones' proposals beside each question
+        # The agreement cards, and the overdue warnings that name each action's words.
+        ACTIVITY_IMPLEMENT: (HOSTILE, ".st-key-fea_plan_actions"),
     }
     for activity, (shown, within) in steps.items():
         set_activity(store, wid, activity)

@@ -171,40 +171,23 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     phones[0].get_by_role("button", name="Send forslag").click()
     phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=PATIENCE_SECONDS * 1000)
     facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=PATIENCE_SECONDS * 1000)
-    facilitator.get_by_role("button", name="Overtag").click()
+    facilitator.get_by_role("button", name="Brug", exact=True).click()  # beside its question
     wait_for_app(facilitator)
     expect(facilitator.locator(".st-key-ans_1 textarea")).to_have_value(  # a condition: the rerun may lag
         "Alle på morgenvagten, også vikarer", timeout=PATIENCE_SECONDS * 1000
     )
     facilitator.locator(".st-key-ans_0 textarea").fill("Et kort fælles møde kl. 7.45 før stuegang – „overlevering“")
-    facilitator.locator(".st-key-ans_0 textarea").press("Tab")  # blur commits and saves
+    facilitator.locator(".st-key-ans_0 textarea").press("Control+Enter")  # submits the answer's form
+    facilitator.get_by_text("Svaret på spørgsmål 1 er gemt.").wait_for(timeout=PATIENCE_SECONDS * 1000)
     wait_for_app(facilitator)
 
-    # Trin 6: one agreement typed into the plan's table; it is saved as it is typed.
+    # Trin 6: one agreement typed into the "Ny aftale" form; Enter saves it.
     switch_activity(facilitator, "Trin 6: Handleplan", phones, "Trin 6: Implementér løsningen")
-    grid = facilitator.locator("[data-testid='stDataFrame']").first
-    grid.hover()  # the table's toolbar shows on hover
-    facilitator.get_by_role("button", name="Add row").dispatch_event("click")
-    wait_for_app(facilitator)
-    # The grid is a canvas: open the new row's "Hvad" cell editor, type, commit.
-    editor = facilitator.locator("textarea.gdg-input")
-    for _ in range(3):
-        grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        facilitator.mouse.dblclick(box["x"] + 120, box["y"] + 35 + 17)
-        try:
-            editor.wait_for(timeout=3_000)
-            break
-        except Exception:
-            facilitator.keyboard.press("Escape")
-    else:
-        raise AssertionError("could not open the cell editor")
-    facilitator.keyboard.type("Indfør morgenmøde i 4 uger", delay=20)
-    facilitator.wait_for_timeout(300)
-    facilitator.keyboard.press("Enter")
-    wait_for_app(facilitator)
+    what = facilitator.locator(".st-key-new_action_what input")
+    what.fill("Indfør morgenmøde i 4 uger")
+    what.press("Enter")
+    facilitator.get_by_test_id("fea-agreement").filter(has_text="1. Indfør morgenmøde i 4 uger").wait_for(timeout=10_000)
     facilitator.get_by_text("der mangler en ansvarlig").wait_for(timeout=10_000)
-    grid.scroll_into_view_if_needed()
     facilitator.screenshot(path=str(SCREENSHOTS / "shared-screen-handleplan.png"))
 
     # The documents the workplace takes home.
