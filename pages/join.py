@@ -98,9 +98,10 @@ if participant is None:
 prefer_language(workshop.language)
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
-role_picker(participant)
-# The current step: one component that follows the room by itself (no script run per step).
+# The current step first (one component that follows the room by itself, no script run per
+# step), then the group: above it, an open group picker pushed trin 4's card below the fold.
 answer_forms.phone_step(participant)
+role_picker(participant)
 st.divider()
 language_switch()
 if st.session_state.get("remembered") != participant.token:

@@ -75,8 +75,10 @@ function drawTimer(p) {
 }
 
 function draw(p, state) {
-  const moved = p.state && (p.state.activity !== state.activity || p.state.lang !== state.lang);
-  if (!p.state || moved) p.pending = {};  // what was typed belongs to the step it was typed in
+  const moved = p.state && p.state.activity !== state.activity;
+  // What was chosen or typed but not sent belongs to its step: kept through a language switch
+  // or new content, dropped when the step changes.
+  if (moved) p.pending = {};
   p.state = state;
   p.skew = state.server_now != null ? Date.now() / 1000 - state.server_now : 0;
   const view = state.view;
