@@ -51,6 +51,11 @@ def settled(page) -> None:
     """Wait for the script run and for every components-v2 element to have drawn itself."""
     wait_for_app(page)
     page.wait_for_timeout(500)
+    # And for Streamlit's fade-ins to end: axe measured a caption mid-fade (3.88:1) when an
+    # English page's <html lang="en"> let it start at once.
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)", timeout=10_000)
 
 
 def page_language(page) -> str:
@@ -129,6 +134,7 @@ def test_the_join_page_has_no_wcag_aa_violation(app_server, new_page, lang):
 ])
 def test_the_phone_in_each_step_has_no_wcag_aa_violation(store, app_server, new_page, activity, lang):
     page = phone_at(store, app_server, new_page, activity, lang)
+    page.get_by_test_id("phone-title").wait_for(timeout=10_000)  # the step component has drawn
     if activity == ACTIVITY_COMPETENCE:
         page.get_by_test_id("rate-send").wait_for(timeout=10_000)
     elif activity == ACTIVITY_PROBLEMS:
