@@ -292,3 +292,15 @@ def test_a_deleted_workshops_phone_gets_404(room):
 def test_a_strange_language_is_answered_in_danish(room):
     status, _, state = get(f"/api/phone/{room.phone().token}?lang=<script>")
     assert status == 200 and state["lang"] == "da"
+
+
+def test_the_phone_scripts_put_text_into_text_nodes_never_into_html():
+    from pathlib import Path
+
+    web = Path(__file__).resolve().parent.parent / "ui" / "web"
+    for script in sorted(web.glob("*.js")):
+        source = script.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+            assert sink not in source, f"{script.name} uses {sink}"
+    # el() is the one place that makes elements: strings become text nodes there.
+    assert "document.createTextNode(String(child))" in (web / "answer_common.js").read_text(encoding="utf-8")
