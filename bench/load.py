@@ -274,8 +274,8 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     finished_at: list[float] = []
     changes: list[float] = []  # seconds from the facilitator's switch to a phone showing the new step
     # ... in three parts: until its poll saw the switch, until it was done with an answer it was
-    # sending, and the rerun itself (request to the new step drawn).
-    change_parts: dict[str, list[float]] = {"poll": [], "busy": [], "rerun": []}
+    # sending, and fetching the new phone state (request to the new step's data; no script run).
+    change_parts: dict[str, list[float]] = {"poll": [], "busy": [], "fetch": []}
     switched_at: dict[int, float] = {}
     outcome = Counter()
     settle = getattr(args, "settle", SETTLE_SECONDS)
@@ -299,7 +299,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
                 target = watcher.seen
                 watcher.changed.clear()
                 following = time.monotonic()
-                result = await phone.follow(target)  # the watcher's rerun: the new step
+                result = await phone.follow(target)  # the step component's fetch: the new step
                 if result.errors:
                     errors.update(f"step change: {e}" for e in result.errors)
                     outcome["failed"] += 1
@@ -307,7 +307,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
                     changes.append(time.monotonic() - switched_at[target])
                     change_parts["poll"].append(watcher.seen_at - switched_at[target])
                     change_parts["busy"].append(following - watcher.seen_at)
-                    change_parts["rerun"].append(time.monotonic() - following)
+                    change_parts["fetch"].append(time.monotonic() - following)
                 watcher.shown = target
                 sent_items = 0
                 # A person reads the new step before answering: the same think time as between
@@ -521,7 +521,7 @@ def print_active(results: list[dict]) -> None:
         if shown:
             parts = ", ".join(f"{name} p50 {v[0]:.0f} / p95 {v[1]:.0f} ms" for name, v in r["change_parts"].items())
             print(f"{r['config']}: step changes in parts: {parts} (poll: switch -> the phone's poll saw it; "
-                  "busy: finishing an answer; rerun: request -> new step drawn)")
+                  "busy: finishing an answer; fetch: GET /api/phone -> the new step's data, no script run)")
         lag = r["lag"]
         print(f"{r['config']}: the bench's own event loop woke late by p50 {lag[0]:.0f} ms, p95 {lag[1]:.0f} ms, "
               f"max {lag[3]:.0f} ms (every phone's timing includes this)")

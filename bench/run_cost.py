@@ -29,10 +29,12 @@ from bench.load import Facilitator, prepare_workshop  # noqa: E402
 from bench.load import BENCH_PASSWORD, BENCH_USER  # noqa: E402
 from bench.server import Server, cpu_seconds  # noqa: E402
 from bench.ws_client import Phone, Screen  # noqa: E402
+from fea_core.items import ITEMS_PER_STEP_MAX  # noqa: E402
 
 
 IDLE_SECONDS = 5.0
 _idle_rate = 0.0  # the server's CPU seconds per wall second with nothing to do (timers, file polls)
+_SESSION: list = [None]  # the session a lambda measured acts for (a bound method names its own)
 
 
 async def _measure_idle(server: Server) -> None:
@@ -42,8 +44,10 @@ async def _measure_idle(server: Server) -> None:
     _idle_rate = (cpu_seconds([server.proc.pid]) - cpu0) / (time.perf_counter() - t0)
 
 
-async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, float, float]:
+async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, float, float, float]:
     await action()  # warm: first loads import modules and fill caches
+    session = getattr(action, "__self__", None) or _SESSION[0]
+    scripts0 = session.counters["runs"]  # script runs the session was told of (script_finished)
     cpu0, t0 = cpu_seconds([server.proc.pid]), time.perf_counter()
     walls = []
     for _ in range(runs):
@@ -54,13 +58,15 @@ async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, 
         walls.append(time.perf_counter() - started)
     # What the idle server would have used in the same time is not the runs' cost.
     cpu = cpu_seconds([server.proc.pid]) - cpu0 - _idle_rate * (time.perf_counter() - t0)
-    return label, cpu * 1000 / runs, statistics.median(walls) * 1000
+    scripts = (session.counters["runs"] - scripts0) / runs
+    return label, cpu * 1000 / runs, statistics.median(walls) * 1000, scripts
 
 
 async def scenario(server: Server, code: str, token: str, runs: int, long_list: int = 0) -> list[tuple[str, float, float]]:
     facilitator = Facilitator(code)
     await _measure_idle(server)
     phone = Phone(server.url, f"code={code}&p={token}")
+    _SESSION[0] = phone
     await phone.connect()
     await phone.load()
     rows = [await _measure(server, "rating page, full run", phone.load, runs),
@@ -68,13 +74,15 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
     facilitator.move_to("problems", 12)
     await phone.load()
     rows += [await _measure(server, "trin 1 page, full run", phone.load, runs),
-             await _measure(server, "trin 1: send (POST, no script run)", phone.send_item, min(runs, 40))]
+             # One phone may send ITEMS_PER_STEP_MAX items per step (the warm-up sends one of them).
+             await _measure(server, "trin 1: send (POST, no script run)", phone.send_item, min(runs, ITEMS_PER_STEP_MAX - 1))]
     facilitator.move_to("problem_matrix", 12)
     await phone.load()
     rows += [await _measure(server, "trin 2 page (12 cards), full run", phone.load, runs),
              await _measure(server, "trin 2: place (POST, no script run)", phone.place, runs),
-             # What every phone in the room runs when the facilitator changes the step.
-             await _measure(server, "trin 2: step change (fragment run)", lambda: phone.follow(0), runs)]
+             # What every phone in the room does when the facilitator changes the step: its step
+             # component fetches the new phone state (GET /api/phone), no script run.
+             await _measure(server, "trin 2: step change (GET, no script run)", lambda: phone.follow(0), runs)]
     await phone.close()
     screen = Screen(server.url, f"w={code}", page_name="screen")
     await screen.connect()
@@ -132,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     print(f"server CPU when idle: {_idle_rate * 100:.1f} % of a core (subtracted below)")
-    print(f"{'run':<40}{'server CPU ms/run':>18}{'wall ms p50':>13}")
-    for label, cpu_ms, wall_ms in rows:
-        print(f"{label:<40}{cpu_ms:>18.1f}{wall_ms:>13.1f}")
+    print(f"{'run':<42}{'server CPU ms/run':>18}{'wall ms p50':>13}{'script runs':>13}")
+    for label, cpu_ms, wall_ms, scripts in rows:
+        print(f"{label:<42}{cpu_ms:>18.1f}{wall_ms:>13.1f}{scripts:>13.2f}")
     print(f"machine load average (1 min): {os.getloadavg()[0]:.2f}")
     return 0
 

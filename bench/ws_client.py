@@ -13,9 +13,11 @@ factors, send a problem, place a problem on its card). ``Screen`` logs in as a f
 opens the shared screen and lets its live fragment rerun every second, as the browser's
 timer does. ``LivePoller`` is the phones' watcher: ``GET /api/live/<token>`` over keep-alive HTTP.
 
-The phone's answer forms are browser components (ui/answer_forms.py): the page's delta carries
-each form's data, and the browser POSTs the answer to ``/api/answer/<token>/...``. ``Phone``
-reads the same data and posts the same JSON over its own keep-alive connection.
+The phone's step is one browser component (ui/answer_forms.py): the page's delta carries its
+phone state (fea_core/phone_state.py) with the current form's data, and the browser POSTs the
+answer to ``/api/answer/<token>/...``. When the stage moves, the component fetches the new state
+from ``/api/phone/<token>`` (no script run). ``Phone`` reads the same data, posts the same JSON
+and fetches the same state over its own keep-alive connection.
 """
 
 from __future__ import annotations
@@ -37,11 +39,10 @@ STREAM_PATH = "/_stcore/stream"
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
-# The answer forms a phone's page can carry (components by name), and what each means.
-FORMS = {"fea_rating_form": "rate", "fea_item_form": "items", "fea_placement_deck": "place"}
+# The phone's step component and, per kind of view it draws, the step and where its form's data is.
+PHONE_STEP = "fea_phone_step"
 # The app's clear "no" to a late answer (the facilitator moved on or closed the round, an item
 # was merged meanwhile, the same text was sent twice): not failures.
-WATCHER = "fea_live_watcher"  # ui/live.py: its trigger reruns the fragment it sits in
 REFUSAL_CODES = ("round_closed", "not_this_activity", "stale_item", "duplicate_item")
 
 # What a phone's page shows, told by the answer form on it.
@@ -49,6 +50,14 @@ STEP_RATE = "rate"
 STEP_ITEMS = "items"
 STEP_PLACE = "place"
 STEP_OTHER = "other"
+_VIEW_FORMS = {"rating": (STEP_RATE, "form"), "items": (STEP_ITEMS, "form"), "placement": (STEP_PLACE, "deck")}
+
+
+def forms_of(state: dict) -> dict[str, dict]:
+    """Return {step: form data} of the answer form a phone state shows (none on other steps)."""
+    view = state["view"]
+    step, field_name = _VIEW_FORMS.get(view["kind"], (None, None))
+    return {step: view[field_name]} if step and view.get(field_name) else {}
 
 PROBLEM_TEXTS = (
     "Vi når ikke at holde pauser", "Uklare roller ved vagtskifte", "For mange afbrydelser",
@@ -125,8 +134,9 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # the page as the last completed run left it
         self.values: dict[str, object] = {}  # widget values the frontend keeps re-sending
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id) of run_every
-        self.forms: dict[str, dict] = {}  # answer form component name -> its data, as last drawn
-        self.watcher: tuple[str, str] | None = None  # (element id, fragment id) of the live watcher
+        self.forms: dict[str, dict] = {}  # step (rate, items, place) -> its answer form's data, as last drawn
+        self.phone_url: str | None = None  # where the phone's step component fetches its state
+        self.lang = "da"
         self._form_fragment: dict[str, str] = {}
         self._run_widgets: dict[str, Widget] = {}
         self._run_forms: dict[str, tuple[str, dict]] = {}
@@ -299,11 +309,10 @@ class Session:
                 proto.id, kind, _key_of(proto.id), proto.form_id, fragment_id, options,
                 is_submit=kind == "button" and proto.is_form_submitter,
             )
-        elif kind == "bidi_component" and element.bidi_component.component_name in FORMS:
-            component = element.bidi_component
-            self._run_forms[component.component_name] = (fragment_id, json.loads(component.json))
-        elif kind == "bidi_component" and element.bidi_component.component_name == WATCHER:
-            self.watcher = (element.bidi_component.id, fragment_id)
+        elif kind == "bidi_component" and element.bidi_component.component_name == PHONE_STEP:
+            data = json.loads(element.bidi_component.json)
+            self.phone_url, self.lang = data["phone_url"], data["state"]["lang"]
+            self._run_forms.update({step: (fragment_id, form) for step, form in forms_of(data["state"]).items()})
         elif kind == "exception" and wait is not None:
             wait.errors.append(f"exception: {element.exception.type}: {element.exception.message[:120]}")
         elif kind == "alert" and wait is not None:
@@ -326,19 +335,25 @@ class Phone(Session):
         self.http = HttpConnection(parts.hostname, parts.port or 80, self.timeout)
 
     async def follow(self, stage: int) -> RunResult:
-        """Do what the watcher does when it sees a new stage: fire its trigger, rerunning its fragment."""
-        if self.watcher is None:
+        """Do what the step component does when its poll sees a new stage: fetch the phone state (no script run)."""
+        if self.phone_url is None:
             return await self.load()
-        element_id, fragment_id = self.watcher
-        trigger = (f"$$STREAMLIT_INTERNAL_KEY_{element_id}__events", json.dumps([{"event": "changed", "value": stage}]))
-        return await self.rerun(fragment_id=fragment_id, json_trigger=trigger)
+        sent = time.perf_counter()
+        try:
+            status, raw = await self.http.request("GET", f"{self.phone_url}?lang={self.lang}")
+            state = json.loads(raw) if status == 200 else None
+        except Exception as exc:
+            return RunResult(time.perf_counter() - sent, 0, [f"connection: {type(exc).__name__}"])
+        if state is None:
+            return RunResult(time.perf_counter() - sent, 0, [f"phone state: HTTP {status}"])
+        self.forms = forms_of(state)
+        if state["stage"] < stage:
+            return RunResult(time.perf_counter() - sent, 0, [f"phone state at stage {state['stage']}, not {stage}"])
+        return RunResult(time.perf_counter() - sent, 0)
 
     def step(self) -> str:
         """Return what the page shows now: rating, sending items, placing, or something else."""
-        for name, step in FORMS.items():
-            if name in self.forms:
-                return step
-        return STEP_OTHER
+        return next((step for step in (STEP_RATE, STEP_ITEMS, STEP_PLACE) if step in self.forms), STEP_OTHER)
 
     async def act(self) -> tuple[str, RunResult]:
         """Do one interaction on the current step; return the step and what happened."""
@@ -371,21 +386,21 @@ class Phone(Session):
 
     async def rate(self) -> RunResult:
         """Pick a value (or "Ved ikke") for each of the six factors and send them."""
-        data = self.forms["fea_rating_form"]
+        data = self.forms[STEP_RATE]
         choices = [*data["scale"], None]
-        return await self.answer("fea_rating_form", {"ratings": {f["key"]: self.rng.choice(choices) for f in data["factors"]}})
+        return await self.answer(STEP_RATE, {"ratings": {f["key"]: self.rng.choice(choices) for f in data["factors"]}})
 
     async def send_item(self) -> RunResult:
         """Type a problem (or the step's kind of item) and send it."""
-        kind = self.forms["fea_item_form"]["kinds"][0]["key"]  # a problem, not a thing to keep
+        kind = self.forms[STEP_ITEMS]["kinds"][0]["key"]  # a problem, not a thing to keep
         text = f"{self.rng.choice(PROBLEM_TEXTS)} ({self.rng.randrange(1000)})"
-        return await self.answer("fea_item_form", {"kind": kind, "text": text})
+        return await self.answer(STEP_ITEMS, {"kind": kind, "text": text})
 
     async def place(self) -> RunResult:
         """Place one of the cards on both scales and save it."""
-        data = self.forms["fea_placement_deck"]
+        data = self.forms[STEP_PLACE]
         card = self.rng.choice(data["cards"])
-        return await self.answer("fea_placement_deck", {
+        return await self.answer(STEP_PLACE, {
             "item_id": card["id"], "x": self.rng.choice(data["scale"]), "y": self.rng.choice(data["scale"]),
         })
 

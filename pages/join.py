@@ -2,22 +2,10 @@
 
 import streamlit as st
 
-from fea_core import competence, participation, workshops
+from fea_core import participation, workshops
 from fea_core.errors import FeaError, UnknownParticipant
 from fea_core.plain import escape_markdown
-from fea_core.model import (
-    ACTIVITY_COMPETENCE,
-    ACTIVITY_CONCRETISE,
-    ACTIVITY_IDEAS,
-    ACTIVITY_IMPLEMENT,
-    ACTIVITY_PROBLEM_MATRIX,
-    ACTIVITY_PROBLEMS,
-    ACTIVITY_SOLUTION_MATRIX,
-    ACTIVITY_TALK,
-    RATING_MAX,
-    RATING_MIN,
-)
-from ui import answer_forms, identity, live, phone_steps, style, talk_view
+from ui import answer_forms, identity, style
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 from ui.join_guard import join_limits, workshop_in_url
@@ -33,8 +21,12 @@ def join_form() -> None:
     st.title(t("join.title"), anchor=False)
     with st.form("join", border=False):
         if known:
+            # The code came with the link: one instruction, one button, no field to type it again.
             st.subheader(escape_markdown(known.name), anchor=False)
-        code = st.text_input(t("join.code_label"), value=code_in_url, max_chars=12, placeholder="ABC123")
+            st.markdown(t("phone.join_as"))
+            code = code_in_url
+        else:
+            code = st.text_input(t("join.code_label"), value=code_in_url, max_chars=12, placeholder="ABC123")
         st.caption(t("join.anonymous"))
         submitted = st.form_submit_button(t("join.button"), type="primary", width="stretch")
     if submitted:
@@ -76,53 +68,6 @@ def role_picker(participant) -> None:
             st.rerun()
 
 
-def competence_form(workshop, participant) -> None:
-    m = method()
-    st.subheader(m.competence_model, anchor=False)
-    st.caption(t("rate.scale_help", low=RATING_MIN, high=RATING_MAX))
-    if workshop.activity_open:
-        answer_forms.rating_form(workshop, participant)
-        return
-    st.info(t("rate.closed"), icon=":material/lock:")
-    saved = competence.my_ratings(store(), participant)
-    for f in m.factors:
-        if f.key in saved:
-            value = saved[f.key]
-            st.text(f"{f.label}: {t('rate.dont_know') if value is None else value}")
-
-
-@st.fragment
-def current_step(participant) -> None:
-    """Draw what the facilitator has made active, and watch for the next step."""
-    # A fragment with its watcher inside: a step change reruns this part only, not the header,
-    # group picker and language switch. The whole room switches at once, so this is the
-    # server's busiest moment of the day.
-    workshop = workshops.get_workshop(store(), participant.workshop_id)
-    if workshop is None:
-        st.rerun()  # deleted meanwhile: the whole page says so
-    live.watch(participant.token, "stage", workshop.stage, key="live_stage")
-    m = method()
-    if workshop.activity == ACTIVITY_TALK:
-        talk_view.phone_view(workshop)
-    elif workshop.activity == ACTIVITY_COMPETENCE:
-        competence_form(workshop, participant)
-    elif workshop.activity == ACTIVITY_PROBLEMS:
-        phone_steps.item_entry(workshop, participant, ("problem", "keep"), 1)
-    elif workshop.activity == ACTIVITY_PROBLEM_MATRIX:
-        phone_steps.item_placement(workshop, participant, "problem", m.problem_matrix, 2)
-    elif workshop.activity == ACTIVITY_IDEAS:
-        phone_steps.item_entry(workshop, participant, ("idea",), 3)
-    elif workshop.activity == ACTIVITY_SOLUTION_MATRIX:
-        phone_steps.item_placement(workshop, participant, "idea", m.solution_matrix, 4)
-    elif workshop.activity == ACTIVITY_CONCRETISE:
-        phone_steps.answer_proposals(workshop, participant)
-    elif workshop.activity == ACTIVITY_IMPLEMENT:
-        phone_steps.plan_overview(workshop)
-    else:
-        st.subheader(t("join.welcome_title"), anchor=False)
-        st.info(t("join.wait"), icon=":material/hourglass_top:")
-
-
 token = st.query_params.get("p")
 if not token:
     # The same phone opening the join link again comes back as the same participant.
@@ -153,8 +98,10 @@ if participant is None:
 prefer_language(workshop.language)
 st.caption(t("join.code_caption", code=workshop.code))
 st.subheader(escape_markdown(workshop.name), anchor=False)
+# The current step first (one component that follows the room by itself, no script run per
+# step), then the group: above it, an open group picker pushed trin 4's card below the fold.
+answer_forms.phone_step(participant)
 role_picker(participant)
-current_step(participant)
 st.divider()
 language_switch()
 if st.session_state.get("remembered") != participant.token:

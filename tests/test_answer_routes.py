@@ -742,3 +742,43 @@ def test_the_benchs_phones_post_exactly_what_the_route_takes():
     assert "Content-Type: application/json\\r\\n" in source
     assert "Origin" not in source and "Sec-Fetch" not in source
     assert answer_routes.is_json("application/json")
+
+
+# --- proposals (trin 5) -----------------------------------------------------------------------
+
+from fea_core import handleplan  # noqa: E402
+from fea_core.model import ACTIVITY_CONCRETISE  # noqa: E402
+
+
+def test_a_proposal_sent_in_trin_5_is_saved_and_the_phone_is_thanked_in_its_language(room):
+    room.step(ACTIVITY_CONCRETISE)
+    phone = room.phone()
+
+    status, reply = answer(phone, "proposals", {"question": 2, "text": HOSTILE, "lang": "en"})
+
+    assert (status, reply) == (200, {"ok": True, "message": "Thank you! Your proposal is on the shared screen."})
+    [saved] = handleplan.proposals(room.store, room.id)
+    assert (saved.question_index, saved.text) == (2, HOSTILE)
+
+
+@pytest.mark.parametrize("body", [{"question": 5, "text": "x"}, {"question": -1, "text": "x"},
+                                  {"question": "1", "text": "x"}, {"question": True, "text": "x"},
+                                  {"question": 0, "text": ["x"]}, {"text": "x"}])
+def test_a_proposal_to_no_question_or_without_text_is_refused_and_nothing_is_saved(room, body):
+    room.step(ACTIVITY_CONCRETISE)
+
+    status, reply = answer(room.phone(), "proposals", body)
+
+    assert (status, reply["message"]) == (400, BAD_ANSWER)
+    assert handleplan.proposals(room.store, room.id) == []
+
+
+def test_a_proposal_after_trin_5_closed_or_moved_on_is_refused_in_words(room):
+    phone = room.phone()
+    room.step(ACTIVITY_CONCRETISE, is_open=False)
+    status, reply = answer(phone, "proposals", {"question": 0, "text": "For sent"})
+    assert (status, reply["ok"]) == (409, False) and reply["message"]
+    room.step(ACTIVITY_PROBLEMS)
+    status, reply = answer(phone, "proposals", {"question": 0, "text": "For sent"})
+    assert (status, reply["message"]) == (409, MOVED_ON)
+    assert handleplan.proposals(room.store, room.id) == []

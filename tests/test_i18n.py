@@ -17,14 +17,15 @@ from fea_core.model import ACTIVITIES
 
 REPO = Path(__file__).resolve().parents[1]
 FEA_CORE = REPO / "fea_core"
-UI_SOURCES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "ui").glob("*.py"), REPO / "app.py", REPO / "navigation.py"])
+UI_SOURCES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "ui").glob("*.py"), REPO / "app.py", REPO / "navigation.py",
+                     REPO / "fea_core" / "phone_state.py"])  # the phone's texts, as c.t("key")
 UI_SOURCES = [p for p in UI_SOURCES if p.exists()]
 
 # t("key"), t('key'), t("key", ...): a literal key. f-strings are dynamic and checked separately.
-LITERAL_KEY = re.compile(r"""(?<![\w.])t\(\s*(?P<q>["'])(?P<key>[A-Za-z0-9_.]+)(?P=q)""")
+LITERAL_KEY = re.compile(r"""(?<![\w.])(?:c\.)?t\(\s*(?P<q>["'])(?P<key>[A-Za-z0-9_.]+)(?P=q)""")
 # t("a" if cond else "b"): the second literal too.
 CONDITIONAL_KEY = re.compile(
-    r"""(?<![\w.])t\(\s*(["'])[A-Za-z0-9_.]+\1\s+if\s+[^()]+?\s+else\s+(["'])(?P<key>[A-Za-z0-9_.]+)\2"""
+    r"""(?<![\w.])(?:c\.)?t\(\s*(["'])[A-Za-z0-9_.]+\1\s+if\s+[^()]+?\s+else\s+(["'])(?P<key>[A-Za-z0-9_.]+)\2"""
 )
 
 

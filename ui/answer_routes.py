@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from fea_core import competence, flow, items, placement
+from fea_core import competence, flow, handleplan, items, placement
 from fea_core.config import database_url, public_url
 from fea_core.error_text import describe_error
 from fea_core.errors import FeaError
@@ -27,11 +27,11 @@ from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, load_method
 from fea_core.model import Participant
 from fea_core.participation import resume
+from fea_core.phone_state import ANSWER_ROUTE  # the phone state names it for its forms
 from fea_core.quadrants import classify
 from fea_core.storage import open_store
 from ui.db_threads import run_db
 
-ANSWER_ROUTE = "/api/answer"
 BODY_MAX = 16_384  # the longest answer is one item text (a few hundred characters)
 # Every kind some step lets phones send.
 SENDABLE_KINDS = frozenset(k for a in flow.FLOW for k in a.sends)
@@ -83,7 +83,16 @@ def _save_placement(participant: Participant, body: dict, language: str) -> dict
     }
 
 
-_SAVERS = {"ratings": _save_ratings, "items": _save_item, "placements": _save_placement}
+def _save_proposal(participant: Participant, body: dict, language: str) -> dict:
+    question, text = _as_int(body.get("question")), body.get("text")
+    if not isinstance(text, str) or not 0 <= question < handleplan.question_count():
+        raise BadAnswer()
+    handleplan.propose_answer(_store(), participant, question, text)
+    return {"message": translate(language, "plan.proposal_sent")}
+
+
+_SAVERS = {"ratings": _save_ratings, "items": _save_item, "placements": _save_placement,
+           "proposals": _save_proposal}
 
 
 def _answer(token: str, what: str, raw: bytes) -> tuple[int, dict]:

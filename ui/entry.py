@@ -15,10 +15,10 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import allocator, answer_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay
+from ui import allocator, answer_routes, phone_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay
 
 SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
-ROUTES = routes.ROUTES + answer_routes.ROUTES
+ROUTES = routes.ROUTES + answer_routes.ROUTES + phone_routes.ROUTES
 _log = logging.getLogger(__name__)
 _serving = False
 

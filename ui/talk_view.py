@@ -80,11 +80,3 @@ def talk_tools(workshop: Workshop) -> None:
                 show_error(error)  # the typed text stays in the field
             else:
                 st.success(t("talk.saved", n=len(kept)), icon=":material/check_circle:")
-
-
-def phone_view(workshop: Workshop) -> None:
-    """On a phone during the talk: a calm screen to listen along."""
-    st.subheader(t("talk.phone_title"), anchor=False)
-    st.markdown(f"**{escape_markdown(workshop.theme)}**")
-    st.info(t("talk.phone_text"), icon=":material/hearing:")
-    st.caption(t("talk.phone_factors", factors=", ".join(f.label for f in method().factors)))

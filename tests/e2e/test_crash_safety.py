@@ -30,7 +30,7 @@ from tests.e2e.conftest import free_port, start_server
 
 PHONES = 6
 CONFIRMED_BEFORE_KILL = 3 * PHONES  # let the room get going before pulling the plug
-RATING_FORM = "fea_rating_form"
+RATING_FORM = STEP_RATE  # bench/ws_client.py: the phone state's rating form
 
 Answers = dict[str, "int | None"]
 

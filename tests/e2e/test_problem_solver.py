@@ -61,7 +61,7 @@ def place(phone, number: int, y: int, x: int, quadrant: str) -> None:
     """Deal the deck to card no. ``number``, choose both scales, save, and see where it landed."""
     card = phone.get_by_test_id("deck-card")
     card.wait_for(timeout=10_000)
-    number_label = card.locator("b", has_text=re.compile(rf"^{number}\.$"))
+    number_label = card.get_by_test_id("card-number").filter(has_text=re.compile(rf"^Nr\. {number}$"))
     for _ in range(10):
         if number_label.count():
             break
@@ -166,8 +166,8 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     # Trin 5: a phone proposes an answer, the facilitator takes it over and writes another.
     switch_activity(facilitator, "Trin 5: Konkretisér løsningen", phones, "Trin 5: Konkretisér løsningen")
     phones[0].get_by_text("Fast morgenmøde kl. 7.45").first.wait_for(timeout=PATIENCE_SECONDS * 1000)
-    choose_in_selectbox(phones[0], ".st-key-proposal_question", "2. Hvem skal bruge den?")
-    phones[0].locator(".st-key-proposal_text textarea").fill("Alle på morgenvagten, også vikarer")
+    phones[0].get_by_label("Hvilket spørgsmål?").select_option(label="2. Hvem skal bruge den?")
+    phones[0].get_by_label("Dit forslag").fill("Alle på morgenvagten, også vikarer")
     phones[0].get_by_role("button", name="Send forslag").click()
     phones[0].get_by_text("Tak! Dit forslag er på storskærmen.").wait_for(timeout=PATIENCE_SECONDS * 1000)
     facilitator.get_by_text("Alle på morgenvagten, også vikarer").wait_for(timeout=PATIENCE_SECONDS * 1000)

@@ -73,6 +73,22 @@ _TEXT_TYPES = (
 )
 
 
+def _phone_texts(state: dict) -> list[str]:
+    """Return the texts ui/web/phone_step.js draws around its forms, in its order."""
+    view, texts = state["view"], []
+    texts += [view.get("title"), view.get("lead")]
+    for chosen in (state["chosen_problem"], state["chosen_solution"]):
+        if chosen:
+            texts += [chosen.get("missing"), chosen.get("label"), chosen.get("text"), chosen.get("description")]
+    texts += [n["text"] for n in view.get("notices", [])]
+    texts += [view.get("caption"), *view.get("lines", [])]
+    if view.get("answers"):
+        texts.append(view.get("answers_title"))
+        texts += [part for a in view["answers"] for part in (a["question"], a["answer"])]
+    texts += [part for a in view.get("actions", []) for part in (f"{a['position']}. {a['what']}", a["meta"])]
+    return [t for t in texts if t]
+
+
 @pytest.fixture(autouse=True)
 def served_routes():
     """AppTest runs navigation.py in this process, with no server: say the routes are served, as
@@ -195,6 +211,9 @@ class View:
                 texts.append(element.value)
             elif element.type == "html":
                 texts.append(_readable_html(element.value))
+        phone = View.phone(at)
+        if phone is not None:
+            texts += _phone_texts(phone)
         return "\n".join(texts)
 
     @staticmethod
@@ -205,15 +224,24 @@ class View:
         return found[0]
 
     @staticmethod
-    def form(at: AppTest, name: str) -> dict | None:
-        """Return the data the last run sent to the named answer-form component (None if not drawn).
+    def phone(at: AppTest) -> dict | None:
+        """Return the phone state the last run handed the phone's step component (None if not drawn).
 
-        The phone's forms (ui/answer_forms.py) are browser components: AppTest sees them only as
-        "bidi_component" elements, whose ``json`` is what the page hands the browser.
+        The phone's step (ui/answer_forms.py) is one browser component: AppTest sees it only as a
+        "bidi_component" element, whose ``json`` is what the page hands the browser.
         """
-        found = [c for c in at.get("bidi_component") if c.proto.component_name == name]
-        assert len(found) <= 1, f"expected at most one {name!r}, got {len(found)}"
-        return json.loads(found[0].proto.json) if found else None
+        found = [c for c in at.get("bidi_component") if c.proto.component_name == "fea_phone_step"]
+        assert len(found) <= 1, f"expected at most one phone step, got {len(found)}"
+        return json.loads(found[0].proto.json)["state"] if found else None
+
+    @staticmethod
+    def form(at: AppTest, kind: str) -> dict | None:
+        """Return the data of the phone's answer form of this kind ("rating", "items", "placement",
+        "proposals"), or None when the phone shows no such form."""
+        state = View.phone(at)
+        if state is None or state["view"]["kind"] != kind:
+            return None
+        return state["view"].get("deck" if kind == "placement" else "form")
 
     @staticmethod
     def ok(at: AppTest) -> AppTest:

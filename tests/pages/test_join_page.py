@@ -76,8 +76,28 @@ def test_the_code_in_the_url_is_filled_in_and_the_workshop_named(app, view, make
     workshop = make_workshop("Temadag i Lager Nord")
     at = view.ok(app(query={"code": workshop.code.lower()}).run())
 
-    assert at.text_input[0].value == workshop.code
+    # One instruction and one button: the code came with the link, so no field asks for it again.
+    assert not at.text_input
     assert [s.value for s in at.subheader] == ["Temadag i Lager Nord"]
+    assert "Tryk på Deltag for at være med i workshoppen." in view.text(at)
+    assert view.button(at, "Deltag").proto.is_form_submitter
+
+
+def test_the_join_button_under_a_code_from_the_link_joins_that_workshop(app, view, store, make_workshop):
+    workshop = make_workshop("Temadag i Lager Nord")
+    at = view.ok(app(query={"code": workshop.code}).run())
+
+    view.ok(view.button(at, "Deltag").click().run())
+
+    assert participation.resume(store, at.query_params["p"]).workshop_id == workshop.id
+    assert "Velkommen!" in view.text(at)
+
+
+def test_an_unknown_code_in_the_link_keeps_the_field_to_type_the_right_one(app, view, make_workshop):
+    make_workshop()
+    at = view.ok(app(query={"code": "ZZZZZZ"}).run())
+
+    assert [t.label for t in at.text_input] == ["Kode fra storskærmen"]
 
 
 def test_with_lang_en_the_texts_are_english(app, view, make_workshop):
@@ -130,7 +150,7 @@ def test_the_competence_round_sends_the_six_factors_verbatim_to_the_rating_form(
 
     at = phone(app, view, participant)
 
-    form = view.form(at, "fea_rating_form")
+    form = view.form(at, "rating")
     assert [f["label"] for f in form["factors"]] == list(view.FACTOR_LABELS_DA)
     assert [f["key"] for f in form["factors"]] == list(RATINGS)
     assert form["scale"] == [1, 2, 3, 4, 5]
@@ -138,14 +158,14 @@ def test_the_competence_round_sends_the_six_factors_verbatim_to_the_rating_form(
     assert (form["text"]["dont_know"], form["text"]["submit"]) == ("Ved ikke", "Send mine svar")
     assert form["url"] == f"/api/answer/{participant.token}/ratings"
     assert form["lang"] == "da"
-    assert "Arbejdsmiljøkompetencemodellen" in [s.value for s in at.subheader]
+    assert view.phone(at)["view"]["title"] == "Arbejdsmiljøkompetencemodellen"
     assert not [c for c in at.get("button_group") if str(c.key).startswith("rate_")]  # no widgets, no reruns
 
 
 def test_an_english_workshop_sends_the_factors_in_english(app, view, store, join, make_workshop):
     workshop = workshops.set_activity(store, make_workshop(language="en").id, ACTIVITY_COMPETENCE)
 
-    form = view.form(phone(app, view, join(workshop)), "fea_rating_form")
+    form = view.form(phone(app, view, join(workshop)), "rating")
 
     assert [f["label"] for f in form["factors"]] == [
         "Innovation", "Openness", "Techniques and knowledge", "Motivation", "Systematics", "Time and resources"
@@ -157,7 +177,7 @@ def test_a_reloaded_phone_sends_its_saved_answers_to_the_form(app, view, store, 
     participant = join(competence_round)
     competence.submit_ratings(store, participant, SAVED)
 
-    form = view.form(phone(app, view, participant), "fea_rating_form")
+    form = view.form(phone(app, view, participant), "rating")
 
     assert form["saved"] == SAVED  # "Ved ikke" is null
     assert form["text"]["update"] == "Opdatér mine svar"
@@ -171,8 +191,9 @@ def test_a_closed_round_shows_runden_er_lukket_and_the_saved_values(app, view, s
 
     at = phone(app, view, participant)
 
-    assert [i.value for i in at.info] == ["Runden er lukket. Dine gemte svar er bevaret."]
-    assert [t.value for t in at.text] == [
+    shown = view.phone(at)["view"]
+    assert [n["text"] for n in shown["notices"]] == ["Runden er lukket. Dine gemte svar er bevaret."]
+    assert shown["lines"] == [
         "Innovation: 4",
         "Åbenhed: 2",
         "Teknikker og viden: Ved ikke",
@@ -180,7 +201,7 @@ def test_a_closed_round_shows_runden_er_lukket_and_the_saved_values(app, view, s
         "Systematik: 1",
         "Tid og ressourcer: 3",
     ]
-    assert view.form(at, "fea_rating_form") is None
+    assert view.form(at, "rating") is None
 
 
 def test_a_workshop_name_with_markdown_and_html_is_shown_escaped(app, view, join, make_workshop):
@@ -212,7 +233,8 @@ def test_the_join_form_speaks_the_language_of_the_workshop_in_the_url(app, view,
 
     at = view.ok(app(query={"code": workshop.code}).run())
 
-    assert at.text_input[0].label == "Code from the shared screen"
+    assert "Tap Join to take part in the workshop." in view.text(at)
+    assert view.button(at, "Join")
     assert at.title[0].value == "Join the workshop"
 
 

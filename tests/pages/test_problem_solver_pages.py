@@ -71,11 +71,11 @@ def submitter(at, form_prefix: str):
 
 
 def item_form(at, view) -> dict | None:
-    return view.form(at, "fea_item_form")
+    return view.form(at, "items")
 
 
 def deck(at, view) -> dict | None:
-    return view.form(at, "fea_placement_deck")
+    return view.form(at, "placement")
 
 
 def card(item, placed=None) -> dict:
@@ -85,6 +85,15 @@ def card(item, placed=None) -> dict:
 
 def texts(elements) -> list[str]:
     return [e.value for e in elements]
+
+
+def step(at, view) -> dict:
+    """Return what the phone's step component is handed to draw (fea_core/phone_state.py)."""
+    return view.phone(at)["view"]
+
+
+def notices(at, view) -> list[str]:
+    return [n["text"] for n in step(at, view).get("notices", [])]
 
 
 class _Cards(HTMLParser):
@@ -144,7 +153,7 @@ def test_trin_1_on_the_phone_shows_the_step_title_and_a_problem_or_keep_form(app
 
     at = phone(app, view, participant)
 
-    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
+    assert step(at, view)["title"] == "Trin 1: Tal om problematikker i arbejdsmiljøet"
     form = item_form(at, view)
     assert [(k["key"], k["label"]) for k in form["kinds"]] == [("problem", "Et problem"), ("keep", "Det fungerer godt")]
     assert {k["field"] for k in form["kinds"]} == {"Skriv kort (ét punkt ad gangen)"}
@@ -178,11 +187,11 @@ def test_a_closed_trin_1_shows_trinnet_er_lukket_the_phones_own_list_and_no_form
 
     at = phone(app, view, participant)
 
-    assert texts(at.info) == [CLOSED]
-    assert "Trin 1: Tal om problematikker i arbejdsmiljøet" in texts(at.subheader)
+    assert notices(at, view) == [CLOSED]
+    assert step(at, view)["title"] == "Trin 1: Tal om problematikker i arbejdsmiljøet"
     assert item_form(at, view) is None
-    assert "Du har sendt 1:" in texts(at.caption)
-    assert texts(at.text) == ["• Vi når ikke at holde pauser"]
+    assert step(at, view)["caption"] == "Du har sendt 1:"
+    assert step(at, view)["lines"] == ["• Vi når ikke at holde pauser"]
 
 
 def test_a_hostile_text_is_sent_to_the_phone_verbatim_and_never_drawn_as_markdown(app, view, store, room, join):
@@ -198,7 +207,7 @@ def test_a_hostile_text_is_sent_to_the_phone_verbatim_and_never_drawn_as_markdow
 
     workshops.set_activity_open(store, workshop.id, False)
     at = phone(app, view, participant)
-    assert texts(at.text) == [f"• {HOSTILE}"]  # st.text: never Markdown or HTML
+    assert step(at, view)["lines"] == [f"• {HOSTILE}"]  # data for a text node, never Markdown or HTML
 
 
 # --- phone, trin 2 ----------------------------------------------------------------------------
@@ -223,12 +232,13 @@ def test_trin_2_deals_the_visible_problems_as_cards_and_skips_merged_or_hidden_o
 
     at = phone(app, view, participant)
 
-    assert "Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.subheader)
+    assert step(at, view)["title"] == "Trin 2: Vælg et problem, I vil gøre noget ved"
     form = deck(at, view)
     assert form["cards"] == [card(p1), card(p3)]
     assert form["open"] is True
     assert form["url"] == f"/api/answer/{participant.token}/placements"
-    assert form["text"]["card_of"] == "Punkt {position} af {total} · du kan springe et punkt over"
+    assert form["text"]["number"] == "Nr. {number}"  # the item's own number, stable after merges
+    assert form["text"]["skip"] == "Du kan springe et punkt over."
     assert form["text"]["progress"] == "{done} af {total} placeret"
     assert (form["text"]["previous"], form["text"]["next"]) == ("Forrige", "Næste")
     assert (form["text"]["save"], form["text"]["update"]) == ("Gem placering", "Opdatér placering")
@@ -241,8 +251,9 @@ def test_the_problem_scales_read_antal_beroerte_and_problemets_konsekvenser_low_
 
     form = deck(phone(app, view, participant), view)
 
-    assert form["y"] == {"label": "Antal berørte: Få → Mange", "reversed": False}
-    assert form["x"] == {"label": "Problemets konsekvenser: Små → Store", "reversed": False}
+    assert form["y"] == {"label": "Antal berørte: Få → Mange", "reversed": False, "left": "Få", "right": "Mange"}
+    assert form["x"] == {"label": "Problemets konsekvenser: Små → Store", "reversed": False, "left": "Små",
+                         "right": "Store"}
     assert form["scale"] == [1, 2, 3, 4, 5]
 
 
@@ -299,7 +310,7 @@ def test_after_trin_2_closed_the_deck_is_read_only_and_the_saved_quadrant_still_
 
     view.ok(at.run())
 
-    assert texts(at.info) == [CLOSED]
+    assert notices(at, view) == [CLOSED]
     form = deck(at, view)
     assert form["open"] is False
     assert form["cards"][0] == card(p1, {"x": 5, "y": 5, "lands_in": "Lander i: Her skal vi gøre en indsats"})
@@ -308,7 +319,7 @@ def test_after_trin_2_closed_the_deck_is_read_only_and_the_saved_quadrant_still_
 def test_trin_2_with_no_problems_asks_the_phone_to_wait(app, view, room, join):
     at = phone(app, view, join(room(ACTIVITY_PROBLEM_MATRIX)))
 
-    assert texts(at.info) == ["Der er endnu intet at placere. Vent et øjeblik."]
+    assert notices(at, view) == ["Der er endnu intet at placere. Vent et øjeblik."]
     assert deck(at, view) is None
 
 
@@ -331,17 +342,18 @@ def test_trin_3_shows_the_chosen_problem_and_its_description(app, view, store, c
 
     at = phone(app, view, join(workshop))
 
-    assert "Trin 3: Find idéer til løsninger" in texts(at.subheader)
-    assert "Det valgte problem" in texts(at.caption)
-    assert r"#### For mange afbrydelser \*\*nu\*\*" in texts(at.markdown)
-    assert "Telefonen ringer hele tiden.\nIsær om morgenen." in texts(at.text)
-    assert not at.warning
+    assert step(at, view)["title"] == "Trin 3: Find idéer til løsninger"
+    # Data for text nodes: the Markdown stars stay stars, the description keeps its line break.
+    assert view.phone(at)["chosen_problem"] == {
+        "label": "Det valgte problem", "text": "For mange afbrydelser **nu**",
+        "description": "Telefonen ringer hele tiden.\nIsær om morgenen.",
+    }
 
 
 def test_trin_3_without_a_chosen_problem_says_so(app, view, room, join):
     at = phone(app, view, join(room(ACTIVITY_IDEAS)))
 
-    assert texts(at.warning) == ["Der er endnu ikke valgt et problem (trin 2)."]
+    assert view.phone(at)["chosen_problem"] == {"missing": "Der er endnu ikke valgt et problem (trin 2)."}
     assert item_form(at, view)  # ideas may still be sent
 
 
@@ -379,14 +391,15 @@ def test_trin_4_lists_ressourceforbrug_high_to_low(app, view, trin_4):
 
     at = phone(app, view, participant)
 
-    assert "Trin 4: Prioritér den bedste løsning" in texts(at.subheader)
+    assert step(at, view)["title"] == "Trin 4: Prioritér den bedste løsning"
     form = deck(at, view)
     # The browser draws a reversed axis's scale backwards: 5 (Høj) first.
-    assert form["x"] == {"label": "Ressourceforbrug: Høj → Lav", "reversed": True}
-    assert form["y"] == {"label": "Effekt: Lav → Høj", "reversed": False}
+    # Words at both ends of each scale, drawn under the first and the last number.
+    assert form["x"] == {"label": "Ressourceforbrug: Høj → Lav", "reversed": True, "left": "Høj", "right": "Lav"}
+    assert form["y"] == {"label": "Effekt: Lav → Høj", "reversed": False, "left": "Lav", "right": "Høj"}
     assert form["scale"] == [1, 2, 3, 4, 5]
     assert form["cards"] == [card(idea)]
-    assert "Det valgte problem" in texts(at.caption)  # the frame stays in view
+    assert view.phone(at)["chosen_problem"]["label"] == "Det valgte problem"  # the frame stays in view
 
 
 @pytest.mark.parametrize(
