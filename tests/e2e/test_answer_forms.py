@@ -9,6 +9,7 @@ directly against the server's database; the phone opens its join link with its t
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pytest
@@ -370,8 +371,12 @@ def test_choices_not_sent_yet_stay_when_the_page_reruns_for_a_role_pick(store, o
     rate_all(phone, some)
     phone.locator(".st-key-role").get_by_role("radio", name="Leder").click()  # a script run of its own
     wait_for_app(phone)
-    phone.wait_for_timeout(500)  # the run after set_role's st.rerun()
+    # The role is saved by the run the click starts: wait for that condition, not a fixed time.
+    deadline = time.monotonic() + REPLY / 1000
+    while participation.resume(store, participant.token).role != "leder" and time.monotonic() < deadline:
+        phone.wait_for_timeout(100)
     assert participation.resume(store, participant.token).role == "leder"
+    wait_for_app(phone)  # and the run after set_role's st.rerun() has drawn the form again
     expect_chosen(phone, some)
     rate_all(phone, {k: v for k, v in ANSWERS.items() if k not in some})
     phone.get_by_test_id("rate-send").click()
