@@ -17,6 +17,7 @@ from fea_core.release import Release
 from fea_core.workshops import get_workshop
 from fea_core.i18n import translate
 from ui.context import language, store, t
+from ui.key_table import key_table
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -101,8 +102,8 @@ def radar_summary(overall: pd.DataFrame, lang: str) -> str:
              low=low["label"], low_mean=number(low["mean"], lang))
 
 
-def competence_panel(workshop: Workshop, joined: int) -> None:
-    """Render the live competence view for the shared screen."""
+def competence_panel(workshop: Workshop, joined: int, *, room: bool = False) -> None:
+    """Render the live competence view for the shared screen (``room``: sized for the projector)."""
     lang = language()
     m = load_method(lang)
     summary, radar_all, radar_groups, released = summary_at(workshop.id, workshop.revision, lang)
@@ -154,20 +155,20 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             )
             st.warning(t("competence.talking_points", factors=points), icon=":material/forum:")
         table = summary.profile[summary.profile["group_key"] == ALL_GROUP]
-        st.markdown(f"**{t('a11y.radar_data')}**")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("competence.factor"): table["label"],
-                    t("competence.mean"): [number(v, lang) for v in table["mean"]],
-                    t("competence.spread"): [number(v, lang) for v in table["std"]],
-                    t("competence.n"): [count(v) for v in table["n"]],
-                    t("competence.dont_know"): [count(v) for v in table["dont_know"]],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        frame = pd.DataFrame(
+            {
+                t("competence.factor"): table["label"],
+                t("competence.mean"): [number(v, lang) for v in table["mean"]],
+                t("competence.spread"): [number(v, lang) for v in table["std"]],
+                t("competence.n"): [count(v) for v in table["n"]],
+                t("competence.dont_know"): [count(v) for v in table["dont_know"]],
+            }
         )
+        if room:
+            key_table(frame, test_id="radar-key-table", caption=t("a11y.radar_data"))
+        else:
+            st.markdown(f"**{t('a11y.radar_data')}**")
+            st.dataframe(frame, hide_index=True, width="stretch")
         with st.container(key="disclosure_notes"):
             for note in withheld_notes(summary, released, lang) + group_notes:
                 st.caption(note)

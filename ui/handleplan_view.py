@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape as escape_html
 
 import pandas as pd
 import streamlit as st
@@ -191,3 +192,35 @@ def export_buttons(workshop: Workshop) -> None:
                 icon=":material/download:",
                 width="stretch",
             )
+
+
+# Room view: placeholders until h-trin6 is merged
+def answers_for_room(workshop: Workshop) -> None:
+    """Trin 5 on the room view: the five support questions and the answers so far, read-only."""
+    answers = handleplan.answers(store(), workshop.id)
+    rows = []
+    for index, (question, answer) in enumerate(zip(method().support_questions, answers), 1):
+        shown = escape_html(answer) if answer else f"<span class='fea-muted'>{escape_html(t('room.no_answer'))}</span>"
+        rows.append(f"<div class='fea-item'><b>{index}. {escape_html(question)}</b><br>{shown}</div>")
+    st.html(f"<div class='fea-items fea-room-answers' data-testid='room-answers'>{''.join(rows)}</div>")
+
+
+def actions_for_room(workshop: Workshop) -> None:
+    """Trin 6 on the room view: the agreements so far as readable cards, read-only."""
+    actions = handleplan.list_actions(store(), workshop.id)
+    if not actions:
+        st.html(f"<div class='fea-muted' data-testid='room-actions'>{escape_html(t('room.no_actions'))}</div>")
+        return
+    lang = language()
+    cards = []
+    for action in actions:
+        deadline = f"{action.deadline:%d.%m.%Y}" if action.deadline else "–"
+        details = " · ".join((
+            f"{t('plan.col_owner')}: {escape_html(action.owner or '–')}",
+            f"{t('plan.col_deadline')}: {deadline}",
+            escape_html(status_label(lang, action.status)),
+        ))
+        follow = f"<div class='fea-merged'>{escape_html(t('plan.col_follow_up'))}: {escape_html(action.follow_up)}</div>" if action.follow_up else ""
+        cards.append(f"<div class='fea-item'><b>{action.position}. {escape_html(action.what)}</b>"
+                     f"<div class='fea-merged'>{details}</div>{follow}</div>")
+    st.html(f"<div class='fea-items fea-room-actions' data-testid='room-actions'>{''.join(cards)}</div>")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 LIVE_ROUTE = "/api/live"
+ROOM_ROUTE = "/api/room"  # the room and control views, with a signed watch token (fea_core/room_watch.py)
 POLL_INTERVAL_MS = 1000
 
 _WATCHER_JS = """
@@ -57,10 +58,23 @@ _watcher = st.components.v2.component("fea_live_watcher", js=_WATCHER_JS)
 
 def watch(participant_token: str, field: str, value: int, *, key: str) -> None:
     """Rerun this phone's session when its workshop's ``field`` ("stage" or "revision") moves past ``value``."""
+    _watch(f"{LIVE_ROUTE}/{participant_token}", field, value, key=key)
+
+
+def watch_room(watch_token: str, revision: int, *, key: str) -> None:
+    """Rerun this facilitator view (its fragment) when its workshop's revision moves past ``revision``.
+
+    At most about one rerun per POLL_INTERVAL_MS while phones answer: a poll answered at once
+    waits an interval before the next one (see _WATCHER_JS), and an idle view costs no run.
+    """
+    _watch(f"{ROOM_ROUTE}/{watch_token}", "revision", revision, key=key)
+
+
+def _watch(url: str, field: str, value: int, *, key: str) -> None:
     _watcher(
         key=key,
         data={
-            "url": f"{LIVE_ROUTE}/{participant_token}",
+            "url": url,
             "field": field,
             "value": value,
             "interval": POLL_INTERVAL_MS,
