@@ -231,6 +231,15 @@ class View:
         parser.feed(found[0])
         return parser.rows
 
+    @classmethod
+    def key_frame(cls, at: AppTest, test_id: str):
+        """Return the room view's key table with this test id as a DataFrame of its cell texts."""
+        import pandas as pd
+
+        rows = cls.key_table(at, test_id)
+        assert rows is not None, f"no key table {test_id!r} drawn"
+        return pd.DataFrame(rows[1:], columns=rows[0])
+
     @staticmethod
     def button(at: AppTest, label: str):
         """Return the one button (main or sidebar, forms included) with this label."""
