@@ -15,7 +15,7 @@ from ui import control_panel, live, room_keys, style, timer_view
 from ui.auth import current_facilitator, require_facilitator
 from ui.context import store, t
 from ui.join_panel import join_url, unreachable_warning
-from ui.room_views import room_view
+from ui.room_views import join_strip, room_view
 from ui.routes import room_token
 from ui.sharing_view import facilitated_workshop
 
@@ -52,8 +52,9 @@ def live_room() -> None:
     live.watch_room(room_token(wid), current.revision, key="room_watch")
     joined = participation.count_participants(store(), wid)
     with st.container(key="room"):
-        with st.container(key="room_head", horizontal=True, vertical_alignment="center"):
+        with st.container(key="room_head", horizontal=True, vertical_alignment="center", gap="medium"):
             st.html(f"<div class='fea-room-title'>{escape(current.name)}</div>")
+            join_strip(current, joined, url)
             timer_view.countdown(current, key="room_timer", size="3.2rem")
         room_view(current, joined, url)
 

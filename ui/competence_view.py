@@ -146,7 +146,8 @@ def competence_panel(workshop: Workshop, joined: int, *, room: bool = False) -> 
             # vega-embed makes the spec's description the chart's accessible name (its text alternative).
             spec = {**spec, "description": radar_summary(overall, lang)}
             st.vega_lite_chart(spec, width="content", theme=None, key="radar")
-        st.caption(m.competence_caption)
+        if not room:  # on the projector it goes beside the chart, under the table (see below)
+            st.caption(m.competence_caption)
     with right:
         if summary.talking_points:
             overall = summary.profile[summary.profile["group_key"] == ALL_GROUP].set_index("factor")
@@ -172,3 +173,5 @@ def competence_panel(workshop: Workshop, joined: int, *, room: bool = False) -> 
         with st.container(key="disclosure_notes"):
             for note in withheld_notes(summary, released, lang) + group_notes:
                 st.caption(note)
+        if room:
+            st.caption(m.competence_caption)

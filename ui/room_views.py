@@ -35,9 +35,15 @@ from ui.join_panel import qr_alt, qr_png
 
 
 def join_strip(workshop: Workshop, joined: int, url: str) -> None:
-    """The compact join line above a step: a small QR code, the address and code, who has joined."""
-    with st.container(key="room_join_strip", horizontal=True, vertical_alignment="center", gap="medium"):
-        st.image(qr_png(url), width=72 if joined else 110, alt=qr_alt(url, workshop.code))
+    """The compact join line beside the title: a small QR code, the address and code, who has joined.
+
+    Nothing where the flow shows none (the welcome step has the full one, the talk none).
+    """
+    if not flow.activity(workshop.activity).join_strip:
+        return
+    with st.container(key="room_join_strip", horizontal=True, vertical_alignment="center", gap="small"):
+        # Small once phones have joined; larger while the room still has to scan it.
+        st.image(qr_png(url), width=56 if joined else 96, alt=qr_alt(url, workshop.code))
         st.html(
             f"<div class='fea-strip' data-testid='join-strip'>{escape(t('room.join_short', url=url, code=workshop.code))}"
             f" · <b>{escape(t('room.joined_short', n=joined))}</b></div>"
@@ -119,7 +125,5 @@ ROOM_VIEWS: dict[str, Callable[[Workshop, int, str], None]] = {
 
 
 def room_view(workshop: Workshop, joined: int, url: str) -> None:
-    """Draw what the room sees now: the join strip where the flow asks for it, then the step."""
-    if flow.activity(workshop.activity).join_strip:
-        join_strip(workshop, joined, url)
+    """Draw what the room sees in the current step (below the title row with its join strip)."""
     ROOM_VIEWS[workshop.activity](workshop, joined, url)

@@ -44,11 +44,15 @@ _ROOM_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"] { display: none !important; }
 .block-container { padding: .6rem 1.5rem 0 1.5rem !important; max-width: 100% !important; }
+/* Drawn but invisible (the keyboard listener, the watcher): out of the flow, so no gap above them. */
+.stElementContainer:is(.st-key-room_keys, .st-key-room_watch) { position: absolute; }
 .fea-room-title { font-size: 1.15rem; font-weight: 600; color: rgb(49, 51, 63); }
 .st-key-room_head { justify-content: space-between; min-height: 2rem; }
-.st-key-room_head > div:first-child { flex: 1 1 auto; }
+.st-key-room_head { flex-wrap: nowrap; }
+.st-key-room_head > div { width: auto !important; flex: 0 1 auto; }
+.st-key-room_head > div:first-child { flex: 1 1 0; min-width: 10rem; }
 .st-key-room_timer { flex: 0 0 auto; }
-.fea-strip { font-size: 1.25rem; }
+.fea-strip { font-size: 1.2rem; }
 .fea-code { font-size: 5.5rem; font-weight: 800; letter-spacing: .35rem; line-height: 1.1;
             font-family: ui-monospace, Menlo, Consolas, monospace; color: #1f5fa8; }
 .fea-big { font-size: 1.6rem; }
@@ -62,7 +66,7 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 .st-key-room [data-testid="stVegaLiteChart"], .st-key-room .vega-embed { max-width: 100% !important; width: auto !important; }
 .st-key-room [data-testid="stVegaLiteChart"] canvas, .st-key-room [data-testid="stVegaLiteChart"] svg.marks {
   width: auto !important; height: auto !important; max-width: 100% !important;
-  max-height: calc(100vh - 12.5rem) !important; }
+  max-height: calc(100vh - 16rem) !important; }
 .st-key-room .vega-embed details, .st-key-room .vega-embed summary { display: none !important; }
 /* A chart's key table: compact, and scrolling inside itself if a long list would leave the screen. */
 .fea-key-table { max-height: calc(100vh - 12.5rem); overflow-y: auto; }
@@ -70,7 +74,7 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 .fea-key-table caption { text-align: left; font-weight: 600; padding-bottom: .3rem; caption-side: top; }
 .fea-key-table th, .fea-key-table td { border-bottom: 1px solid rgba(49, 51, 63, .2); padding: .25rem .5rem;
   text-align: left; overflow-wrap: anywhere; vertical-align: top; }
-.fea-key-table th { background: #f0f2f6; position: sticky; top: 0; }
+.fea-key-table th { background: #f0f2f6; position: sticky; top: 0; white-space: nowrap; }
 /* Trin 1, 3, 5 and 6: cards, scrolling inside their column on a long day. */
 .fea-items { display: flex; flex-direction: column; gap: .45rem; max-height: calc(100vh - 13rem); overflow-y: auto; }
 .fea-item { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .5rem .9rem; font-size: 1.2rem;
@@ -78,7 +82,10 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 .fea-merged { color: rgba(49, 51, 63, .8); font-size: .95rem; margin-top: .25rem; }
 .fea-muted { color: rgb(85, 87, 97); }
 /* The compact controls: a small button in the bottom corner, over the page; open, a panel. */
-.st-key-room_controls { position: fixed; right: .75rem; bottom: .5rem; z-index: 1000; width: auto;
+[data-testid="stLayoutWrapper"]:has(> .st-key-room_controls) { position: fixed; right: .75rem; bottom: .5rem;
+  left: auto; z-index: 1000; width: max-content !important; max-width: min(34rem, calc(100vw - 1.5rem)); }
+.st-key-room_controls:has(details[open]) { width: min(34rem, calc(100vw - 1.5rem)); }
+.st-key-room_controls { width: max-content;
   max-width: min(34rem, calc(100vw - 1.5rem)); background: white; border-radius: .5rem; opacity: .55; }
 .st-key-room_controls:hover, .st-key-room_controls:focus-within { opacity: 1; }
 .st-key-room_controls details[open] { max-height: calc(100vh - 2rem); overflow-y: auto; }

@@ -28,7 +28,8 @@ _TALK_CSS = """
 # viewport (its labels ran into the questions at 1280 px).
 _ROOM_TALK_CSS = """
 <style>
-.st-key-talk_view h1 { font-size: 2.2rem !important; line-height: 1.15; padding-top: 0; }
+.st-key-talk_view h1 { font-size: 2rem !important; line-height: 1.15; padding: 0 0 .3rem 0; }
+.st-key-talk_view [data-testid="stVegaLiteChart"] :is(canvas, svg.marks) { max-height: calc(100vh - 14rem) !important; }
 .st-key-talk_questions p, .st-key-talk_questions li { font-size: 1.45rem !important; line-height: 1.35; }
 </style>
 """
