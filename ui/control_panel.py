@@ -60,15 +60,17 @@ def step_controls(workshop: Workshop, *, compact: bool = False) -> None:
                      disabled=flow.neighbour(step.key, 1) is None):
             move(workshop, 1)
             st.rerun()
-    # The database decides what is active (another tab may have changed it); only a click on
-    # this list changes it.
-    st.session_state["activity"] = workshop.activity
+    # The database decides what is active (another tab, the keyboard, the live part's rerun may
+    # have changed it); only a click on this list changes it. A new list per stage: a value the
+    # browser still held for the last stage (a rerun racing a click) can never move the room back.
+    key = f"activity_{workshop.stage}"
     st.radio(
         t("screen.activity"),
         ACTIVITIES,
+        index=ACTIVITIES.index(workshop.activity),
         format_func=lambda a: t(f"activity.{a}"),
-        key="activity",
-        on_change=lambda: workshops.set_activity(store(), workshop.id, st.session_state["activity"]),
+        key=key,
+        on_change=lambda: workshops.set_activity(store(), workshop.id, st.session_state[key]),
         label_visibility="collapsed" if compact else "visible",
     )
     with st.container(key="round_buttons", horizontal=True, gap="small"):

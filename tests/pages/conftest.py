@@ -241,6 +241,13 @@ class View:
         return pd.DataFrame(rows[1:], columns=rows[0])
 
     @staticmethod
+    def steps(at: AppTest):
+        """Return the control view's (or the room's compact controls') list of steps, if drawn."""
+        found = [r for r in at.radio if (r.key or "").startswith("activity_")]
+        assert len(found) <= 1, [r.key for r in found]
+        return found[0] if found else None
+
+    @staticmethod
     def button(at: AppTest, label: str):
         """Return the one button (main or sidebar, forms included) with this label."""
         found = [b for b in at.button if b.label == label]

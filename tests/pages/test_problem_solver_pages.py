@@ -410,7 +410,7 @@ def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, v
 
     at = open_screen(app, view, facilitator, workshop.code)
 
-    options = at.radio(key="activity").options
+    options = view.steps(at).options
     first = options.index(NEW_ACTIVITY_LABELS[ACTIVITY_PROBLEMS])  # after welcome, talk and competence
     assert options[first:first + 4] == list(NEW_ACTIVITY_LABELS.values())
 
@@ -422,7 +422,7 @@ def test_choosing_a_step_in_the_radio_changes_the_activity_and_bumps_the_stage(
     workshop = make_workshop()
     at = open_screen(app, view, facilitator, workshop.code)
 
-    view.ok(at.radio(key="activity").set_value(activity).run())
+    view.ok(view.steps(at).set_value(activity).run())
 
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == activity

@@ -111,7 +111,7 @@ def test_the_welcome_activity_shows_the_join_code_and_url(app, view, facilitator
     assert [(m.label, m.value) for m in at.metric] == [("Deltagere", "2")]
     assert len(at.get("image")) == 1  # the QR code
     assert not at.sidebar.button and not at.sidebar.radio  # nothing in a sidebar (it is hidden too)
-    assert at.radio(key="activity").value == "welcome"  # in the folded compact controls
+    assert view.steps(at).value == "welcome"  # in the folded compact controls
 
 
 def test_the_join_url_uses_fea_public_url_when_set(app, view, facilitator, make_workshop, monkeypatch):
@@ -160,7 +160,7 @@ def test_choosing_the_competence_activity_changes_the_workshop_and_bumps_its_sta
     workshop = make_workshop()
     at = open_control(app, view, facilitator, workshop.code)
 
-    view.ok(at.radio(key="activity").set_value(ACTIVITY_COMPETENCE).run())
+    view.ok(view.steps(at).set_value(ACTIVITY_COMPETENCE).run())
 
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == ACTIVITY_COMPETENCE
@@ -287,7 +287,7 @@ def test_a_rerun_keeps_an_activity_chosen_in_another_tab(app, view, store, facil
     # (any click among its controls) must follow the database, not put its old choice back.
     workshop = make_workshop()
     at = open_control(app, view, facilitator, workshop.code)
-    assert at.radio(key="activity").value == "welcome"
+    assert view.steps(at).value == "welcome"
     changed = workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
 
     view.ok(at.run())
@@ -295,4 +295,4 @@ def test_a_rerun_keeps_an_activity_chosen_in_another_tab(app, view, store, facil
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == ACTIVITY_COMPETENCE
     assert now.stage == changed.stage  # the phones were not sent back and forth
-    assert at.radio(key="activity").value == ACTIVITY_COMPETENCE
+    assert view.steps(at).value == ACTIVITY_COMPETENCE

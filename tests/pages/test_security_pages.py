@@ -256,7 +256,7 @@ def test_a_co_facilitator_sees_the_shared_workshop_and_can_open_its_screen(
     screen = open_page(app, view, bent, "pages/screen.py", query={"w": workshop.code})
     assert "Annas delte temadag" in view.text(screen)
     control = open_page(app, view, bent, "pages/control.py", query={"w": workshop.code})
-    assert control.radio(key="activity").value == "welcome"
+    assert view.steps(control).value == "welcome"
 
     for page in ("pages/screen.py", "pages/control.py"):
         third = open_page(app, view, carla, page, query={"w": workshop.code})
