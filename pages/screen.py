@@ -51,7 +51,7 @@ def live_room() -> None:
         st.rerun(scope="app")  # another step, results, timer or list: the controls follow too
     live.watch_room(room_token(wid), current.revision, key="room_watch")
     joined = participation.count_participants(store(), wid)
-    with st.container(key="room"):
+    with st.container(key="live_view"):  # the room's part; tests and CSS know it by this key
         with st.container(key="room_head", horizontal=True, vertical_alignment="center", gap="medium"):
             st.html(f"<div class='fea-room-title'>{escape(current.name)}</div>")
             join_strip(current, joined, url)

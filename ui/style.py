@@ -59,15 +59,15 @@ header[data-testid="stHeader"] { display: none !important; }
 .fea-url { font-size: 1.8rem; font-weight: 700; overflow-wrap: anywhere; }
 .st-key-room_qr img { max-height: calc(100vh - 9rem); width: auto !important; max-width: 100%; }
 div[data-testid="stMetricValue"] { font-size: 3rem; }
-.st-key-room h3 { font-size: 1.6rem; padding: .2rem 0; }
-.st-key-room h4 { font-size: 1.3rem; padding: .1rem 0; }
-.st-key-room [data-testid="stCaptionContainer"] p { font-size: 1rem; }
+.st-key-live_view h3 { font-size: 1.6rem; padding: .2rem 0; }
+.st-key-live_view h4 { font-size: 1.3rem; padding: .1rem 0; }
+.st-key-live_view [data-testid="stCaptionContainer"] p { font-size: 1rem; }
 /* Charts: drawn at a fixed size, shown no larger than their column and the viewport allows. */
-.st-key-room [data-testid="stVegaLiteChart"], .st-key-room .vega-embed { max-width: 100% !important; width: auto !important; }
-.st-key-room [data-testid="stVegaLiteChart"] canvas, .st-key-room [data-testid="stVegaLiteChart"] svg.marks {
+.st-key-live_view [data-testid="stVegaLiteChart"], .st-key-live_view .vega-embed { max-width: 100% !important; width: auto !important; }
+.st-key-live_view [data-testid="stVegaLiteChart"] canvas, .st-key-live_view [data-testid="stVegaLiteChart"] svg.marks {
   width: auto !important; height: auto !important; max-width: 100% !important;
   max-height: calc(100vh - 16rem) !important; }
-.st-key-room .vega-embed details, .st-key-room .vega-embed summary { display: none !important; }
+.st-key-live_view .vega-embed details, .st-key-live_view .vega-embed summary { display: none !important; }
 /* A chart's key table: compact, and scrolling inside itself if a long list would leave the screen. */
 .fea-key-table { max-height: calc(100vh - 12.5rem); overflow-y: auto; }
 .fea-key-table table { border-collapse: collapse; width: 100%; font-size: 1.05rem; }

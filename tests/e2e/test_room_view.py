@@ -142,12 +142,12 @@ def test_the_room_view_fits_the_projector_in_every_step_with_its_chart_and_key_t
             workshops.set_results_visible(store, ws.id, True)
         room.locator(MARKERS[step.key]).first.wait_for(timeout=WAIT)
         wait_for_app(room)
-        charts = room.locator(".st-key-room [data-testid='stVegaLiteChart']")
+        charts = room.locator(".st-key-live_view [data-testid='stVegaLiteChart']")
         if README_SHOTS:
             room.screenshot(path=str(README_SHOTS / f"room-{step.key}-{size}.png"))
         if step.key == ACTIVITY_TALK or step.has_results:
-            room.locator(".st-key-room [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)").first.wait_for(timeout=WAIT)
-            box = fits(room, ".st-key-room [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)")
+            room.locator(".st-key-live_view [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)").first.wait_for(timeout=WAIT)
+            box = fits(room, ".st-key-live_view [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)")
             assert box["inside"], (step.key, size, box)
         if step.key in KEY_TABLES:
             box = fits(room, f"[data-testid='{KEY_TABLES[step.key]}']")
@@ -201,7 +201,7 @@ def test_the_control_view_drives_the_room_view(app_server, browser, store):
     field.press("Enter")
     room.locator(MARKERS[ACTIVITY_PROBLEMS]).get_by_text("Telefonen ringer under overlap").wait_for(timeout=WAIT)
     # No tools in the room's content: no button, field or picker of Streamlit's.
-    tools = ".st-key-room :is([data-testid='stButton'], [data-testid='stFormSubmitButton'], [data-testid='stTextInput'],"
+    tools = ".st-key-live_view :is([data-testid='stButton'], [data-testid='stFormSubmitButton'], [data-testid='stTextInput'],"
     tools += " [data-testid='stTextArea'], [data-testid='stSelectbox'], [data-testid='stMultiSelect'], [data-testid='stRadio'])"
     assert room.locator(tools).count() == 0
     if README_SHOTS:
