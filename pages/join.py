@@ -17,7 +17,7 @@ from fea_core.model import (
     RATING_MAX,
     RATING_MIN,
 )
-from ui import answer_forms, identity, live, phone_steps, style, talk_view
+from ui import answer_forms, identity, live, phone_steps, style, talk_view, timer_view
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error
 from ui.join_guard import join_limits, workshop_in_url
@@ -101,6 +101,7 @@ def current_step(participant) -> None:
     if workshop is None:
         st.rerun()  # deleted meanwhile: the whole page says so
     live.watch(participant.token, "stage", workshop.stage, key="live_stage")
+    timer_view.countdown(workshop, key="phone_timer", size="2.2rem")  # the step timer, if one runs
     m = method()
     if workshop.activity == ACTIVITY_TALK:
         talk_view.phone_view(workshop)

@@ -26,7 +26,7 @@ from fea_core.model import (
     ACTIVITY_WELCOME,
 )
 from fea_core.storage import open_store
-from tests.e2e.conftest import FACILITATOR, PATIENCE_SECONDS, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, FACILITATOR, PATIENCE_SECONDS, log_in_facilitator, wait_for_app, warm_up
 
 WAIT = PATIENCE_SECONDS * 1000
 # The README's pictures only when `./run screenshots` asks for them (never a tracked file otherwise).
@@ -55,6 +55,7 @@ KEY_TABLES = {
 @pytest.fixture(scope="module")
 def store(app_server, browser):
     warm_up(browser, app_server.base)
+    ARTIFACTS.mkdir(exist_ok=True)
     s = open_store(f"sqlite:///{app_server.data_dir / 'fea.sqlite3'}")  # the server's database
     yield s
     s.engine.dispose()
@@ -143,8 +144,7 @@ def test_the_room_view_fits_the_projector_in_every_step_with_its_chart_and_key_t
         room.locator(MARKERS[step.key]).first.wait_for(timeout=WAIT)
         wait_for_app(room)
         charts = room.locator(".st-key-live_view [data-testid='stVegaLiteChart']")
-        if README_SHOTS:
-            room.screenshot(path=str(README_SHOTS / f"room-{step.key}-{size}.png"))
+        room.screenshot(path=str(ARTIFACTS / f"room-{step.key}-{size}.png"))  # to look at, untracked
         if step.key == ACTIVITY_TALK or step.has_results:
             room.locator(".st-key-live_view [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)").first.wait_for(timeout=WAIT)
             box = fits(room, ".st-key-live_view [data-testid='stVegaLiteChart'] :is(canvas, svg.marks)")
@@ -171,7 +171,7 @@ def click(page, button: str, *, then: str) -> None:
     try:
         page.get_by_text(then, exact=False).first.wait_for(timeout=WAIT)
     except Exception:
-        page.screenshot(path="/tmp/shots/debug-click.png", full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "room-view-click-failed.png"), full_page=True)
         raise
     wait_for_app(page)
 
@@ -204,7 +204,14 @@ def test_the_control_view_drives_the_room_view(app_server, browser, store):
     tools = ".st-key-live_view :is([data-testid='stButton'], [data-testid='stFormSubmitButton'], [data-testid='stTextInput'],"
     tools += " [data-testid='stTextArea'], [data-testid='stSelectbox'], [data-testid='stMultiSelect'], [data-testid='stRadio'])"
     assert room.locator(tools).count() == 0
-    if README_SHOTS:
+    if README_SHOTS:  # the README's pair: trin 2 with its matrix revealed
+        wait_for_app(control)
+        control.get_by_text("Trin 2: Vælg et problem", exact=True).click()
+        room.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="detached", timeout=WAIT)
+        click(control, "Vis resultater", then="Resultaterne vises")
+        room.locator(MARKERS[ACTIVITY_PROBLEM_MATRIX]).wait_for(timeout=WAIT)
+        room.locator("[data-testid='stVegaLiteChart'] :is(canvas, svg.marks)").first.wait_for(timeout=WAIT)
+        wait_for_app(room)
         room.screenshot(path=str(README_SHOTS / "room-view.png"))
         control.screenshot(path=str(README_SHOTS / "control-view.png"), full_page=True)
 
@@ -221,8 +228,7 @@ def test_the_control_view_works_on_a_phone(app_server, browser, store):
     assert workshops.get_workshop(store, ws.id).activity == ACTIVITY_TALK
     width = control.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
     assert width <= 390 + 1  # nothing wider than the phone
-    if README_SHOTS:
-        control.screenshot(path=str(README_SHOTS / "control-view-phone.png"))
+    control.screenshot(path=str(ARTIFACTS / "control-view-phone.png"), full_page=True)  # to look at, untracked
 
 
 def keys_ready(page) -> None:

@@ -296,3 +296,70 @@ def test_a_rerun_keeps_an_activity_chosen_in_another_tab(app, view, store, facil
     assert now.activity == ACTIVITY_COMPETENCE
     assert now.stage == changed.stage  # the phones were not sent back and forth
     assert view.steps(at).value == ACTIVITY_COMPETENCE
+
+
+def countdowns(at, view):
+    return [c for c in at.get("bidi_component") if c.proto.component_name.endswith("fea_countdown")]
+
+
+def test_a_timer_started_on_the_control_view_is_saved_and_shown_on_the_room_view_and_the_phones(
+    app, view, store, facilitator, in_competence, join
+):
+    control = open_control(app, view, facilitator, in_competence.code)
+    assert not countdowns(open_screen(app, view, facilitator, in_competence.code), view)
+
+    click(control, view, "Start nedtælling")  # 3 minutes unless another length is picked
+
+    saved = workshops.get_workshop(store, in_competence.id)
+    assert saved.timer_seconds == 180 and saved.timer_ends_at is not None
+    assert saved.stage == in_competence.stage + 1  # the phones rerun and show it
+    assert "Stop nedtælling" in button_labels(control)
+    [room_clock] = countdowns(open_screen(app, view, facilitator, in_competence.code), view)
+    data = __import__("json").loads(room_clock.proto.json)
+    assert 0 < data["left_ms"] <= 180_000 and data["label"] == "Tid tilbage"
+    phone = view.ok(app(query={"p": join(in_competence).token}).run())
+    assert len(countdowns(phone, view)) == 1
+
+    click(control, view, "Stop nedtælling")
+    assert workshops.get_workshop(store, in_competence.id).timer_ends_at is None
+    assert not countdowns(open_screen(app, view, facilitator, in_competence.code), view)
+
+
+def test_next_and_previous_on_the_control_view_walk_the_flow_and_stop_at_its_ends(
+    app, view, store, facilitator, make_workshop
+):
+    workshop = make_workshop()
+    control = open_control(app, view, facilitator, workshop.code)
+    assert view.button(control, "Forrige trin").disabled  # the first step
+
+    click(control, view, "Næste trin")
+    assert workshops.get_workshop(store, workshop.id).activity == "talk"
+    click(control, view, "Forrige trin")
+    assert workshops.get_workshop(store, workshop.id).activity == "welcome"
+    workshops.set_activity(store, workshop.id, "implement")
+    view.ok(control.run())
+    assert view.button(control, "Næste trin").disabled  # the last step
+
+
+def test_the_browser_tab_titles_follow_the_sessions_language(app, view, facilitator, make_workshop):
+    workshop = make_workshop()
+    at = app(user=facilitator, query={"w": workshop.code})
+    at.session_state["lang"] = "en"
+    view.ok(at.run())
+    at = view.ok(at.switch_page("pages/control.py").run())
+    assert at.markdown[0].value.startswith("### Control view: ")
+    # Every page's title (the browser tab's title) comes from the catalogue, none is spelt out.
+    import re
+    from pathlib import Path
+
+    from fea_core.i18n import translate
+
+    source = (Path(__file__).resolve().parents[2] / "navigation.py").read_text()
+    titles = re.findall(r"\btitle=(t\(\"nav\.\w+\"\)|[^,)\s]+)", source)
+    # Only the product's name is the same in both languages.
+    assert len(titles) > 10 and all(
+        re.fullmatch(r't\("nav\.\w+"\)', title) or title == '"Arbejdsmiljøpakken"' for title in titles
+    ), titles
+    for key in re.findall(r't\("(nav\.\w+)"\)', source):
+        assert translate("da", key) and translate("en", key)
+    assert [translate("en", f"nav.{k}") for k in ("screen", "control", "join")] == ["Room view", "Control view", "Join"]
