@@ -77,7 +77,7 @@ SHOWN_TEXT = f"""within => {{ {_ROOTS}
   return parts.join('\\n').replaceAll('\\u2060', '');
 }}"""
 LIVE = ".st-key-live_view"  # the shared screen's live part, below the workshop's name
-TABLE = "[data-testid='stTable']"
+TABLE = "[data-testid^='matrix-key-table']"  # the room view's key table beside the matrix (ui/key_table.py)
 # Markdown the page wrote, less headings and captions (where the workshop's name and the owners are).
 BODY_MARKDOWN = ("[data-testid='stMarkdownContainer']:not([data-testid='stHeading'] *)"
                  ":not([data-testid='stCaptionContainer'] *)")
@@ -254,7 +254,7 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         ACTIVITY_WELCOME: ((), None),
         ACTIVITY_TALK: (HOSTILE, LIVE),  # the questions
         ACTIVITY_PROBLEMS: (HOSTILE, LIVE),  # two lists of cards
-        ACTIVITY_PROBLEM_MATRIX: (HOSTILE, TABLE),  # the table next to the matrix: st.table draws Markdown
+        ACTIVITY_PROBLEM_MATRIX: (HOSTILE, TABLE),  # the table next to the matrix
         ACTIVITY_IDEAS: (HOSTILE, LIVE),  # the chosen problem, its description, the ideas
         ACTIVITY_SOLUTION_MATRIX: (HOSTILE, TABLE),
         ACTIVITY_CONCRETISE: (HOSTILE, LIVE),  # the chosen solution, the phones' proposals
@@ -271,6 +271,9 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         if within == TABLE:  # the matrix's tooltips name each item (vega-tooltip, as HTML)
             tips = hover_tooltips(screen, f"shared screen, {activity}")
             assert any(text in tip for tip in tips for text in HOSTILE[1:]), tips
+    screen.goto(f"{base}/control?w={workshop.code}")  # sharing sits on the control view
+    wait_for_app(screen)
+    check_plain(screen, "control view", (COMBINED, FORMULA))
     screen.get_by_test_id("stExpander").filter(has_text=translate("da", "sharing.title")).locator("summary").click()
     check_plain(screen, "sharing panel", (COMBINED,))
 
