@@ -86,8 +86,9 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
   left: auto; z-index: 1000; width: max-content !important; max-width: min(34rem, calc(100vw - 1.5rem)); }
 .st-key-room_controls:has(details[open]) { width: min(34rem, calc(100vw - 1.5rem)); }
 .st-key-room_controls { width: max-content;
-  max-width: min(34rem, calc(100vw - 1.5rem)); background: white; border-radius: .5rem; opacity: .55; }
-.st-key-room_controls:hover, .st-key-room_controls:focus-within { opacity: 1; }
+  max-width: min(34rem, calc(100vw - 1.5rem)); background: white; border-radius: .5rem; }
+/* Small, not faded: its label keeps 4.5:1 contrast (WCAG 1.4.3). */
+.st-key-room_controls summary p { font-size: .85rem; }
 .st-key-room_controls details[open] { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-room_controls summary { padding: .2rem .6rem; }
 __HIDDEN__
