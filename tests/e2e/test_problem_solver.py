@@ -147,7 +147,12 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     phones[0].get_by_text("Travlhed om morgenen").first.wait_for(timeout=5_000)
     send(phones[0], "Fast morgenmøde kl. 7.45")
     send(phones[1], "Ekstra vagt i spidsbelastning")
-    facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    try:
+        facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    except Exception:
+        facilitator.screenshot(path=str(ARTIFACTS / "trin-3-screen-failed.png"), full_page=True)
+        phones[1].screenshot(path=str(ARTIFACTS / "trin-3-phone-failed.png"), full_page=True)
+        raise
 
     # Trin 4: the solution matrix, Ressourceforbrug drawn with Høj on the left.
     switch_activity(facilitator, "Trin 4: Prioritér løsning", phones, "Trin 4: Prioritér den bedste løsning")
