@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.auth import current_facilitator, facilitators_login, screen_login, workshops_login
+from ui.auth import control_login, current_facilitator, facilitators_login, screen_login, workshops_login
 from ui import entry
 from ui.accessibility import every_page
 from ui.context import sync_language_from_url, t
@@ -33,22 +33,26 @@ st.set_page_config(
 )
 every_page()  # <html lang> and contrast fixes (WCAG 2.1 AA)
 
-join = st.Page("pages/join.py", title="Deltag", icon=":material/smartphone:", default=True)
-login = st.Page("pages/login.py", title="Facilitator", icon=":material/login:", url_path="facilitator")
+# Page titles are the browser tab's title: in the session's language.
+join = st.Page("pages/join.py", title=t("nav.join"), icon=":material/smartphone:", default=True)
+login = st.Page("pages/login.py", title=t("nav.facilitator"), icon=":material/login:", url_path="facilitator")
 # Interviewers (AMR, TR, a colleague) have no account: their secret link opens this page for anyone.
-interview = st.Page("pages/interview.py", title="Interview", icon=":material/record_voice_over:", url_path="interview")
-statement = st.Page("pages/accessibility.py", title="Tilgængelighed", url_path="tilgaengelighed")
+interview = st.Page("pages/interview.py", title=t("nav.interview"), icon=":material/record_voice_over:",
+                    url_path="interview")
+statement = st.Page("pages/accessibility.py", title=t("nav.accessibility"), url_path="tilgaengelighed")
 if is_facilitator:
     pages = [
-        st.Page("pages/workshops.py", title="Workshops", icon=":material/event:", url_path="workshops"),
-        st.Page("pages/screen.py", title="Storskærm", icon=":material/cast:", url_path="screen"),
+        st.Page("pages/workshops.py", title=t("nav.workshops"), icon=":material/event:", url_path="workshops"),
+        st.Page("pages/screen.py", title=t("nav.screen"), icon=":material/cast:", url_path="screen"),
+        st.Page("pages/control.py", title=t("nav.control"), icon=":material/tune:", url_path="control"),
         st.Page(
-            "pages/facilitators.py", title="Facilitatorer", icon=":material/manage_accounts:", url_path="facilitators"
+            "pages/facilitators.py", title=t("nav.facilitators"), icon=":material/manage_accounts:",
+            url_path="facilitators",
         ),
         st.Page(
-            "pages/interviews.py", title="Interviews", icon=":material/record_voice_over:", url_path="interviews"
+            "pages/interviews.py", title=t("nav.interviews"), icon=":material/record_voice_over:", url_path="interviews"
         ),
-        st.Page("pages/course.py", title="Forløb", icon=":material/timeline:", url_path="course"),
+        st.Page("pages/course.py", title=t("nav.course"), icon=":material/timeline:", url_path="course"),
         login,
         join,
         interview,
@@ -58,10 +62,11 @@ if is_facilitator:
 else:
     # A participant gets no facilitator page, only the login form at those URLs.
     gates = [
-        st.Page(screen_login, title="Facilitator", url_path="screen"),
-        st.Page(workshops_login, title="Facilitator", url_path="workshops"),
-        st.Page(facilitators_login, title="Facilitator", url_path="facilitators"),
-        st.Page(interviews_login, title="Facilitator", url_path="interviews"),
-        st.Page(course_login, title="Facilitator", url_path="course"),
+        st.Page(screen_login, title=t("nav.facilitator"), url_path="screen"),
+        st.Page(control_login, title=t("nav.facilitator"), url_path="control"),
+        st.Page(workshops_login, title=t("nav.facilitator"), url_path="workshops"),
+        st.Page(facilitators_login, title=t("nav.facilitator"), url_path="facilitators"),
+        st.Page(interviews_login, title=t("nav.facilitator"), url_path="interviews"),
+        st.Page(course_login, title=t("nav.facilitator"), url_path="course"),
     ]
     st.navigation([join, login, interview, statement, *gates], position="hidden").run()

@@ -35,6 +35,11 @@ from sqlalchemy import (
 _AS_CREATED = MetaData()
 
 
+def table(name: str) -> Table:
+    """Return a table as its migration created it (tests write rows as an older release did)."""
+    return _AS_CREATED.tables[name]
+
+
 def create(conn: Connection, *names: str) -> None:
     """Create the named tables as their migration defined them (those already there are left)."""
     for name in names:

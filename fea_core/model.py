@@ -73,6 +73,8 @@ class Workshop:
     results_visible: bool
     revision: int
     stage: int
+    timer_ends_at: datetime | None = None  # the optional step timer (fea_core/step_timer.py)
+    timer_seconds: int | None = None
 
     @property
     def is_ended(self) -> bool:

@@ -70,6 +70,9 @@ workshops = Table(
     # revision: bumped by every write; stage: bumped only when what phones show changes.
     Column("revision", Integer, nullable=False, default=0),
     Column("stage", Integer, nullable=False, default=0),
+    # The optional step timer (fea_core/step_timer.py): when it ends and how long it was set for.
+    Column("timer_ends_at", DateTime(timezone=True)),
+    Column("timer_seconds", Integer),
 )
 
 participants = Table(

@@ -174,6 +174,16 @@ def _login_clients(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_login_clients_last_failure_at ON login_clients (last_failure_at)"))
 
 
+def _step_timer(conn: Connection) -> None:
+    # The optional step timer: when it ends and how long it was set for. The columns are spelled
+    # out here, not taken from schema.py, so this step means the same whatever the schema grows into.
+    present = {c["name"] for c in inspect(conn).get_columns("workshops")}
+    moment = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
+    for name, ddl in (("timer_ends_at", moment), ("timer_seconds", "INTEGER")):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE workshops ADD COLUMN {name} {ddl}"))
+
+
 # Named, ordered migrations. Append only; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _initial),
@@ -186,6 +196,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("008_account_state", _account_state),
     ("009_audit_log", _audit_log),
     ("010_login_clients", _login_clients),
+    ("011_step_timer", _step_timer),
 ]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, func, or_, select, update
 
-from fea_core import schema
+from fea_core import schema, step_timer
 from fea_core.errors import InvalidText
 from fea_core.method import LANGUAGES
 from fea_core.model import ACTIVITIES, ACTIVITY_WELCOME, Workshop
@@ -57,7 +57,14 @@ def _row_to_workshop(row) -> Workshop:
         results_visible=bool(row.results_visible),
         revision=row.revision,
         stage=row.stage,
+        timer_ends_at=_aware(row.timer_ends_at),
+        timer_seconds=row.timer_seconds,
     )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _high_water(conn: Connection) -> int:
@@ -191,7 +198,23 @@ def set_activity(store: Store, workshop_id: int, activity: str) -> Workshop:
     """Make an activity the one every phone shows; it opens for answers, results hidden."""
     if activity not in ACTIVITIES:
         raise ValueError(f"unknown activity {activity!r}")
-    return _steer(store, workshop_id, activity=activity, activity_open=True, results_visible=False)
+    # A new step starts without the last step's timer.
+    return _steer(
+        store, workshop_id, activity=activity, activity_open=True, results_visible=False,
+        timer_ends_at=None, timer_seconds=None,
+    )
+
+
+def start_timer(store: Store, workshop_id: int, seconds: object, now: datetime | None = None) -> Workshop:
+    """Start the step timer (ValueError for a length outside step_timer's limits); phones learn of it."""
+    seconds = step_timer.check_seconds(seconds)
+    ends_at = step_timer.start(now or utcnow(), seconds)
+    return _steer(store, workshop_id, timer_ends_at=ends_at, timer_seconds=seconds)
+
+
+def stop_timer(store: Store, workshop_id: int) -> Workshop:
+    """Stop and clear the step timer; phones learn of it."""
+    return _steer(store, workshop_id, timer_ends_at=None, timer_seconds=None)
 
 
 def set_activity_open(store: Store, workshop_id: int, is_open: bool) -> Workshop:

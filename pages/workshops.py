@@ -72,6 +72,9 @@ with right:
                 "pages/screen.py", label=t("workshops.open_screen"), icon=":material/cast:", query_params={"w": w.code}
             )
             cols[1].page_link(
+                "pages/control.py", label=t("control.open_link"), icon=":material/tune:", query_params={"w": w.code}
+            )
+            cols[1].page_link(
                 "pages/interviews.py", label=t("interviews.link"), icon=":material/record_voice_over:",
                 query_params={"w": w.code},
             )

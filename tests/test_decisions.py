@@ -21,7 +21,8 @@ from fea_core.items import add_item_as_facilitator, hide_item, list_items, merge
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX
 from fea_core.placement import place_item
 from fea_core.storage import MIGRATIONS, Store, open_store, utcnow
-from fea_core.workshops import create_workshop, get_workshop, set_activity
+from fea_core.workshops import get_workshop
+from tests.old_release import write_001_rows
 
 # Services that write: run against both databases (PostgreSQL when several processes share one).
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
@@ -217,12 +218,7 @@ def test_a_database_at_001_upgrades_to_002_and_keeps_its_rows(tmp_path):
     old = _store_at_001(url)
     assert old.applied_migrations() == ["001_initial"]
     assert "items" not in inspect(old.engine).get_table_names()
-    workshop = create_workshop(old, name="Temadag", department="Kantinen", held_on=date(2025, 3, 14),
-                               theme="Støj", language="da", owner="anne")
-    set_activity(old, workshop.id, ACTIVITY_COMPETENCE)
-    _, phone = participation.join(old, workshop.code)
-    competence.submit_ratings(old, phone, dict.fromkeys(competence.factor_keys(), 4))
-    before = get_workshop(old, workshop.id)
+    rows = write_001_rows(old)
     old.engine.dispose()
 
     upgraded = open_store(url)  # what the next release does on start
@@ -230,8 +226,10 @@ def test_a_database_at_001_upgrades_to_002_and_keeps_its_rows(tmp_path):
         assert upgraded.applied_migrations() == [name for name, _ in MIGRATIONS]
         assert upgraded.migrate() == []
         assert {"items", "placements", "decisions"} <= set(inspect(upgraded.engine).get_table_names())
-        assert get_workshop(upgraded, workshop.id) == before
-        assert participation.resume(upgraded, phone.token) == phone
+        workshop = get_workshop(upgraded, rows.workshop_id)
+        assert (workshop.code, workshop.name, workshop.held_on, workshop.activity, workshop.stage) == (
+            rows.code, "Temadag", date(2025, 3, 14), ACTIVITY_COMPETENCE, 2)
+        assert participation.resume(upgraded, rows.token).id == rows.participant_id
         assert len(competence.rating_rows(upgraded, workshop.id)) == 6
         item = add_item_as_facilitator(upgraded, workshop.id, "problem", "Støj")
         assert list_items(upgraded, workshop.id, "problem") == [item]

@@ -29,9 +29,9 @@ def test_the_page_script_is_no_app_so_a_script_run_never_builds_one():
     assert Path(entry.SCRIPT) == REPO / "navigation.py"
 
 
-def test_the_apps_routes_are_the_live_answer_and_phone_state_routes():
+def test_the_apps_routes_are_the_live_answer_phone_state_and_room_routes():
     paths = {route.path for route in entry.ROUTES}
-    assert paths == {"/api/live/{token}", "/api/answer/{token}/{what}", "/api/phone/{token}"}
+    assert paths == {"/api/live/{token}", "/api/answer/{token}/{what}", "/api/phone/{token}", "/api/room/{token}"}
 
 
 def test_the_lifespan_marks_the_routes_served_and_answers_held_polls_when_it_ends(monkeypatch):

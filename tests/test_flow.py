@@ -38,3 +38,11 @@ def test_neighbours_stop_at_both_ends():
     assert flow.neighbour("welcome", 1) == "talk"
     assert flow.neighbour("implement", 1) is None
     assert flow.neighbour("implement", -1) == "concretise"
+
+
+def test_every_step_has_a_room_view_and_a_place_for_its_tools():
+    from ui.control_panel import STEP_TOOLS
+    from ui.room_views import ROOM_VIEWS
+
+    assert set(ROOM_VIEWS) == set(flow.keys())
+    assert set(STEP_TOOLS) == set(flow.keys())

@@ -42,7 +42,8 @@ from fea_core.model import (
 )
 from fea_core.report import ACTION_STATUSES, Action
 from fea_core.storage import MIGRATIONS, Store, open_store, utcnow
-from fea_core.workshops import create_workshop, end_workshop, get_workshop, set_activity
+from fea_core.workshops import end_workshop, get_workshop
+from tests.old_release import write_001_rows
 
 # Services that write: run against both databases (PostgreSQL when several processes share one).
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
@@ -600,25 +601,20 @@ def test_a_database_at_002_upgrades_to_003_and_keeps_its_rows(tmp_path):
     old = _store_at(url, "002_problem_solver")
     assert old.applied_migrations() == ["001_initial", "002_problem_solver"]
     assert not HANDLEPLAN_TABLES & set(inspect(old.engine).get_table_names())
-    workshop = create_workshop(old, name="Temadag", department="Kantinen", held_on=date(2025, 3, 14),
-                               theme="Støj", language="da", owner="anne")
-    set_activity(old, workshop.id, ACTIVITY_COMPETENCE)
-    _, phone = participation.join(old, workshop.code)
-    competence.submit_ratings(old, phone, dict.fromkeys(competence.factor_keys(), 4))
+    rows = write_001_rows(old, activity=ACTIVITY_PROBLEM_MATRIX)
     # Items, placements and the choice as release 002 wrote them: today's services read columns
     # that later migrations add (items.text_key, 007), so the rows go in as that release's SQL did.
     at = "2025-03-14 10:00:00.000000"
     with old.write() as conn:
         problem_id = conn.execute(
             text("INSERT INTO items (workshop_id, kind, number, text, author_participant_id, created_at, hidden)"
-                 " VALUES (:w, 'problem', 1, 'Støj', NULL, :at, 0) RETURNING id"), {"w": workshop.id, "at": at},
+                 " VALUES (:w, 'problem', 1, 'Støj', NULL, :at, 0) RETURNING id"), {"w": rows.workshop_id, "at": at},
         ).scalar_one()
         conn.execute(text("INSERT INTO placements (item_id, participant_id, workshop_id, x, y, updated_at)"
-                          " VALUES (:i, :p, :w, 4, 5, :at)"), {"i": problem_id, "p": phone.id, "w": workshop.id, "at": at})
+                          " VALUES (:i, :p, :w, 4, 5, :at)"),
+                     {"i": problem_id, "p": rows.participant_id, "w": rows.workshop_id, "at": at})
         conn.execute(text("INSERT INTO decisions (workshop_id, chosen_problem_id, updated_at) VALUES (:w, :i, :at)"),
-                     {"w": workshop.id, "i": problem_id, "at": at})
-    set_activity(old, workshop.id, ACTIVITY_PROBLEM_MATRIX)
-    before = get_workshop(old, workshop.id)
+                     {"w": rows.workshop_id, "i": problem_id, "at": at})
     old.engine.dispose()
 
     upgraded = open_store(url)  # what the next release does on start
@@ -627,8 +623,10 @@ def test_a_database_at_002_upgrades_to_003_and_keeps_its_rows(tmp_path):
         assert "003_handleplan" in upgraded.applied_migrations()
         assert upgraded.migrate() == []
         assert HANDLEPLAN_TABLES <= set(inspect(upgraded.engine).get_table_names())
-        assert get_workshop(upgraded, workshop.id) == before
-        assert participation.resume(upgraded, phone.token) == phone
+        workshop = get_workshop(upgraded, rows.workshop_id)
+        assert (workshop.code, workshop.name, workshop.activity, workshop.stage) == (
+            rows.code, "Temadag", ACTIVITY_PROBLEM_MATRIX, 2)
+        assert participation.resume(upgraded, rows.token).id == rows.participant_id
         assert len(competence.rating_rows(upgraded, workshop.id)) == 6
         assert [(i.id, i.text) for i in list_items(upgraded, workshop.id, "problem")] == [(problem_id, "Støj")]
         assert decisions.get_decisions(upgraded, workshop.id).chosen_problem_id == problem_id

@@ -207,6 +207,11 @@ def screen_login() -> None:
     login_gate()
 
 
+def control_login() -> None:
+    """The login gate at /control for a session that is not logged in."""
+    login_gate()
+
+
 def workshops_login() -> None:
     """The login gate at /workshops for a session that is not logged in."""
     login_gate()

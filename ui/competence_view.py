@@ -18,6 +18,7 @@ from fea_core.workshops import get_workshop
 from fea_core.i18n import translate
 from ui import competence_compare
 from ui.context import language, store, t
+from ui.key_table import key_table
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -102,8 +103,8 @@ def radar_summary(overall: pd.DataFrame, lang: str) -> str:
              low=low["label"], low_mean=number(low["mean"], lang))
 
 
-def competence_panel(workshop: Workshop, joined: int) -> None:
-    """Render the live competence view for the shared screen."""
+def competence_panel(workshop: Workshop, joined: int, *, room: bool = False) -> None:
+    """Render the live competence view for the shared screen (``room``: sized for the projector)."""
     lang = language()
     m = load_method(lang)
     summary, radar_all, radar_groups, released = summary_at(workshop.id, workshop.revision, lang)
@@ -144,7 +145,8 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             # vega-embed makes the spec's description the chart's accessible name (its text alternative).
             spec = {**spec, "description": radar_summary(overall, lang)}
             st.vega_lite_chart(spec, width="content", theme=None, key="radar")
-        st.caption(m.competence_caption)
+        if not room:  # on the projector it goes beside the chart, under the table (see below)
+            st.caption(m.competence_caption)
     with right:
         if summary.talking_points:
             overall = summary.profile[summary.profile["group_key"] == ALL_GROUP].set_index("factor")
@@ -153,20 +155,22 @@ def competence_panel(workshop: Workshop, joined: int) -> None:
             )
             st.warning(t("competence.talking_points", factors=points), icon=":material/forum:")
         table = summary.profile[summary.profile["group_key"] == ALL_GROUP]
-        st.markdown(f"**{t('a11y.radar_data')}**")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("competence.factor"): table["label"],
-                    t("competence.mean"): [number(v, lang) for v in table["mean"]],
-                    t("competence.spread"): [number(v, lang) for v in table["std"]],
-                    t("competence.n"): [count(v) for v in table["n"]],
-                    t("competence.dont_know"): [count(v) for v in table["dont_know"]],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        frame = pd.DataFrame(
+            {
+                t("competence.factor"): table["label"],
+                t("competence.mean"): [number(v, lang) for v in table["mean"]],
+                t("competence.spread"): [number(v, lang) for v in table["std"]],
+                t("competence.n"): [count(v) for v in table["n"]],
+                t("competence.dont_know"): [count(v) for v in table["dont_know"]],
+            }
         )
+        if room:
+            key_table(frame, test_id="radar-key-table", caption=t("a11y.radar_data"))
+        else:
+            st.markdown(f"**{t('a11y.radar_data')}**")
+            st.dataframe(frame, hide_index=True, width="stretch")
         with st.container(key="disclosure_notes"):
             for note in withheld_notes(summary, released, lang) + group_notes:
                 st.caption(note)
+        if room:
+            st.caption(m.competence_caption)

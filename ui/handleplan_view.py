@@ -456,3 +456,4 @@ def export_buttons(workshop: Workshop) -> None:
                 icon=":material/download:",
                 width="stretch",
             )
+

@@ -15,6 +15,7 @@ LIVE_ROUTE = "/api/live"
 # Not a polling period (a held poll is asked again at once): the pause after an answer that came
 # at once (a change, or a server that does not hold) or a failed one, and the back-off's base.
 RETRY_INTERVAL_MS = 1000
+ROOM_ROUTE = "/api/room"  # the room and control views, with a signed watch token (fea_core/room_watch.py)
 
 _WATCHER_JS = """
 export default function(component) {
@@ -59,10 +60,23 @@ _watcher = st.components.v2.component("fea_live_watcher", js=_WATCHER_JS)
 
 def watch(participant_token: str, field: str, value: int, *, key: str) -> None:
     """Rerun this phone's session when its workshop's ``field`` ("stage" or "revision") moves past ``value``."""
+    _watch(f"{LIVE_ROUTE}/{participant_token}", field, value, key=key)
+
+
+def watch_room(watch_token: str, revision: int, *, key: str) -> None:
+    """Rerun this facilitator view (its fragment) when its workshop's revision moves past ``revision``.
+
+    At most about one rerun per RETRY_INTERVAL_MS while phones answer: a poll answered at once
+    waits an interval before the next one (see _WATCHER_JS), and an idle view costs no run.
+    """
+    _watch(f"{ROOM_ROUTE}/{watch_token}", "revision", revision, key=key)
+
+
+def _watch(url: str, field: str, value: int, *, key: str) -> None:
     _watcher(
         key=key,
         data={
-            "url": f"{LIVE_ROUTE}/{participant_token}",
+            "url": url,
             "field": field,
             "value": value,
             "interval": RETRY_INTERVAL_MS,

@@ -17,6 +17,7 @@ from fea_core.plain import escape_markdown
 from fea_core.quadrants import positions, ranking
 from ui.context import language, method, store, t
 from ui.errors import show_error
+from ui.key_table import key_table
 
 
 UNHIDE_CHOICES = 200  # hidden items offered to show again, newest first
@@ -118,11 +119,15 @@ def matrix_summary(table, matrix: Matrix) -> str:
     return t("a11y.matrix_summary", y=matrix.y.label, x=matrix.x.label, n=len(placed), quadrants=per_quadrant)
 
 
-def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
-    """Show the quadrant plot with means and spread, and the table sorted by quadrant (live)."""
+def matrix_view(workshop: Workshop, kind: str, matrix: Matrix, *, room: bool = False) -> None:
+    """Show the quadrant plot with means and spread, and the table sorted by quadrant (live).
+
+    ``room``: the projector's version; the individual dots follow the toggle drawn elsewhere
+    (dots_toggle, among the controls), and the table is a compact escaped one.
+    """
     chosen = decisions.get_decisions(store(), workshop.id)
     chosen_id = chosen.chosen_problem_id if kind == "problem" else chosen.chosen_idea_id
-    dots = st.toggle(t("steps.show_dots"), key=f"dots_{kind}")
+    dots = bool(st.session_state.get(f"dots_{kind}")) if room else dots_toggle(kind)
     table, chart = _matrix_at(workshop.id, workshop.revision, kind, language(), chosen_id, dots)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -130,6 +135,15 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
         chart = {**chart, "description": matrix_summary(table, matrix)}
         st.vega_lite_chart(chart, width="content", theme=None, key=f"matrix_{kind}")
     with right:
+        if room:
+            key_table(
+                pd.DataFrame({
+                    t("steps.col_number"): table["number"], t("steps.col_text"): table["text"],
+                    t("steps.col_quadrant"): table["quadrant_label"], t("steps.col_n"): table["n"],
+                }),
+                test_id=f"matrix-key-table-{kind}", caption=t("a11y.matrix_data"),
+            )
+            return
         st.markdown(f"**{t('a11y.matrix_data')}**")
         # A static table: readable on a projector. st.table draws its cells as Markdown (a
         # "# x" became a heading, "![](http://…)" an image the projector fetched): escape the words.
@@ -144,6 +158,11 @@ def matrix_view(workshop: Workshop, kind: str, matrix: Matrix) -> None:
             ),
             hide_index=True,
         )
+
+
+def dots_toggle(kind: str) -> bool:
+    """The switch that draws every phone's placement as a dot on the matrix."""
+    return st.toggle(t("steps.show_dots"), key=f"dots_{kind}")
 
 
 def tools_signature(workshop_id: int, kinds: tuple[str, ...]) -> tuple:

@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from fea_core import room_watch
+from fea_core.accounts import cookie_key
 from fea_core.config import database_url
 from fea_core.errors import UnknownParticipant
 from fea_core.participation import resume
@@ -53,15 +55,18 @@ def _cached(token: str) -> tuple[bool, tuple[int, int] | None]:
     return False, None
 
 
-def _counters(token: str) -> tuple[int, int] | None:
+def _counters(token: str | tuple) -> tuple[int, int] | None:
     store = open_store(database_url())
     if token not in _workshop_of:
         if len(_workshop_of) > CACHE_MAX:
             _workshop_of.clear()
-        try:
-            _workshop_of[token] = resume(store, token).workshop_id
-        except UnknownParticipant:
-            _workshop_of[token] = None
+        if isinstance(token, tuple):  # ("room", id): a checked room watch token (room() below)
+            _workshop_of[token] = token[1]
+        else:
+            try:
+                _workshop_of[token] = resume(store, token).workshop_id
+            except UnknownParticipant:
+                _workshop_of[token] = None
     workshop_id = _workshop_of[token]
     if workshop_id is None:
         return None
@@ -185,4 +190,42 @@ async def live(request: Request) -> JSONResponse:
     return JSONResponse({"stage": stage, "revision": revision}, headers=headers)
 
 
-ROUTES = [Route("/api/live/{token}", live, methods=["GET"])]
+_secret: list[str] = []  # the signing secret, read once per process
+
+
+def _watch_secret() -> str:
+    if not _secret:
+        _secret.append(cookie_key(open_store(database_url())))
+    return _secret[0]
+
+
+def room_token(workshop_id: int) -> str:
+    """Return a fresh watch token for a facilitator's room or control view of this workshop."""
+    return room_watch.make_token(_watch_secret(), workshop_id, time.time())
+
+
+async def room(request: Request) -> JSONResponse:
+    """Return {"stage": n, "revision": m} of the workshop a room watch token names, or 404.
+
+    The same held poll as live() (``?field=revision&seen=N``). Only a genuine, unexpired token
+    (fea_core/room_watch.py) gets an answer: a participant's token, a forged or altered one, or
+    one for a deleted workshop get 404, and no token tells more than these two counters.
+    """
+    headers = {"Cache-Control": "no-store"}
+    secret = _secret[0] if _secret else await run_db(_watch_secret)
+    workshop_id = room_watch.workshop_of(secret, request.path_params["token"], time.time())
+    counters = None
+    if workshop_id is not None:
+        # A tuple key: no path a browser can send is equal to it, so it never meets a phone's token.
+        key = ("room", workshop_id)
+        counters = await _current(key)
+        wanted = _held_for(request)
+        if counters is not None and wanted is not None:
+            counters = await _hold(key, *wanted, counters)
+    if counters is None:
+        return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)
+    stage, revision = counters
+    return JSONResponse({"stage": stage, "revision": revision}, headers=headers)
+
+
+ROUTES = [Route("/api/live/{token}", live, methods=["GET"]), Route("/api/room/{token}", room, methods=["GET"])]

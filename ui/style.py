@@ -36,6 +36,65 @@ div[data-testid="stMetricValue"] { font-size: 3rem; }
 </style>
 """ % _HIDDEN_COOKIE_FRAMES
 
+# The room view (pages/screen.py): the projector shows the step, not Streamlit. No sidebar, no
+# top bar, little padding; charts scaled to fit their column and the viewport (1280x720 to
+# 1920x1080); the compact controls folded into a small button in a corner, over the page.
+_ROOM_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] { display: none !important; }
+.block-container { padding: .6rem 1.5rem 0 1.5rem !important; max-width: 100% !important; }
+/* Drawn but invisible (the keyboard listener, the watcher): out of the flow, so no gap above them. */
+.stElementContainer:is(.st-key-room_keys, .st-key-room_watch) { position: absolute; }
+.fea-room-title { font-size: 1.15rem; font-weight: 600; color: rgb(49, 51, 63); }
+.st-key-room_head { justify-content: space-between; min-height: 2rem; }
+.st-key-room_head { flex-wrap: nowrap; }
+.st-key-room_head > div { width: auto !important; flex: 0 1 auto; }
+.st-key-room_head > div:first-child { flex: 1 1 0; min-width: 10rem; }
+.st-key-room_timer { flex: 0 0 auto; }
+.fea-strip { font-size: 1.2rem; }
+.fea-code { font-size: 5.5rem; font-weight: 800; letter-spacing: .35rem; line-height: 1.1;
+            font-family: ui-monospace, Menlo, Consolas, monospace; color: #1f5fa8; }
+.fea-big { font-size: 1.6rem; }
+.fea-url { font-size: 1.8rem; font-weight: 700; overflow-wrap: anywhere; }
+.st-key-room_qr img { max-height: calc(100vh - 9rem); width: auto !important; max-width: 100%; }
+div[data-testid="stMetricValue"] { font-size: 3rem; }
+.st-key-live_view h3 { font-size: 1.6rem; padding: .2rem 0; }
+.st-key-live_view h4 { font-size: 1.3rem; padding: .1rem 0; }
+.st-key-live_view [data-testid="stCaptionContainer"] p { font-size: 1rem; }
+/* Charts: drawn at a fixed size, shown no larger than their column and the viewport allows. */
+.st-key-live_view [data-testid="stVegaLiteChart"], .st-key-live_view .vega-embed { max-width: 100% !important; width: auto !important; }
+.st-key-live_view [data-testid="stVegaLiteChart"] canvas, .st-key-live_view [data-testid="stVegaLiteChart"] svg.marks {
+  width: auto !important; height: auto !important; max-width: 100% !important;
+  max-height: calc(100vh - 16rem) !important; }
+.st-key-live_view .vega-embed details, .st-key-live_view .vega-embed summary { display: none !important; }
+/* A chart's key table: compact, and scrolling inside itself if a long list would leave the screen. */
+.fea-key-table { max-height: calc(100vh - 12.5rem); overflow-y: auto; }
+.fea-key-table table { border-collapse: collapse; width: 100%; font-size: 1.05rem; }
+.fea-key-table caption { text-align: left; font-weight: 600; padding-bottom: .3rem; caption-side: top; }
+.fea-key-table th, .fea-key-table td { border-bottom: 1px solid rgba(49, 51, 63, .2); padding: .25rem .5rem;
+  text-align: left; overflow-wrap: anywhere; vertical-align: top; }
+.fea-key-table th { background: #f0f2f6; position: sticky; top: 0; white-space: nowrap; }
+/* Trin 1, 3, 5 and 6: cards, scrolling inside their column on a long day. */
+.fea-items { display: flex; flex-direction: column; gap: .45rem; max-height: calc(100vh - 13rem); overflow-y: auto; }
+.fea-item { border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; padding: .5rem .9rem; font-size: 1.2rem;
+            overflow-wrap: anywhere; white-space: pre-wrap; }
+.fea-merged { color: rgba(49, 51, 63, .8); font-size: .95rem; margin-top: .25rem; }
+.fea-muted { color: rgb(85, 87, 97); }
+/* The compact controls: a small button in the bottom corner, over the page; open, a panel. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-room_controls) { position: fixed; right: .75rem; bottom: .5rem;
+  left: auto; z-index: 1000; width: max-content !important; max-width: min(34rem, calc(100vw - 1.5rem)); }
+.st-key-room_controls:has(details[open]) { width: min(34rem, calc(100vw - 1.5rem)); }
+.st-key-room_controls { width: max-content;
+  max-width: min(34rem, calc(100vw - 1.5rem)); background: white; border-radius: .5rem; }
+/* Small, not faded: its label keeps 4.5:1 contrast (WCAG 1.4.3). */
+.st-key-room_controls summary p { font-size: .85rem; }
+.st-key-room_controls details[open] { max-height: calc(100vh - 2rem); overflow-y: auto; }
+.st-key-room_controls summary { padding: .2rem .6rem; }
+__HIDDEN__
+</style>
+""".replace("__HIDDEN__", _HIDDEN_COOKIE_FRAMES)
+
 # Every page (ui/accessibility.py): WCAG 2.1 AA fixes for Streamlit's own parts.
 FOCUS = "#1f5fa8"  # the theme's primaryColor: 6.4:1 on white, 3:1 needed for a focus indicator
 CAPTION = "rgb(85, 87, 97)"  # 7:1 on white; Streamlit draws captions at 60 % opacity (3.9:1)
@@ -87,6 +146,11 @@ def phone() -> None:
 def screen() -> None:
     """Style a facilitator page for a shared screen."""
     st.html(_SCREEN_CSS)
+
+
+def room() -> None:
+    """Style the room view for a projector: no sidebar, nothing but the step, fitted to the screen."""
+    st.html(_ROOM_CSS)
 
 
 def accessible() -> None:

@@ -24,6 +24,16 @@ _TALK_CSS = """
 </style>
 """
 
+# On the projector: a smaller title and questions, the circle scaled to fit its column and the
+# viewport (its labels ran into the questions at 1280 px).
+_ROOM_TALK_CSS = """
+<style>
+.st-key-talk_view h1 { font-size: 2rem !important; line-height: 1.15; padding: 0 0 .3rem 0; }
+.st-key-talk_view [data-testid="stVegaLiteChart"] :is(canvas, svg.marks) { max-height: calc(100vh - 14rem) !important; }
+.st-key-talk_questions p, .st-key-talk_questions li { font-size: 1.45rem !important; line-height: 1.35; }
+</style>
+"""
+
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def circle_spec(lang: str) -> dict:
@@ -40,9 +50,12 @@ def questions_for(workshop: Workshop) -> tuple[str, ...]:
     return tuple(t(key) for key in SUGGESTED) if saved is None else saved
 
 
-def talk_panel(workshop: Workshop) -> None:
-    """Present the talk: the theme, the competence model's circle and the dialogue questions."""
-    st.html(_TALK_CSS)
+def talk_panel(workshop: Workshop, *, room: bool = False) -> None:
+    """Present the talk: the theme, the competence model's circle and the dialogue questions.
+
+    ``room``: the projector's version, whose CSS (ui/style.room) scales the circle to its column.
+    """
+    st.html(_ROOM_TALK_CSS if room else _TALK_CSS)
     m = method()
     with st.container(key="talk_view"):
         st.title(f"{t('activity.talk')}: {escape_markdown(workshop.theme)}", anchor=False)

@@ -175,3 +175,12 @@ def fail_login_until_locked(page, username: str, max_attempts: int = 20) -> int:
         if locked.count():
             return attempt
     raise AssertionError(f"no lock after {max_attempts} wrong passwords")
+
+
+def open_room_controls(page) -> None:
+    """Unfold the room view's compact controls (pages/screen.py), where one facilitator steers."""
+    wait_for_app(page)
+    panel = page.locator(".st-key-room_controls details").first
+    if panel.get_attribute("open") is None:
+        page.locator(".st-key-room_controls summary").first.click()
+    page.locator(".st-key-room_controls [data-testid='stExpanderDetails']").first.wait_for(timeout=PATIENCE_SECONDS * 1000)

@@ -171,6 +171,11 @@ def test_the_workshop_list_and_the_shared_screen_have_no_wcag_aa_violation(store
     settled(page)
     assert_accessible(page, lang, "shared screen, join step")
 
+    page.goto(f"{app_server.base}/control?w={workshop.code}&lang={lang}")
+    page.get_by_role("button", name={"da": "Næste trin", "en": "Next step"}[lang]).wait_for(timeout=20_000)
+    settled(page)
+    assert_accessible(page, lang, "control view")
+
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_accessibility_statement_is_linked_from_the_join_and_login_pages_and_has_no_violation(

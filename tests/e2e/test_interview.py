@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
 PROBLEM_NOTE = "Hemmelig note: vagtplanen skifter hele tiden"
@@ -90,17 +90,17 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     # The Vidensoplæg on the shared screen, then straight on to the rating.
     facilitator.goto(f"{app_server.base}/screen?w={code}")
     wait_for_app(facilitator)
-    facilitator.locator("[data-testid='stSidebar']").get_by_text("Vidensoplæg").click()
+    open_room_controls(facilitator)  # one facilitator, one screen: the room view's compact controls
+    facilitator.locator(".st-key-room_controls").get_by_text("Vidensoplæg").click()
     wait_for_app(facilitator)
     facilitator.get_by_text("Spørgsmål til dialog").first.wait_for(timeout=15_000)
-    facilitator.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']").first.click()
+    facilitator.locator(".st-key-room_controls summary").first.click()  # folded again: the room sees the talk
     facilitator.mouse.move(700, 400)
     facilitator.mouse.wheel(0, -3000)  # from the top, as the room sees it
     facilitator.mouse.move(1430, 890)  # no hover toolbar on the chart
     facilitator.wait_for_timeout(600)
     facilitator.screenshot(path=str(SCREENSHOTS / "shared-screen-talk.png"))
-    facilitator.locator("[data-testid='stExpandSidebarButton']").first.click()
-    wait_for_app(facilitator)
+    open_room_controls(facilitator)
     facilitator.get_by_role("button", name="Videre til vurdering af kompetencemodellen").click()
     wait_for_app(facilitator)
     facilitator.get_by_text("Resultaterne er skjult, mens I svarer").wait_for(timeout=15_000)
@@ -108,7 +108,8 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     # Trin 1 on the shared screen: the sent point and the counts, never the raw note.
     facilitator.goto(f"{app_server.base}/screen?w={code}")
     wait_for_app(facilitator)
-    facilitator.locator("[data-testid='stSidebar']").get_by_text("Trin 1: Problematikker").click()
+    open_room_controls(facilitator)
+    facilitator.locator(".st-key-room_controls").get_by_text("Trin 1: Problematikker").click()
     wait_for_app(facilitator)
     facilitator.locator(".st-key-live_view").get_by_text(POINT).first.wait_for(timeout=15_000)
     facilitator.get_by_text("Fra Arbejdsmiljøinterviewet (interviews: 1)").click()  # folded until opened

@@ -77,7 +77,8 @@ SHOWN_TEXT = f"""within => {{ {_ROOTS}
   return parts.join('\\n').replaceAll('\\u2060', '');
 }}"""
 LIVE = ".st-key-live_view"  # the shared screen's live part, below the workshop's name
-TABLE = "[data-testid='stTable']"
+TABLE = "[data-testid^='matrix-key-table']"  # the room view's key table beside the matrix (ui/key_table.py)
+# Markdown the page wrote, less headings and captions (where the workshop's name and the owners are).
 # Anything in the DOM that Markdown, HTML or LaTeX made out of the texts above.
 FIND_RENDERED = f"""() => {{ {_ROOTS}
   const bad = [];
@@ -251,12 +252,11 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         ACTIVITY_WELCOME: ((), None),
         ACTIVITY_TALK: (HOSTILE, LIVE),  # the questions
         ACTIVITY_PROBLEMS: (HOSTILE, LIVE),  # two lists of cards
-        ACTIVITY_PROBLEM_MATRIX: (HOSTILE, TABLE),  # the table next to the matrix: st.table draws Markdown
+        ACTIVITY_PROBLEM_MATRIX: (HOSTILE, TABLE),  # the table next to the matrix
         ACTIVITY_IDEAS: (HOSTILE, LIVE),  # the chosen problem, its description, the ideas
         ACTIVITY_SOLUTION_MATRIX: (HOSTILE, TABLE),
-        ACTIVITY_CONCRETISE: (HOSTILE, ".st-key-fea_plan_answers"),  # the phones' proposals beside each question
-        # The agreement cards, and the overdue warnings that name each action's words.
-        ACTIVITY_IMPLEMENT: (HOSTILE, ".st-key-fea_plan_actions"),
+        ACTIVITY_CONCRETISE: (HOSTILE, "[data-testid='fea-room-answers']"),  # the questions and their answers
+        ACTIVITY_IMPLEMENT: (HOSTILE, "[data-testid='fea-room-actions']"),  # the agreement cards
     }
     for activity, (shown, within) in steps.items():
         set_activity(store, wid, activity)
@@ -268,6 +268,17 @@ def test_hostile_texts_show_as_typed_on_every_page_and_make_the_browsers_fetch_n
         if within == TABLE:  # the matrix's tooltips name each item (vega-tooltip, as HTML)
             tips = hover_tooltips(screen, f"shared screen, {activity}")
             assert any(text in tip for tip in tips for text in HOSTILE[1:]), tips
+    # The control view's trin 5 and 6 editors: the phones' proposals beside each question, the
+    # agreement cards and the overdue warnings that name each action's words.
+    for activity, within in ((ACTIVITY_CONCRETISE, ".st-key-fea_plan_answers"),
+                             (ACTIVITY_IMPLEMENT, ".st-key-fea_plan_actions")):
+        set_activity(store, wid, activity)
+        screen.goto(f"{base}/control?w={workshop.code}")
+        wait_for_app(screen)
+        check_plain(screen, f"control view, {activity}", HOSTILE, within)
+    screen.goto(f"{base}/control?w={workshop.code}")  # sharing sits on the control view
+    wait_for_app(screen)
+    check_plain(screen, "control view", (COMBINED, FORMULA))
     screen.get_by_test_id("stExpander").filter(has_text=translate("da", "sharing.title")).locator("summary").click()
     check_plain(screen, "sharing panel", (COMBINED,))
 

@@ -9,12 +9,13 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
 
 def switch_activity(facilitator, label: str, phones, phone_marker: str) -> None:
-    facilitator.locator("[data-testid='stSidebar']").get_by_text(label).click()
+    open_room_controls(facilitator)  # one facilitator, one screen: the room view's compact controls
+    facilitator.locator(".st-key-room_controls").get_by_text(label).click()
     started = time.monotonic()
     for phone in phones:  # a condition, not a stopwatch: bench/load.py measures how fast
         phone.get_by_text(phone_marker).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
@@ -123,10 +124,11 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     for phone, (many, big) in zip(phones, [(5, 5), (4, 5), (5, 4)]):
         place(phone, 1, many, big, "Her skal vi gøre en indsats")
         place(phone, 3, 1, 2, "Ikke relevant")
+    open_room_controls(facilitator)
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
     facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
-    table = facilitator.locator("[data-testid='stTable']").first
+    table = facilitator.get_by_test_id("matrix-key-table-problem")
     table.wait_for(timeout=10_000)
     # The plot's table puts each problem in its quadrant: no. 1 top right, no. 3 bottom left.
     rows = table.locator("tbody tr")
@@ -145,16 +147,23 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     phones[0].get_by_text("Travlhed om morgenen").first.wait_for(timeout=5_000)
     send(phones[0], "Fast morgenmøde kl. 7.45")
     send(phones[1], "Ekstra vagt i spidsbelastning")
-    facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    try:
+        facilitator.get_by_text("Ekstra vagt i spidsbelastning").wait_for(timeout=PATIENCE_SECONDS * 1000)
+    except Exception:
+        facilitator.screenshot(path=str(ARTIFACTS / "trin-3-screen-failed.png"), full_page=True)
+        phones[1].screenshot(path=str(ARTIFACTS / "trin-3-phone-failed.png"), full_page=True)
+        raise
 
     # Trin 4: the solution matrix, Ressourceforbrug drawn with Høj on the left.
     switch_activity(facilitator, "Trin 4: Prioritér løsning", phones, "Trin 4: Prioritér den bedste løsning")
     for phone in phones:
         place(phone, 1, 5, 1, "Det her skal prioriteres")
         place(phone, 2, 4, 5, "Måske relevant")
+    open_room_controls(facilitator)
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
-    idea_rows = facilitator.locator("[data-testid='stTable'] tbody tr")
+    idea_rows = facilitator.get_by_test_id("matrix-key-table-idea").locator("tbody tr")
+    idea_rows.first.wait_for(timeout=10_000)
     assert "Det her skal prioriteres" in idea_rows.nth(0).inner_text()
     assert "Måske relevant" in idea_rows.nth(1).inner_text()
     choose_in_selectbox(facilitator, ".st-key-pick_idea", "1. Fast morgenmøde")

@@ -217,6 +217,56 @@ class View:
         return "\n".join(texts)
 
     @staticmethod
+    def key_table(at: AppTest, test_id: str) -> list[list[str]] | None:
+        """Return the room view's key table (ui/key_table.py) with this test id as rows of cell
+        texts, the header row first; None if the run drew none."""
+        from html.parser import HTMLParser
+
+        class Cells(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.rows, self.cell = [], None
+
+            def handle_starttag(self, tag, attrs):
+                if tag == "tr":
+                    self.rows.append([])
+                elif tag in ("td", "th"):
+                    self.cell = ""
+
+            def handle_endtag(self, tag):
+                if tag in ("td", "th") and self.cell is not None:
+                    self.rows[-1].append(self.cell)
+                    self.cell = None
+
+            def handle_data(self, data):
+                if self.cell is not None:
+                    self.cell += data
+
+        found = [h.value for h in at.get("html") if f"data-testid='{test_id}'" in h.value]
+        assert len(found) <= 1, f"expected at most one key table {test_id!r}"
+        if not found:
+            return None
+        parser = Cells()
+        parser.feed(found[0])
+        return parser.rows
+
+    @classmethod
+    def key_frame(cls, at: AppTest, test_id: str):
+        """Return the room view's key table with this test id as a DataFrame of its cell texts."""
+        import pandas as pd
+
+        rows = cls.key_table(at, test_id)
+        assert rows is not None, f"no key table {test_id!r} drawn"
+        return pd.DataFrame(rows[1:], columns=rows[0])
+
+    @staticmethod
+    def steps(at: AppTest):
+        """Return the control view's (or the room's compact controls') list of steps, if drawn."""
+        found = [r for r in at.radio if (r.key or "").startswith("activity_")]
+        assert len(found) <= 1, [r.key for r in found]
+        return found[0] if found else None
+
+    @staticmethod
     def button(at: AppTest, label: str):
         """Return the one button (main or sidebar, forms included) with this label."""
         found = [b for b in at.button if b.label == label]

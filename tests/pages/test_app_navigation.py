@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-FACILITATOR_PAGES = ("pages/workshops.py", "pages/screen.py")
+FACILITATOR_PAGES = ("pages/workshops.py", "pages/screen.py", "pages/control.py")
 
 
 def test_a_participant_starts_on_the_join_page(app, view):
@@ -48,8 +48,18 @@ def test_a_facilitator_session_can_open_the_screen_page(app, view, facilitator, 
 
     view.ok(at.switch_page("pages/screen.py").run())
 
-    assert "## Temadag i Lager Nord" in [m.value for m in at.markdown]
-    assert at.sidebar.radio(key="activity").label == "Det viser telefonerne nu"
+    assert "Temadag i Lager Nord" in view.text(at)
+    assert view.steps(at).label == "Det viser telefonerne nu"
+
+
+def test_a_facilitator_session_can_open_the_control_page(app, view, facilitator, make_workshop):
+    workshop = make_workshop("Temadag i Lager Nord")
+    at = view.ok(app(user=facilitator, query={"w": workshop.code}).run())
+
+    view.ok(at.switch_page("pages/control.py").run())
+
+    assert at.markdown[0].value == "### Styring: Temadag i Lager Nord"
+    assert view.steps(at).label == "Det viser telefonerne nu"
 
 
 @pytest.mark.parametrize("page", FACILITATOR_PAGES)
@@ -77,7 +87,7 @@ def test_a_session_whose_login_is_gone_cannot_stay_on_the_screen_page(app, view,
     workshop = make_workshop("Hemmelig temadag")
     at = view.ok(app(user=facilitator, query={"w": workshop.code}).run())
     view.ok(at.switch_page("pages/screen.py").run())
-    assert "## Hemmelig temadag" in [m.value for m in at.markdown]
+    assert "Hemmelig temadag" in view.text(at)
 
     at.session_state["authentication_status"] = None
     at.session_state["username"] = None
@@ -85,7 +95,7 @@ def test_a_session_whose_login_is_gone_cannot_stay_on_the_screen_page(app, view,
 
     assert "Hemmelig temadag" not in view.text(at)
     assert workshop.code not in view.text(at)
-    assert not at.sidebar.radio
+    assert not at.radio
 
 
 def test_started_without_app_pys_routes_every_page_says_so_and_shows_nothing_else(app, view, facilitator):

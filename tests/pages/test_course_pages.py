@@ -196,10 +196,10 @@ def test_the_owner_deletes_the_course_and_its_workshops_stay(app, view, store, p
     assert workshops.get_workshop(store, workshop.id) is not None
 
 
-def test_the_shared_screen_links_to_its_course(app, view, store, planned_course, facilitator):
+def test_the_control_view_links_to_its_course(app, view, store, planned_course, facilitator):
     course, workshop = planned_course
     at = view.ok(app(user=facilitator, query={"w": workshop.code}).run())
-    at = view.ok(at.switch_page("pages/screen.py").run())
+    at = view.ok(at.switch_page("pages/control.py").run())
     links = [link.label for link in at.sidebar.get("page_link")]
     assert "Forløb: Forløb i Lager Nord" in links
 

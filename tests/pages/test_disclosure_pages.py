@@ -62,7 +62,7 @@ def test_a_breakdown_withheld_to_stop_a_subtraction_says_so_not_that_groups_are_
 def test_the_whole_room_still_shows_and_the_caption_names_the_withheld_group(app, view, facilitator, six_employees_two_leaders):
     at = open_screen(app, view, facilitator, six_employees_two_leaders.code)
     assert len(at.get("vega_lite_chart")) == 1
-    assert list(at.dataframe[0].value["Svar"]) == ["8"] * 6
+    assert list(view.key_frame(at, "radar-key-table")["Svar"]) == ["8"] * 6
     assert REASONS["da"] in view.text(at)
 
 
@@ -88,7 +88,7 @@ def test_a_two_rater_round_shows_no_figure_and_says_why(app, view, store, facili
     rate(store, workshop, None, (5, 5, 5, 5, 5, 5))
     workshops.set_results_visible(store, workshop.id, True)
     at = open_screen(app, view, facilitator, workshop.code, lang)
-    table = at.dataframe[0].value
+    table = view.key_frame(at, "radar-key-table")
     assert set(table.iloc[:, 1]) == {"–"} and set(table.iloc[:, 3]) == {"–"}
     assert expected in view.text(at)
     # The chart sent to the browser carries no point and no spread.
@@ -106,5 +106,5 @@ def test_closing_with_one_late_answer_says_it_is_held_back(app, view, store, fac
     rate(store, workshop, None, (1, 1, 1, 1, 1, 1))
     workshops.set_activity_open(store, workshop.id, False)
     at = view.ok(at.run())
-    assert list(at.dataframe[0].value["Svar"]) == ["3"] * 6
+    assert list(view.key_frame(at, "radar-key-table")["Svar"]) == ["3"] * 6
     assert "1 svar kom efter sidste visning og er ikke talt med" in view.text(at)

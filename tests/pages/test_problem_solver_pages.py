@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 import pytest
 
 from fea_core import decisions, items, placement, workshops
-from fea_core.plain import escape_markdown
 from fea_core.model import (
     ACTIVITY_IDEAS,
     ACTIVITY_PROBLEM_MATRIX,
@@ -424,7 +423,7 @@ def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, v
 
     at = open_screen(app, view, facilitator, workshop.code)
 
-    options = at.sidebar.radio(key="activity").options
+    options = view.steps(at).options
     first = options.index(NEW_ACTIVITY_LABELS[ACTIVITY_PROBLEMS])  # after welcome, talk and competence
     assert options[first:first + 4] == list(NEW_ACTIVITY_LABELS.values())
 
@@ -436,7 +435,7 @@ def test_choosing_a_step_in_the_radio_changes_the_activity_and_bumps_the_stage(
     workshop = make_workshop()
     at = open_screen(app, view, facilitator, workshop.code)
 
-    view.ok(at.sidebar.radio(key="activity").set_value(activity).run())
+    view.ok(view.steps(at).set_value(activity).run())
 
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == activity
@@ -491,7 +490,8 @@ def test_a_merged_target_on_the_screen_shows_samlet_med_nr(app, view, store, fac
 def test_the_facilitator_adds_a_problem_said_aloud(app, view, store, facilitator, screen_trin_1):
     workshop, _, _ = screen_trin_1
     at = open_screen(app, view, facilitator, workshop.code)
-    assert [e.label for e in at.expander][:1] == ["Redigér problemerne"]
+    # The tools sit in the room view's folded compact controls ("Styring").
+    assert [e.label for e in at.expander][:2] == ["Styring", "Redigér problemerne"]
 
     [field] = [t for t in at.text_input if t.label == "Tilføj et problem, der bliver sagt højt"]
     field.input("Vi mangler sparring")
@@ -613,8 +613,8 @@ def test_trin_2_with_results_hidden_shows_the_hidden_message_and_no_chart(app, v
     assert "### Trin 2: Vælg et problem, I vil gøre noget ved" in texts(at.markdown)
     assert MATRIX_HIDDEN in texts(at.info)
     assert not at.get("vega_lite_chart")
-    assert not at.table
-    assert "Vis resultater" in [b.label for b in at.sidebar.button]
+    assert view.key_table(at, "matrix-key-table-problem") is None
+    assert "Vis resultater" in [b.label for b in at.button]
 
 
 def test_trin_2_with_results_shown_draws_the_matrix_and_a_table_with_the_verbatim_quadrants(
@@ -628,12 +628,11 @@ def test_trin_2_with_results_shown_draws_the_matrix_and_a_table_with_the_verbati
     assert workshops.get_workshop(store, workshop.id).results_visible is True
     assert MATRIX_HIDDEN not in texts(at.info)
     assert len(at.get("vega_lite_chart")) == 1
-    [table] = at.table
-    frame = table.value
+    frame = view.key_frame(at, "matrix-key-table-problem")
     assert list(frame.columns) == ["Nr.", "Tekst", "Felt", "Placeringer"]
-    assert list(frame["Nr."]) == [1, 3, 2, 4]
+    assert list(frame["Nr."]) == ["1", "3", "2", "4"]
     assert list(frame["Felt"]) == ["Her skal vi gøre en indsats", "Måske relevant", "Ikke relevant", ""]
-    assert list(frame["Placeringer"]) == [2, 2, 2, 0]
+    assert list(frame["Placeringer"]) == ["2", "2", "2", "0"]
 
 
 def test_choosing_a_problem_and_describing_it_saves_both_decisions(app, view, store, facilitator, screen_trin_2):
@@ -678,9 +677,8 @@ def test_trin_4_with_results_shown_uses_the_solution_matrix_labels(app, view, st
 
     assert "### Trin 4: Prioritér den bedste løsning" in texts(at.markdown)
     assert len(at.get("vega_lite_chart")) == 1
-    frame = at.table[0].value
-    # st.table draws its cells as Markdown: the words are escaped (and shown as typed).
-    assert list(frame["Tekst"]) == [r"Fast pause kl\. 10", "Nyt vagtsystem"]
+    frame = view.key_frame(at, "matrix-key-table-idea")
+    assert list(frame["Tekst"]) == ["Fast pause kl. 10", "Nyt vagtsystem"]  # as typed
     assert list(frame["Felt"]) == ["Det her skal prioriteres", "Ikke relevant"]
 
 
@@ -733,7 +731,7 @@ def test_a_problem_sent_after_the_screen_was_drawn_is_offered_by_the_tools_on_th
 
 
 
-def test_the_matrix_table_holds_a_hostile_text_escaped_since_st_table_draws_markdown(
+def test_the_matrix_table_shows_a_hostile_text_as_typed_never_as_markdown_or_html(
     app, view, store, facilitator, chosen_problem, add, join
 ):
     workshop, _ = chosen_problem
@@ -745,6 +743,10 @@ def test_the_matrix_table_holds_a_hostile_text_escaped_since_st_table_draws_mark
 
     at = open_screen(app, view, facilitator, workshop.code)
 
-    [cell] = list(at.table[0].value["Tekst"])
-    assert cell == escape_markdown(hostile)
-    assert cell.startswith("\\# x \\$x\\^2\\$ \\[a\\]\\(http\u2060\\:\\/\\/")
+    # The room view's key table is escaped HTML (ui/key_table.py), not Markdown: the text is
+    # shown exactly as typed, and no tag, image or link of it is drawn.
+    [cell] = list(view.key_frame(at, "matrix-key-table-idea")["Tekst"])
+    assert cell == hostile
+    [html] = [h.value for h in at.get("html") if "matrix-key-table-idea" in h.value]
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<img" not in html and "<a " not in html

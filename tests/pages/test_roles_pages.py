@@ -284,9 +284,9 @@ def test_a_removed_co_facilitator_who_comes_back_sees_nothing_and_regains_no_not
     assert not again.toggle and "RAWNOTE" not in everything(again)
 
 
-def test_the_owner_grants_and_revokes_notes_access_on_the_shared_screen(app, view, store, facilitator, room):
+def test_the_owner_grants_and_revokes_notes_access_on_the_control_view(app, view, store, facilitator, room):
     workshop = room[0]
-    at = open_page(app, view, "bent", "pages/screen.py", {"w": workshop.code})
+    at = open_page(app, view, "bent", "pages/control.py", {"w": workshop.code})
     assert "Carla (carla)" in view.text(at) and "Dorte (dorte) · læser rå noter" in view.text(at)
 
     view.ok(at.button(key="notes_on_carla").click().run())

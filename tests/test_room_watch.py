@@ -1,0 +1,133 @@
+"""The room view's watch token (fea_core/room_watch.py) and its route /api/room/<token> (ui/routes.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from starlette.requests import Request
+
+from fea_core import participation, room_watch, workshops
+from fea_core.model import ACTIVITY_COMPETENCE
+from ui import routes
+
+SECRET = "server-secret-for-tests"
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def app_store(fresh_store, store_url, monkeypatch):
+    monkeypatch.setenv("FEA_DATABASE_URL", store_url)
+    monkeypatch.setenv("FEA_COOKIE_KEY", SECRET)
+    routes._workshop_of.clear()
+    routes._counters_of.clear()
+    routes._moved.clear()
+    routes._secret.clear()
+    monkeypatch.setattr(routes, "_stopping", False)
+    yield fresh_store
+    routes._secret.clear()
+
+
+def get_room(token: str, query: str = "") -> tuple[int, dict]:
+    scope = {"type": "http", "method": "GET", "path": f"/api/room/{token}", "query_string": query.encode(),
+             "headers": [], "path_params": {"token": token}}
+    response = asyncio.run(routes.room(Request(scope)))
+    return response.status_code, json.loads(response.body)
+
+
+def get_live(token: str) -> tuple[int, dict]:
+    scope = {"type": "http", "method": "GET", "path": f"/api/live/{token}", "query_string": b"",
+             "headers": [], "path_params": {"token": token}}
+    response = asyncio.run(routes.live(Request(scope)))
+    return response.status_code, json.loads(response.body)
+
+
+def test_a_token_names_its_workshop_until_it_expires():
+    token = room_watch.make_token(SECRET, 42, NOW)
+    assert room_watch.workshop_of(SECRET, token, NOW) == 42
+    assert room_watch.workshop_of(SECRET, token, NOW + room_watch.LIFETIME_SECONDS - 1) == 42
+    assert room_watch.workshop_of(SECRET, token, NOW + room_watch.LIFETIME_SECONDS + 1) is None
+
+
+def test_a_token_signed_with_another_servers_secret_is_refused():
+    token = room_watch.make_token("another-server", 42, NOW)
+    assert room_watch.workshop_of(SECRET, token, NOW) is None
+
+
+def test_a_token_with_its_workshop_or_expiry_changed_is_refused():
+    workshop_id, expires, signature = room_watch.make_token(SECRET, 42, NOW).split(".")
+    assert room_watch.workshop_of(SECRET, f"43.{expires}.{signature}", NOW) is None
+    assert room_watch.workshop_of(SECRET, f"{workshop_id}.{int(expires) + 3600}.{signature}", NOW) is None
+
+
+@pytest.mark.parametrize("token", [
+    "", "42", "42..", "42.1.x", "-1.1800086400." + "A" * 43, "42.1800086400." + "A" * 43, "42.1800086400." + "A" * 44,
+    "４２.1800086400." + "A" * 43, "42.1800086400." + "A" * 42 + "\u200b", None, 42, "x" * 10_000,
+])
+def test_attacker_inputs_are_refused_without_an_error(token):
+    assert room_watch.workshop_of(SECRET, token, NOW) is None
+
+
+def test_a_token_from_a_clock_far_ahead_is_refused():
+    token = room_watch.make_token(SECRET, 42, NOW + 7 * 24 * 3600)
+    assert room_watch.workshop_of(SECRET, token, NOW) is None
+
+
+def test_no_token_is_made_or_accepted_without_a_secret():
+    with pytest.raises(ValueError):
+        room_watch.make_token("", 42, NOW)
+    assert room_watch.workshop_of("", room_watch.make_token(SECRET, 42, NOW), NOW) is None
+
+
+def test_the_room_route_answers_only_the_two_counters_of_the_tokens_workshop(app_store, workshop):
+    status, body = get_room(routes.room_token(workshop.id))
+    assert status == 200
+    assert body == {"stage": workshop.stage, "revision": workshop.revision}
+
+
+def test_a_participant_token_gets_nothing_from_the_room_route(app_store, workshop):
+    _, phone = participation.join(app_store, workshop.code)
+    assert get_live(phone.token)[0] == 200  # a real phone token...
+    assert get_room(phone.token) == (404, {"error": "unknown"})  # ... opens nothing here
+
+
+def test_a_room_token_gets_nothing_from_the_phones_route(app_store, workshop):
+    # Nor the other way round: a room token is no participant, and the room's cache key is a
+    # tuple that no path can spell.
+    token = routes.room_token(workshop.id)
+    assert get_room(token)[0] == 200
+    assert get_live(token) == (404, {"error": "unknown"})
+    assert get_live(f"room:{workshop.id}") == (404, {"error": "unknown"})
+    assert get_live(str(("room", workshop.id))) == (404, {"error": "unknown"})
+
+
+def test_a_token_for_a_workshop_that_is_gone_gets_404(app_store, workshop):
+    assert get_room(routes.room_token(workshop.id + 1000)) == (404, {"error": "unknown"})
+
+
+def test_the_room_route_follows_the_workshops_changes(app_store, workshop, monkeypatch):
+    token = routes.room_token(workshop.id)
+    before = get_room(token)[1]
+    workshops.set_activity(app_store, workshop.id, ACTIVITY_COMPETENCE)
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)
+    after = get_room(token)[1]
+    assert after["stage"] == before["stage"] + 1 and after["revision"] > before["revision"]
+
+
+def test_a_held_room_poll_answers_once_the_revision_moves(app_store, workshop, monkeypatch):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.01)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
+    token = routes.room_token(workshop.id)
+    seen = get_room(token)[1]["revision"]
+
+    async def scenario():
+        held = asyncio.create_task(routes.room(Request({
+            "type": "http", "method": "GET", "path": "/", "headers": [], "path_params": {"token": token},
+            "query_string": f"field=revision&seen={seen}".encode()})))
+        await asyncio.sleep(0.2)
+        assert not held.done()  # nothing moved: held
+        await asyncio.to_thread(workshops.set_results_visible, app_store, workshop.id, True)
+        return json.loads((await asyncio.wait_for(held, 20)).body)
+
+    assert asyncio.run(scenario())["revision"] > seen
