@@ -1,4 +1,4 @@
-"""Trin 6 written live in a real browser: the "Ny aftale" form on the facilitator's screen.
+"""Trin 6 written live in a real browser: the "Ny aftale" form on the facilitator's control view.
 
 The issue measured the old table (st.data_editor) losing the first agreement typed right after
 switching to trin 6 (2 runs of 2) and taking about 14 actions per agreement. Here an agreement
@@ -40,9 +40,10 @@ def planned_workshop(store, name: str):
     return workshops.set_activity(store, workshop.id, ACTIVITY_CONCRETISE)
 
 
-def switch_step(page, label: str, heading: str) -> None:
-    page.locator("[data-testid='stSidebar']").get_by_text(label).click()
-    page.get_by_text(heading).first.wait_for(timeout=WAIT)
+def switch_step(page, label: str) -> None:
+    """Pick a step in the control view's list of steps and wait until the view says it is on."""
+    page.get_by_role("radio", name=label, exact=True).click(force=True)  # Streamlit hides the input
+    page.get_by_text(f"Nu: {label}").wait_for(timeout=WAIT)
     wait_for_app(page)
 
 
@@ -75,12 +76,12 @@ def test_the_first_agreement_typed_after_switching_to_trin_6_is_kept_through_a_s
     workshop = planned_workshop(store, f"Temadag {size}")
     page = browser.new_context(**viewport).new_page()
     log_in_facilitator(page, app_server.base)
-    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    page.goto(f"{app_server.base}/control?w={workshop.code}")
     wait_for_app(page)
     page.get_by_text("Trin 5: Konkretisér løsningen").first.wait_for(timeout=WAIT)
 
     # Switch to trin 6 and type the first agreement at once, as the issue's measurement did.
-    page.locator("[data-testid='stSidebar']").get_by_text("Trin 6: Handleplan").click()
+    page.get_by_role("radio", name="Trin 6: Handleplan", exact=True).click(force=True)
     page.locator(".st-key-new_action_what input").wait_for(timeout=WAIT)
     stage = workshops.get_workshop(store, workshop.id).stage
     actions = type_agreement(page, "Indfør tavlemøde hver mandag", "Mette", "15.3.2027")
@@ -109,8 +110,8 @@ def test_the_first_agreement_typed_after_switching_to_trin_6_is_kept_through_a_s
     page.locator(".st-key-fea_plan_actions").screenshot(path=str(tmp_path / f"trin6-refused-{size}.png"))
 
     # Kept through a step change (to trin 5 and back) and a reload.
-    switch_step(page, "Trin 5: Konkretisér løsningen", "Trin 5: Konkretisér løsningen")
-    switch_step(page, "Trin 6: Handleplan", "Trin 6: Implementér løsningen")
+    switch_step(page, "Trin 5: Konkretisér løsningen")
+    switch_step(page, "Trin 6: Handleplan")
     expect(card(page, "1. Indfør tavlemøde hver mandag")).to_be_visible(timeout=WAIT)
     expect(card(page, "2. Evaluér efter 4 uger")).to_be_visible(timeout=WAIT)
     page.reload()
@@ -130,7 +131,7 @@ def test_an_agreement_is_edited_on_its_card_and_deleted_after_a_confirmation(app
     workshops.set_activity(store, workshop.id, "implement")
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base)
-    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    page.goto(f"{app_server.base}/control?w={workshop.code}")
     wait_for_app(page)
     expect(page.get_by_text("Aftale 2 (Evaluér): der mangler en ansvarlig.")).to_be_visible(timeout=WAIT)
 
@@ -162,7 +163,7 @@ def test_a_trin_5_answer_is_saved_with_ctrl_enter_and_a_proposal_is_used_with_on
     phone = participation.join(store, workshop.code)[1]
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base)
-    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    page.goto(f"{app_server.base}/control?w={workshop.code}")
     wait_for_app(page)
     answer = page.locator(".st-key-ans_0 textarea")
     answer.fill("Et kort fælles møde kl. 7.45")
@@ -201,7 +202,7 @@ def test_an_idle_trin_6_screen_starts_no_full_script_run_of_its_own(app_server, 
     log_in_facilitator(page, app_server.base)
     frames: list[bytes] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
-    page.goto(f"{app_server.base}/screen?w={workshop.code}")
+    page.goto(f"{app_server.base}/control?w={workshop.code}")
     wait_for_app(page)
     card(page, "1. Tavlemøde").wait_for(timeout=WAIT)
     page.locator(".st-key-new_action_what input").fill("Halvt skrevet")  # typing in a form sends nothing
@@ -238,7 +239,7 @@ def test_the_trin_5_and_6_editors_have_no_wcag_aa_violation(app_server, browser,
     handleplan.add_action(store, workshop.id, "Evaluér", "", "1.1.2020")  # both warnings
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base)
-    page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
+    page.goto(f"{app_server.base}/control?w={workshop.code}&lang={lang}")
     wait_for_app(page)
     page.locator(".st-key-fea_plan_answers").wait_for(timeout=WAIT)
     assert_accessible(page, lang, "trin 5: the answers and the proposals")
