@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # fea_core, when run as a script
 
 from bench.server import Server, cpu_seconds, machine_cpu_seconds, rss_mib  # noqa: E402
+from ui.live import RETRY_INTERVAL_MS  # noqa: E402
 from bench.ws_client import STEP_ITEMS, STEP_OTHER, LivePoller, Phone, RunResult, Screen  # noqa: E402
 
 BENCH_USER = "bench-load"
@@ -243,15 +244,16 @@ async def _screen_loop(url: str, code: str, args, deadline: float, counters: Cou
         out["errors"].update(f"screen: {e}" for e in opened.errors)
         await screen.close()
         return
-    interval = screen.auto_rerun[0]
+    interval = RETRY_INTERVAL_MS / 1000
     while time.monotonic() < deadline:
         sent = time.monotonic()
         result = await screen.tick()
         if result.errors:
             out["errors"].update(f"screen: {e}" for e in result.errors)
-        elif sent >= out["window_start"]:
+        elif result.runs and sent >= out["window_start"]:
             out["ticks"].append(result.latency)
-        # The browser's timer fires every interval, and not again while a run is going.
+        # As the watcher: a poll answered within the interval waits out the rest of it, so the
+        # room view reruns at most about once per interval however fast phones answer.
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - sent)))
     await screen.close()
 

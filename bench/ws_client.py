@@ -10,8 +10,8 @@ A ``Session`` keeps a small model of the page it was last sent: the widgets with
 keys, forms, fragments and options, and the alerts of the last run. ``Phone`` uses it to
 do what a participant does on whatever step the facilitator has made active (rate the six
 factors, send a problem, place a problem on its card). ``Screen`` logs in as a facilitator,
-opens the shared screen and lets its live fragment rerun every second, as the browser's
-timer does. ``LivePoller`` is the phones' watcher: ``GET /api/live/<token>`` over keep-alive HTTP.
+opens the room view and, as its browser watcher does (ui/live.py), holds a poll on
+``/api/room/<token>`` and reruns the live fragment when the workshop changed. ``LivePoller`` is the phones' watcher: ``GET /api/live/<token>`` over keep-alive HTTP.
 
 The phone's step is one browser component (ui/answer_forms.py): the page's delta carries its
 phone state (fea_core/phone_state.py) with the current form's data, and the browser POSTs the
@@ -41,6 +41,7 @@ FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
 # The phone's step component and, per kind of view it draws, the step and where its form's data is.
 PHONE_STEP = "fea_phone_step"
+ROOM_WATCHER = "fea_live_watcher"  # ui/live.py: the room and control views' held-poll watcher
 # The app's clear "no" to a late answer (the facilitator moved on or closed the round, an item
 # was merged meanwhile, the same text was sent twice): not failures.
 REFUSAL_CODES = ("round_closed", "not_this_activity", "stale_item", "duplicate_item")
@@ -110,6 +111,14 @@ def _key_of(widget_id: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Watcher:
+    fragment_id: str
+    url: str
+    field: str
+    value: int
+
+
 class Session:
     """One websocket, one Streamlit session, one rerun at a time, and a model of its page."""
 
@@ -134,6 +143,7 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # the page as the last completed run left it
         self.values: dict[str, object] = {}  # widget values the frontend keeps re-sending
         self.auto_rerun: tuple[float, str] | None = None  # (interval, fragment id) of run_every
+        self.watcher: Watcher | None = None  # the room view's held-poll watcher, as its last run drew it
         self.forms: dict[str, dict] = {}  # step (rate, items, place) -> its answer form's data, as last drawn
         self.phone_url: str | None = None  # where the phone's step component fetches its state
         self.lang = "da"
@@ -309,6 +319,9 @@ class Session:
                 proto.id, kind, _key_of(proto.id), proto.form_id, fragment_id, options,
                 is_submit=kind == "button" and proto.is_form_submitter,
             )
+        elif kind == "bidi_component" and element.bidi_component.component_name.endswith(ROOM_WATCHER):
+            data = json.loads(element.bidi_component.json)
+            self.watcher = Watcher(fragment_id, data["url"], data["field"], data["value"])
         elif kind == "bidi_component" and element.bidi_component.component_name == PHONE_STEP:
             data = json.loads(element.bidi_component.json)
             self.phone_url, self.lang = data["phone_url"], data["state"]["lang"]
@@ -411,10 +424,15 @@ class Phone(Session):
 
 
 class Screen(Session):
-    """The facilitator's shared screen: log in, open the workshop, let the live fragment tick."""
+    """The facilitator's room view: log in, open the workshop, rerun its live part when it changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parts = urlsplit(self.origin)
+        self.http = HttpConnection(parts.hostname, parts.port or 80, self.timeout)
 
     async def log_in(self, username: str, password: str) -> RunResult:
-        """Load the login gate at /screen, submit the form, then load the shared screen itself."""
+        """Load the login gate at /screen, submit the form, then load the room view itself."""
         first = await self.load()
         fields = {w.key: w for w in self.widgets.values() if w.kind == "text_input"}
         inputs = [w for w in self.widgets.values() if w.kind == "text_input"]
@@ -426,14 +444,24 @@ class Screen(Session):
         self.values.clear()
         self.page_script_hash = ""  # ask for /screen again, as the login's own rerun does
         opened = await self.load()
-        if self.auto_rerun is None:
-            opened.errors.append("the shared screen has no live fragment (not logged in?)")
+        if self.watcher is None:
+            opened.errors.append("the room view has no live watcher (not logged in?)")
         return opened
 
     async def tick(self) -> RunResult:
-        """Rerun the live fragment, as the browser's run_every timer does."""
-        _, fragment_id = self.auto_rerun
-        return await self.rerun(fragment_id=fragment_id, auto=True)
+        """Do what the browser's watcher does (ui/live.py): hold a poll until the workshop's
+        revision moved, then rerun the live fragment. Phones answering move it all the time."""
+        watcher = self.watcher
+        status, raw = await self.http.request("GET", f"{watcher.url}?field={watcher.field}&seen={watcher.value}")
+        if status != 200:
+            return RunResult(0.0, 0, [f"room watch: HTTP {status}"])
+        if json.loads(raw).get(watcher.field) == watcher.value:
+            return RunResult(0.0, 0, [])  # held to its end with no change: no run, as in the browser
+        return await self.rerun(fragment_id=watcher.fragment_id)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.http.close()
 
 
 class HttpConnection:

@@ -11,7 +11,7 @@ from fea_core import flow, participation, workshops
 from fea_core.plain import escape_markdown
 from ui import control_panel, live, style
 from ui import problem_solver_view as ps
-from ui.auth import current_facilitator, require_facilitator
+from ui.auth import current_facilitator, login_began_at, require_facilitator
 from ui.context import store, t
 from ui.routes import room_token
 from ui.sharing_view import facilitated_workshop
@@ -39,7 +39,7 @@ def live_status() -> None:
     current = workshops.get_workshop(store(), wid)
     if control_panel.page_signature(current) != st.session_state.get("control_signature"):
         st.rerun(scope="app")
-    live.watch_room(room_token(wid), current.revision, key="control_watch")
+    live.watch_room(room_token(wid, username, login_began_at()), current.revision, key="control_watch")
     step = flow.activity(current.activity)
     with st.container(key="control_status", horizontal=True, vertical_alignment="center", gap="medium"):
         st.metric(t("screen.joined"), participation.count_participants(store(), wid))

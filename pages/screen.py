@@ -12,7 +12,7 @@ import streamlit as st
 
 from fea_core import participation, workshops
 from ui import control_panel, live, room_keys, style, timer_view
-from ui.auth import current_facilitator, require_facilitator
+from ui.auth import current_facilitator, login_began_at, require_facilitator
 from ui.context import store, t
 from ui.join_panel import join_url, unreachable_warning
 from ui.room_views import join_strip, room_view
@@ -49,7 +49,7 @@ def live_room() -> None:
     current = workshops.get_workshop(store(), wid)
     if control_panel.page_signature(current) != st.session_state.get("room_signature"):
         st.rerun(scope="app")  # another step, results, timer or list: the controls follow too
-    live.watch_room(room_token(wid), current.revision, key="room_watch")
+    live.watch_room(room_token(wid, username, login_began_at()), current.revision, key="room_watch")
     joined = participation.count_participants(store(), wid)
     with st.container(key="live_view"):  # the room's part; tests and CSS know it by this key
         with st.container(key="room_head", horizontal=True, vertical_alignment="center", gap="medium"):

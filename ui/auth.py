@@ -67,6 +67,11 @@ def current_facilitator() -> str | None:
     return None
 
 
+def login_began_at():
+    """Return when this session's login began (UTC), or None when it has none."""
+    return st.session_state.get(BEGAN_KEY)
+
+
 def _end_session() -> None:
     # What streamlit-authenticator's logout() leaves, without its callbacks: "logout" makes its
     # get_cookie() refuse the cookie and makes the gate delete it in the browser.

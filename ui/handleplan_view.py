@@ -46,12 +46,14 @@ div[class*="st-key-fea_plan_"] [data-testid="InputInstructions"] { display: none
 .fea-card-what { font-size: 1.45rem; font-weight: 600; line-height: 1.3; white-space: pre-wrap; }
 .fea-card-meta { font-size: 1.1rem; margin-top: .3rem; display: flex; flex-wrap: wrap; gap: .2rem 1.4rem; }
 .fea-card-meta b { font-weight: 600; color: rgba(49, 51, 63, .8); }
-.fea-room { display: flex; flex-direction: column; gap: .8rem; overflow-wrap: anywhere; }
+/* Two columns where the projector is wide enough: trin 5's five questions fit 1280x720. */
+.fea-room { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr));
+            gap: .7rem 2.2rem; overflow-wrap: anywhere; }
 .fea-room .fea-card { border: 2px solid rgba(49, 51, 63, .25); border-radius: .6rem; padding: .7rem 1.1rem; }
 .fea-room .fea-card-what { font-size: 2rem; }
 .fea-room .fea-card-meta { font-size: 1.6rem; gap: .2rem 2rem; }
-.fea-room-question { font-size: 1.5rem; color: rgba(49, 51, 63, .8); }
-.fea-room-answer { font-size: 1.75rem; line-height: 1.35; white-space: pre-wrap; margin-bottom: .4rem; }
+.fea-room-question { font-size: 1.35rem; color: rgba(49, 51, 63, .8); }
+.fea-room-answer { font-size: 1.6rem; line-height: 1.3; white-space: pre-wrap; margin-bottom: .4rem; }
 .fea-room-empty { font-size: 1.6rem; color: rgba(49, 51, 63, .7); }
 </style>
 """

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from fea_core import room_watch
+from fea_core import logins, room_watch
 from fea_core.accounts import cookie_key
 from fea_core.config import database_url
 from fea_core.errors import UnknownParticipant
@@ -199,9 +199,18 @@ def _watch_secret() -> str:
     return _secret[0]
 
 
-def room_token(workshop_id: int) -> str:
-    """Return a fresh watch token for a facilitator's room or control view of this workshop."""
-    return room_watch.make_token(_watch_secret(), workshop_id, time.time())
+def room_token(workshop_id: int, username: str, began_at) -> str:
+    """Return a fresh watch token for this login's room or control view of this workshop."""
+    return room_watch.make_token(_watch_secret(), workshop_id, time.time(), username, began_at)
+
+
+def _login_current(watch: room_watch.Watch) -> bool:
+    return logins.login_is_current(open_store(database_url()), watch.username, watch.began_at)
+
+
+# The answer to a watch whose login has ended: counters no page has, so the watcher reruns the
+# view, whose login check then shows the login form (nothing of the workshop is told).
+_ENDED = {"stage": -1, "revision": -1, "ended": True}
 
 
 async def room(request: Request) -> JSONResponse:
@@ -209,19 +218,24 @@ async def room(request: Request) -> JSONResponse:
 
     The same held poll as live() (``?field=revision&seen=N``). Only a genuine, unexpired token
     (fea_core/room_watch.py) gets an answer: a participant's token, a forged or altered one, or
-    one for a deleted workshop get 404, and no token tells more than these two counters.
+    one for a deleted workshop get 404, and no token tells more than these two counters. When
+    the token's login has ended, before or during the hold, the answer is ``_ENDED``.
     """
     headers = {"Cache-Control": "no-store"}
     secret = _secret[0] if _secret else await run_db(_watch_secret)
-    workshop_id = room_watch.workshop_of(secret, request.path_params["token"], time.time())
+    watch = room_watch.read_token(secret, request.path_params["token"], time.time())
     counters = None
-    if workshop_id is not None:
+    if watch is not None:
+        if not await run_db(_login_current, watch):
+            return JSONResponse(_ENDED, headers=headers)
         # A tuple key: no path a browser can send is equal to it, so it never meets a phone's token.
-        key = ("room", workshop_id)
+        key = ("room", watch.workshop_id)
         counters = await _current(key)
         wanted = _held_for(request)
         if counters is not None and wanted is not None:
             counters = await _hold(key, *wanted, counters)
+            if not await run_db(_login_current, watch):  # "Log ud" elsewhere while it was held
+                return JSONResponse(_ENDED, headers=headers)
     if counters is None:
         return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)
     stage, revision = counters

@@ -30,7 +30,8 @@ from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, find_by_code, set_activity
 from tests.e2e.conftest import (
-    DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, REPO, free_port, start_server, wait_for_app, warm_up,
+    DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, REPO, free_port, open_room_controls, start_server, wait_for_app,
+    warm_up,
 )
 from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop, rate
 from tests.nginx_proxy import NginxProxy
@@ -124,7 +125,8 @@ def test_a_phone_on_process_a_reaches_the_shared_screen_on_process_b_without_a_r
     joined = seconds_until(facilitator.locator("[data-testid='stMetricValue']", has_text="1"), LIVE_SECONDS)
 
     # The facilitator on B opens the round; the phone on A follows (the stage counter is in the database).
-    facilitator.get_by_text("Arbejdsmiljøkompetencemodellen").first.click()
+    open_room_controls(facilitator)  # the room view's compact controls: one facilitator, one screen
+    facilitator.locator(".st-key-room_controls").get_by_text("Arbejdsmiljøkompetencemodellen").click()
     switched = seconds_until(phone.get_by_role("button", name="Send mine svar"), LIVE_SECONDS)
 
     wait_for_app(phone)
