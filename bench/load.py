@@ -477,7 +477,13 @@ def run_config(mode: str, args, idle: bool = False) -> dict:
             if mode == "none":
                 urls = [args.url]
             else:
-                servers = [Server(mode, Path(tmp), Path(tmp) / f"server-{i}.log") for i in range(args.processes)]
+                trace = {}
+                if args.memory_trace:  # ui/memory_trace.py: the baseline once every phone has loaded
+                    ramp = args.ramp if args.ramp is not None else args.phones / 20
+                    trace = {"FEA_MEMORY_TRACE": str(Path(args.memory_trace).resolve()),
+                             "FEA_MEMORY_TRACE_AFTER": str(int(ramp + 30))}
+                servers = [Server(mode, Path(tmp), Path(tmp) / f"server-{i}.log", extra_env=trace)
+                           for i in range(args.processes)]
                 for s in servers:
                     s.wait_ready()
                 urls = [s.url for s in servers]
@@ -598,6 +604,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds the watchers poll and the screen runs before the window opens")
     p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--memory-trace", metavar="FILE",
+                   help="trace the server's heap (tracemalloc) and write what grew most after loading to FILE")
     args = p.parse_args(argv)
     if args.start_server == "none" and not args.url:
         p.error("--start-server none needs --url (and FEA_DATABASE_URL/FEA_DATA_DIR of that server)")
@@ -618,6 +626,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare and len(results) == 2:
         ratio = results[0]["lat"][1] / results[1]["lat"][1]
         print(f"p95 default / tuned = {ratio:.2f}")
+    if args.memory_trace:
+        trace = Path(args.memory_trace)
+        print(f"\nmemory trace ({trace}):\n{trace.read_text() if trace.exists() else 'not written: the run was shorter than the baseline plus a minute'}")
     return 1 if any(r["failed"] for r in results) else 0
 
 

@@ -293,15 +293,22 @@ def merge_items(store: Store, target_id: int, source_ids: Iterable[int]) -> Item
         row = conn.execute(select(_I).where(_I.c.id == target.id)).one()
         if row.hidden or row.merged_into is not None:
             raise StaleItem(item_id=target.id, reason="hidden" if row.hidden else "merged")
-        found = {r.id: r for r in conn.execute(select(_I).where(_I.c.id.in_(sources)))}
-        for source_id in sources:
-            source = found.get(source_id)
-            if source is None or source.workshop_id != target.workshop_id:
-                raise StaleItem(item_id=source_id, reason="unknown")
-            if source.kind != target.kind:
-                raise StaleItem(item_id=source_id, reason="other_kind")
+        _rows_of(conn, sources, target.workshop_id, target.kind)
         conn.execute(update(_I).where(_I.c.id.in_(sources)).values(merged_into=target.id))
     return get_item(store, target.id)
+
+
+def _rows_of(conn, item_ids: list[int], workshop_id: int, kind: str) -> dict:
+    """Return the rows of these items by id, in the caller's transaction; StaleItem for one that
+    is gone, of another workshop or of another kind."""
+    found = {r.id: r for r in conn.execute(select(_I).where(_I.c.id.in_(item_ids)))}
+    for item_id in item_ids:
+        row = found.get(item_id)
+        if row is None or row.workshop_id != workshop_id:
+            raise StaleItem(item_id=item_id, reason="unknown")
+        if row.kind != kind:
+            raise StaleItem(item_id=item_id, reason="other_kind")
+    return found
 
 
 def merge_listed(store: Store, item_ids: Iterable[int]) -> Item:
@@ -318,13 +325,8 @@ def merge_listed(store: Store, item_ids: Iterable[int]) -> Item:
     first = _existing(store, ids[0])
     with store.write(first.workshop_id, stage=_phones_draw(store, first)) as conn:
         _lock_workshop(conn, first.workshop_id)
-        found = {r.id: r for r in conn.execute(select(_I).where(_I.c.id.in_(ids)))}
-        for item_id in ids:
-            row = found.get(item_id)
-            if row is None or row.workshop_id != first.workshop_id:
-                raise StaleItem(item_id=item_id, reason="unknown")
-            if row.kind != first.kind:
-                raise StaleItem(item_id=item_id, reason="other_kind")
+        found = _rows_of(conn, ids, first.workshop_id, first.kind)
+        for item_id, row in found.items():
             if row.hidden or row.merged_into is not None:
                 raise StaleItem(item_id=item_id, reason="hidden" if row.hidden else "merged")
         target = min(found.values(), key=lambda r: r.number)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import allocator, answer_routes, phone_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay
+from ui import (
+    allocator, answer_routes, memory_trace, phone_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay,
+)
 
 SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
 ROUTES = routes.ROUTES + answer_routes.ROUTES + phone_routes.ROUTES
@@ -38,10 +40,11 @@ def tune_process() -> None:
 @asynccontextmanager
 async def lifespan(_app):
     """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT;
-    run the retention job (ui/retention_job.py) while the server runs."""
+    run the retention job (ui/retention_job.py), and the memory trace if asked, while the server runs."""
     global _serving
     stopping.on_stop_signal(routes.release_held_polls)
     retention = retention_job.start()
+    tracing = memory_trace.start()  # a bench mode, off unless FEA_MEMORY_TRACE is set
     _serving = True
     try:
         yield
@@ -49,6 +52,7 @@ async def lifespan(_app):
         _serving = False
         routes.release_held_polls()
         await retention_job.stop(retention)
+        await memory_trace.stop(tracing)
 
 
 def serving() -> bool:
