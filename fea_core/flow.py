@@ -54,17 +54,20 @@ FLOW: tuple[Activity, ...] = (
     Activity(ACTIVITY_IMPLEMENT, trin=6, shows_chosen_solution=True),
 )
 
-_BY_KEY = {a.key: a for a in FLOW}
 
 
 def activity(key: str) -> Activity:
     """Return the declared activity with this key (KeyError for an unknown one)."""
-    return _BY_KEY[key]
+    # Looked up in FLOW each time (nine entries): a step added to FLOW is known everywhere at once.
+    for declared in FLOW:
+        if declared.key == key:
+            return declared
+    raise KeyError(key)
 
 
 def keys() -> tuple[str, ...]:
     """Return every activity's key in workshop order."""
-    return tuple(_BY_KEY)
+    return tuple(a.key for a in FLOW)
 
 
 def sent_during(kind: str) -> str:

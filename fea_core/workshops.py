@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, func, or_, select, update
 
-from fea_core import schema, step_timer
+from fea_core import flow, schema, step_timer
 from fea_core.errors import InvalidText
 from fea_core.method import LANGUAGES
-from fea_core.model import ACTIVITIES, ACTIVITY_WELCOME, Workshop
+from fea_core.model import ACTIVITY_WELCOME, Workshop
 from fea_core.storage import Store, check_open_activity, utcnow
 from fea_core.text import clean_text
 
@@ -196,7 +196,7 @@ def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> W
 
 def set_activity(store: Store, workshop_id: int, activity: str) -> Workshop:
     """Make an activity the one every phone shows; it opens for answers, results hidden."""
-    if activity not in ACTIVITIES:
+    if activity not in flow.keys():
         raise ValueError(f"unknown activity {activity!r}")
     # A new step starts without the last step's timer.
     return _steer(

@@ -13,7 +13,6 @@ import streamlit as st
 
 from fea_core import flow, step_timer, workshops
 from fea_core.model import (
-    ACTIVITIES,
     ACTIVITY_COMPETENCE,
     ACTIVITY_CONCRETISE,
     ACTIVITY_IDEAS,
@@ -66,8 +65,8 @@ def step_controls(workshop: Workshop, *, compact: bool = False) -> None:
     key = f"activity_{workshop.stage}"
     st.radio(
         t("screen.activity"),
-        ACTIVITIES,
-        index=ACTIVITIES.index(workshop.activity),
+        flow.keys(),
+        index=flow.keys().index(workshop.activity),
         format_func=lambda a: t(f"activity.{a}"),
         key=key,
         on_change=lambda: workshops.set_activity(store(), workshop.id, st.session_state[key]),
@@ -178,7 +177,7 @@ STEP_TOOLS: dict[str, Callable[[Workshop], None]] = {
 
 def step_tools(workshop: Workshop) -> None:
     """Draw the current step's tools (merge, hide, edit, choose, trin 5 and 6 editing, exports)."""
-    STEP_TOOLS[workshop.activity](workshop)
+    STEP_TOOLS.get(workshop.activity, _no_tools)(workshop)  # a step with nothing to steer needs no entry
 
 
 def tool_kinds(workshop: Workshop) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The room view on a projector and the control view that drives it (pages/screen.py, pages/control.py).
 
-Real browsers against `streamlit run app.py`: the room view fits 1280x720 and 1920x1080 in every
+Real browsers against `streamlit run app.py`: the room view fits 1280x720, 1366x768 and 1920x1080 in every
 step, follows the control view and the keyboard, shows the step timer, and an idle room costs
 the server no script runs.
 """
@@ -31,7 +31,7 @@ from tests.e2e.conftest import ARTIFACTS, FACILITATOR, PATIENCE_SECONDS, log_in_
 WAIT = PATIENCE_SECONDS * 1000
 # The README's pictures only when `./run screenshots` asks for them (never a tracked file otherwise).
 README_SHOTS = Path(os.environ["FEA_SCREENSHOTS"]) if os.environ.get("FEA_SCREENSHOTS") else None
-PROJECTORS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
+PROJECTORS = [{"width": 1280, "height": 720}, {"width": 1366, "height": 768}, {"width": 1920, "height": 1080}]
 
 # What shows that the room view has drawn a step (and, where it has one, its chart).
 MARKERS = {
