@@ -52,7 +52,7 @@ div[class*="st-key-fea_plan_"] [data-testid="InputInstructions"] { display: none
 .fea-room .fea-card { border: 2px solid rgba(49, 51, 63, .25); border-radius: .6rem; padding: .7rem 1.1rem; }
 .fea-room .fea-card-what { font-size: 2rem; }
 .fea-room .fea-card-meta { font-size: 1.6rem; gap: .2rem 2rem; }
-.fea-room-question { font-size: 1.35rem; color: rgba(49, 51, 63, .8); }
+.fea-room-question { font-size: 1.5rem; color: rgba(49, 51, 63, .8); }
 .fea-room-answer { font-size: 1.6rem; line-height: 1.3; white-space: pre-wrap; margin-bottom: .4rem; }
 .fea-room-empty { font-size: 1.6rem; color: rgba(49, 51, 63, .7); }
 </style>
