@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import control_login, current_facilitator, facilitators_login, screen_login, workshops_login
-from ui import entry
+from ui.server import entry
 from ui.accessibility import every_page
 from ui.context import sync_language_from_url, t
 from ui.interview_summary_view import interviews_login

@@ -3,7 +3,7 @@ starts the whole product: the same App as app.py (use `streamlit run app.py`).""
 
 import streamlit as st
 
-from ui import entry
+from ui.server import entry
 
 entry.tune_process()
 app = st.App(entry.SCRIPT, routes=entry.ROUTES, lifespan=entry.lifespan)

@@ -478,7 +478,7 @@ def run_config(mode: str, args, idle: bool = False) -> dict:
                 urls = [args.url]
             else:
                 trace = {}
-                if args.memory_trace:  # ui/memory_trace.py: the baseline once every phone has loaded
+                if args.memory_trace:  # ui/server/memory_trace.py: the baseline once every phone has loaded
                     ramp = args.ramp if args.ramp is not None else args.phones / 20
                     trace = {"FEA_MEMORY_TRACE": str(Path(args.memory_trace).resolve()),
                              "FEA_MEMORY_TRACE_AFTER": str(int(ramp + 30))}

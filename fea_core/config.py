@@ -30,7 +30,7 @@ def _sqlite_url(data_dir: str) -> str:
 # See README "Deployment: several processes" for sizing them against max_connections.
 DEFAULT_DB_POOL_SIZE = 5
 DEFAULT_DB_MAX_OVERFLOW = 10
-DEFAULT_SCRIPT_TURNS = 2  # runs at once per process, in order (ui/script_threads.py); 0: a thread per run
+DEFAULT_SCRIPT_TURNS = 2  # runs at once per process, in order (ui/server/script_threads.py); 0: a thread per run
 DEFAULT_DB_THREADS = 2  # bench/cluster.py, 400 phones: p95 587 ms at 2, 682 at 4, 1,092 at 8, 1,086 at 16
 
 

@@ -2,7 +2,7 @@
 
 A step change or a change of what the screen decides (the chosen problem, the handleplan as it
 is written, the step timer) bumps the workshop's ``stage``; the phone's held poll sees it and
-fetches this state again (ui/phone_routes.py), so the room moves on without a Streamlit script
+fetches this state again (ui/server/phone_routes.py), so the room moves on without a Streamlit script
 run per phone.
 
 Only what this participant may see: the room's visible items (numbered, no authors), this
@@ -37,7 +37,7 @@ from fea_core.model import (
 )
 from fea_core.quadrants import classify
 
-ANSWER_ROUTE = "/api/answer"  # ui/answer_routes.py serves it (no script run)
+ANSWER_ROUTE = "/api/answer"  # ui/server/answer_routes.py serves it (no script run)
 
 
 class _Ctx:

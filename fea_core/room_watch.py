@@ -1,7 +1,7 @@
 """The room view's watch token: lets a browser ask one workshop's change counters, nothing else.
 
 The room and control views rerun only when their workshop changed. Their browser-side watcher
-(ui/live.py) asks /api/room/<token> (ui/routes.py), which answers {"stage", "revision"} of the
+(ui/live.py) asks /api/room/<token> (ui/server/routes.py), which answers {"stage", "revision"} of the
 one workshop the token names. The token is signed with a key derived from the server's secret
 (HMAC-SHA256) and expires, so it cannot be forged for another workshop, a participant's token
 opens nothing there, and a copied token tells only two counters, for a day at most. It also

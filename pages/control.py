@@ -13,7 +13,7 @@ from ui import control_panel, live, style
 from ui import problem_solver_view as ps
 from ui.auth import current_facilitator, login_began_at, require_facilitator
 from ui.context import store, t
-from ui.routes import room_token
+from ui.server.routes import room_token
 from ui.sharing_view import facilitated_workshop
 
 username = require_facilitator()

@@ -16,7 +16,7 @@ from ui.auth import current_facilitator, login_began_at, require_facilitator
 from ui.context import store, t
 from ui.join_panel import join_url, unreachable_warning
 from ui.room_views import join_strip, room_view
-from ui.routes import room_token
+from ui.server.routes import room_token
 from ui.sharing_view import facilitated_workshop
 
 username = require_facilitator()

@@ -1,4 +1,4 @@
-"""ui/allocator.py: glibc's malloc is limited to two arenas and trimmed regularly, unless switched off."""
+"""ui/server/allocator.py: glibc's malloc is limited to two arenas and trimmed regularly, unless switched off."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PROBE = (
-    "import threading; from ui import allocator; first = allocator.tune(); second = allocator.tune(); "
+    "import threading; from ui.server import allocator; first = allocator.tune(); second = allocator.tune(); "
     "trimmers = [t for t in threading.enumerate() if t.name == 'fea-malloc-trim']; "
     "print(first, second, len(trimmers), all(t.daemon for t in trimmers))"
 )
@@ -37,6 +37,6 @@ def test_fea_malloc_tuning_off_leaves_malloc_alone():
 def test_the_entry_tunes_the_allocator_and_turns_nagle_off_before_it_builds_the_app(entry_file):
     source = (REPO / entry_file).read_text(encoding="utf-8")
     assert source.index("entry.tune_process()") < source.index("st.App(")
-    tuning = (REPO / "ui" / "entry.py").read_text(encoding="utf-8")
+    tuning = (REPO / "ui" / "server" / "entry.py").read_text(encoding="utf-8")
     body = tuning.split("def tune_process", 1)[1].split("\ndef ", 1)[0]
     assert "allocator.tune()" in body and "tcp_nodelay.enable()" in body

@@ -1,4 +1,4 @@
-"""The phones' answer routes: POST /api/answer/<token>/<ratings|items|placements> (ui/answer_routes.py).
+"""The phones' answer routes: POST /api/answer/<token>/<ratings|items|placements> (ui/server/answer_routes.py).
 
 The phone's forms are browser components that post here and draw the reply, so everything a
 phone can be told after a tap (thanks, a refusal, the quadrant) is tested on the routes.
@@ -26,7 +26,7 @@ from fea_core.model import (
 from fea_core.schema import items as items_table
 from fea_core.schema import ratings as ratings_table
 from tests.conftest import FACTOR_KEYS, answers_for
-from ui import answer_routes
+from ui.server import answer_routes
 
 APP = Starlette(routes=answer_routes.ROUTES)
 BAD_ANSWER = "Svaret kunne ikke læses. Genindlæs siden og prøv igen."

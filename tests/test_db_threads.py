@@ -1,4 +1,4 @@
-"""The HTTP routes' database work runs on worker threads, a few at a time per process (ui/db_threads.py)."""
+"""The HTTP routes' database work runs on worker threads, a few at a time per process (ui/server/db_threads.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 import pytest
 
 from fea_core import config
-from ui import db_threads
+from ui.server import db_threads
 
 
 def test_the_limit_is_two_unless_fea_db_threads_says_otherwise(monkeypatch):

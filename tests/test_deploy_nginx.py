@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 
 from tests.nginx_proxy import SITE, NginxProxy
-from ui import routes
+from ui.server import routes
 
 
 def _block(text: str, head: str, start: int = 0) -> str:

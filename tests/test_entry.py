@@ -1,4 +1,4 @@
-"""One entry: `streamlit run app.py` serves the pages and the phones' routes (app.py, ui/entry.py, ui/stopping.py)."""
+"""One entry: `streamlit run app.py` serves the pages and the phones' routes (app.py, ui/server/entry.py, ui/server/stopping.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from ui import entry, retention_job, routes, stopping
+from ui.server import entry, retention_job, routes, stopping
 
 REPO = Path(__file__).resolve().parents[1]
 

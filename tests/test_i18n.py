@@ -17,7 +17,7 @@ from fea_core.model import ACTIVITIES
 
 REPO = Path(__file__).resolve().parents[1]
 FEA_CORE = REPO / "fea_core"
-UI_SOURCES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "ui").glob("*.py"), REPO / "app.py", REPO / "navigation.py",
+UI_SOURCES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "ui").rglob("*.py"), REPO / "app.py", REPO / "navigation.py",
                      REPO / "fea_core" / "phone_state.py"])  # the phone's texts, as c.t("key")
 UI_SOURCES = [p for p in UI_SOURCES if p.exists()]
 

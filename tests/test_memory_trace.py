@@ -1,11 +1,11 @@
-"""The soak bench's memory trace (ui/memory_trace.py): off by default, and it names what grew."""
+"""The soak bench's memory trace (ui/server/memory_trace.py): off by default, and it names what grew."""
 
 from __future__ import annotations
 
 import asyncio
 import tracemalloc
 
-from ui import memory_trace
+from ui.server import memory_trace
 
 
 def test_nothing_is_traced_unless_asked(monkeypatch):

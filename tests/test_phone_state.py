@@ -1,4 +1,4 @@
-"""The phone state (fea_core/phone_state.py) and its route GET /api/phone/<token> (ui/phone_routes.py).
+"""The phone state (fea_core/phone_state.py) and its route GET /api/phone/<token> (ui/server/phone_routes.py).
 
 The phone's one step component draws only this data, so what a phone may and may not see is
 tested here: every step of fea_core.flow, both languages, hostile text kept as data, and no
@@ -27,7 +27,7 @@ from fea_core.model import (
 from fea_core.phone_state import VIEWS, state_for
 from fea_core.retention import delete_workshop
 from tests.conftest import answers_for
-from ui import answer_routes, phone_routes
+from ui.server import answer_routes, phone_routes
 
 APP = Starlette(routes=phone_routes.ROUTES + answer_routes.ROUTES)
 HOSTILE = "<img src=x onerror=alert(1)> **fed** $x$ :red[x] ![](http://evil.example/a.png)\u202e"

@@ -53,7 +53,7 @@ def test_the_network_check_tells_clients_from_parsers():
 def test_the_app_code_imports_no_network_client():
     # The app answers requests; it never makes one (no telemetry, no web fonts, no CDN).
     offenders = []
-    sources = [*(REPO / "fea_core").rglob("*.py"), *(REPO / "ui").glob("*.py"), *(REPO / "pages").glob("*.py")]
+    sources = [*(REPO / "fea_core").rglob("*.py"), *(REPO / "ui").rglob("*.py"), *(REPO / "pages").glob("*.py")]
     sources += [REPO / "app.py", REPO / "serve.py", REPO / "navigation.py"]
     for path in sources:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -69,7 +69,7 @@ def test_the_app_code_imports_no_network_client():
 
 # The two modules that may import socket: one sets TCP_NODELAY on connections the server accepted,
 # the other asks the kernel which interface is the machine's LAN address (a UDP socket, no packet).
-SOCKET_OPTIONS = REPO / "ui" / "tcp_nodelay.py"
+SOCKET_OPTIONS = REPO / "ui" / "server" / "tcp_nodelay.py"
 LAN_PROBE = REPO / "ui" / "join_address.py"
 
 

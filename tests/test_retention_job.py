@@ -1,4 +1,4 @@
-"""The retention job (ui/retention_job.py): started with the server, not run by a store accessor."""
+"""The retention job (ui/server/retention_job.py): started with the server, not run by a store accessor."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from fea_core import retention
 from fea_core.workshops import create_workshop, find_by_code
-from ui import entry, retention_job, routes, stopping
+from ui.server import entry, retention_job, routes, stopping
 
 
 def held_long_ago(store) -> str:

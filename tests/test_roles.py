@@ -387,7 +387,7 @@ MODULES = {"accounts", "sharing", "courses", "iv", "interviews", "audit"}  # how
 def test_no_page_or_ui_module_calls_an_account_or_sharing_change_without_naming_who_acts():
     missing = []
     calls = 0
-    for path in [*sorted((REPO / "pages").glob("*.py")), *sorted((REPO / "ui").glob("*.py")), REPO / "app.py"]:
+    for path in [*sorted((REPO / "pages").glob("*.py")), *sorted((REPO / "ui").rglob("*.py")), REPO / "app.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CHECKED:
                 if getattr(node.func.value, "id", "") not in MODULES:

@@ -1,4 +1,4 @@
-"""The room view's watch token (fea_core/room_watch.py) and its route /api/room/<token> (ui/routes.py)."""
+"""The room view's watch token (fea_core/room_watch.py) and its route /api/room/<token> (ui/server/routes.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from fea_core import accounts, logins, participation, room_watch, schema, workshops
 from fea_core.model import ACTIVITY_COMPETENCE
-from ui import routes
+from ui.server import routes
 
 SECRET = "server-secret-for-tests"
 NOW = 1_800_000_000.0

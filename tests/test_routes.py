@@ -1,4 +1,4 @@
-"""The live route phones poll: /api/live/<participant token> (ui/routes.py)."""
+"""The live route phones poll: /api/live/<participant token> (ui/server/routes.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from fea_core import participation, workshops
 from fea_core.model import ACTIVITY_COMPETENCE
-from ui import routes
+from ui.server import routes
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def test_held_polls_are_answered_at_once_when_the_server_stops_and_no_new_poll_i
         waiting = [asyncio.create_task(routes.live(held(t, "stage", now["stage"]))) for t in tokens]
         await asyncio.sleep(0.3)
         assert not any(w.done() for w in waiting)  # held: nothing moved
-        routes.release_held_polls()  # what ui/stopping.py calls on SIGTERM
+        routes.release_held_polls()  # what ui/server/stopping.py calls on SIGTERM
         answers = await asyncio.wait_for(asyncio.gather(*waiting), PATIENCE)  # long before the hour
         late = await asyncio.wait_for(routes.live(held(tokens[0], "stage", now["stage"])), PATIENCE)
         return answers, late

@@ -1,4 +1,4 @@
-"""ui/script_threads.py: Streamlit's script runs take turns on a few kept workers, in order."""
+"""ui/server/script_threads.py: Streamlit's script runs take turns on a few kept workers, in order."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_run_context import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
-from ui import script_threads
+from ui.server import script_threads
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -314,9 +314,9 @@ def test_when_a_release_renames_run_script_thread_enable_warns_once_and_streamli
     monkeypatch.setattr(script_threads, "script_runner", renamed)
     own_start = renamed.ScriptRunner.start
 
-    with caplog.at_level("WARNING", logger="ui.script_threads"):
+    with caplog.at_level("WARNING", logger="ui.server.script_threads"):
         assert script_threads.enable(2) is False
-    warnings = [r for r in caplog.records if r.name == "ui.script_threads"]
+    warnings = [r for r in caplog.records if r.name == "ui.server.script_threads"]
     assert len(warnings) == 1 and "ScriptRunner._run_script_thread" in warnings[0].getMessage()
     assert renamed.ScriptRunner.start is own_start and script_threads.workers() == 0
 
@@ -361,7 +361,7 @@ def test_with_fea_script_turns_0_starting_the_app_loads_none_of_the_thread_pools
         "import sys, threading\n"
         "import app\n"  # what `streamlit run app.py` imports: the App and the process's tuning
         "from streamlit.runtime.scriptrunner import script_runner\n"
-        "print('ui.script_threads' in sys.modules,\n"
+        "print('ui.server.script_threads' in sys.modules,\n"
         "      script_runner.ScriptRunner.start.__module__ != 'streamlit.runtime.scriptrunner.script_runner',\n"
         "      any(t.name == 'ScriptRunner.scriptThread' for t in threading.enumerate()))\n"
     )

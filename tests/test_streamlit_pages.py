@@ -1,8 +1,8 @@
-"""ui/streamlit_pages.py: Streamlit's private PagesManager flag, checked before use."""
+"""ui/server/streamlit_pages.py: Streamlit's private PagesManager flag, checked before use."""
 
 from __future__ import annotations
 
-from ui import streamlit_pages
+from ui.server import streamlit_pages
 
 
 def test_navigation_is_registered_early_and_a_renamed_flag_only_warns(monkeypatch, caplog):

@@ -1,4 +1,4 @@
-"""TCP_NODELAY on the app's connections (ui/tcp_nodelay.py).
+"""TCP_NODELAY on the app's connections (ui/server/tcp_nodelay.py).
 
 Streamlit binds its listening socket with ``socket.socket(family)`` (protocol 0), so asyncio
 never turns Nagle's algorithm off on accepted connections: each keep-alive reply written in two
@@ -16,7 +16,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-from ui import tcp_nodelay
+from ui.server import tcp_nodelay
 
 
 class Transport:
@@ -137,10 +137,10 @@ def test_when_uvicorn_moves_its_h11_protocol_enable_warns_once_and_wraps_nothing
     monkeypatch.delattr(h11_impl, "H11Protocol")  # as a release that renamed or moved it
     before = [p.connection_made for p in unpatched]
 
-    with caplog.at_level("WARNING", logger="ui.tcp_nodelay"):
+    with caplog.at_level("WARNING", logger="ui.server.tcp_nodelay"):
         assert tcp_nodelay.enable() is False
 
-    assert [r.name for r in caplog.records] == ["ui.tcp_nodelay"] and "H11Protocol" in caplog.text
+    assert [r.name for r in caplog.records] == ["ui.server.tcp_nodelay"] and "H11Protocol" in caplog.text
     assert [p.connection_made for p in unpatched] == before
     assert not any(getattr(p, tcp_nodelay._PATCHED) for p in unpatched)
 

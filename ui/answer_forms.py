@@ -3,7 +3,7 @@
 fea_core/phone_state.py says what the phone shows (the step, its forms with the phone's own
 answers, the chosen problem, the handleplan, the timer); ui/web/phone_step.js draws it with
 the answer forms inside (rating_form.js, item_form.js, placement_deck.js, proposal_form.js),
-which post to ui/answer_routes.py. The component keeps a held poll of /api/live and fetches
+which post to ui/server/answer_routes.py. The component keeps a held poll of /api/live and fetches
 the new state from /api/phone when the stage moves: a step change or new content costs the
 server no script run. The page runs only for what the component cannot draw (a reload, the
 language, the group).
@@ -19,7 +19,7 @@ from fea_core.model import Participant
 from fea_core.phone_state import state_for
 from ui.context import language, store
 from ui.live import LIVE_ROUTE, RETRY_INTERVAL_MS
-from ui.phone_routes import PHONE_ROUTE
+from ui.server.phone_routes import PHONE_ROUTE
 
 _WEB = Path(__file__).parent / "web"
 _JS_FILES = ("answer_common.js", "rating_form.js", "item_form.js", "placement_deck.js", "proposal_form.js",

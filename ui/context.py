@@ -12,7 +12,7 @@ from fea_core.storage import Store, open_store
 
 def store() -> Store:
     """Return the process-wide store for the configured database (no side effect: retention is
-    a job the server runs, ui/retention_job.py)."""
+    a job the server runs, ui/server/retention_job.py)."""
     # open_store keeps one store per URL in a dict: cheaper than st.cache_resource, which
     # hashes its arguments on every call (a page run asks for the store a dozen times).
     return open_store(database_url())

@@ -1,7 +1,7 @@
 """The first visitors of a freshly started server (after a restart mid-workshop) get the real pages.
 
 Streamlit decides per process, at its first session, whether ``pages/`` makes the app an
-old-style multipage app; navigation.py uses st.navigation, and app.py (ui/entry.py) says so before any session.
+old-style multipage app; navigation.py uses st.navigation, and app.py (ui/server/entry.py) says so before any session.
 Without that, the facilitator reloading the shared screen after a restart got pages/screen.py
 run alone ("Denne side er kun for facilitatorer", no login form) and a sidebar listing pages/.
 """

@@ -1,4 +1,4 @@
-"""The phone's live watcher (ui/live.py) against the held poll of /api/live (ui/routes.py).
+"""The phone's live watcher (ui/live.py) against the held poll of /api/live (ui/server/routes.py).
 
 An idle phone asks once per hold instead of every second, and a step change reaches it as soon
 as the route sees it, not at its next poll.
@@ -11,7 +11,7 @@ import time
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEMS
 from fea_core.workshops import set_activity
 from tests.e2e.conftest import PATIENCE_SECONDS
-from ui import routes
+from ui.server import routes
 from tests.e2e.test_answer_forms import open_phone, store, workshop_at  # noqa: F401 (fixtures)
 
 LIVE = "/api/live/"

@@ -206,7 +206,7 @@ def test_a_shared_screen_left_open_is_logged_out_by_log_ud_elsewhere_without_a_c
     laptop.get_by_role("button", name="Log ud").click()
     laptop.get_by_label("Adgangskode").wait_for(timeout=40_000)
 
-    # The room view's watcher is told the login ended (ui/routes.py room()) and reruns into the login form.
+    # The room view's watcher is told the login ended (ui/server/routes.py room()) and reruns into the login form.
     projector.get_by_label("Adgangskode").wait_for(timeout=40_000)
     assert projector.get_by_test_id("join-code").count() == 0
     assert projector.get_by_text("Temadag på Lager Nord").count() == 0

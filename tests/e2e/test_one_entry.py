@@ -23,7 +23,7 @@ from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
 from tests.conftest import answers_for
 from tests.e2e.conftest import DESKTOP, FACILITATOR, REPO, free_port, start_server, wait_for_app
-from ui import routes
+from ui.server import routes
 
 
 def post(url: str, body: dict) -> tuple[int, dict]:

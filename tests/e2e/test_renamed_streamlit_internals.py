@@ -2,7 +2,7 @@
 
 The rename is simulated as a release would ship it (tests/streamlit_renamed.py rewrites the
 module, Streamlit's own ``start()`` following the new name) before ``streamlit run app.py``
-starts. ui/script_threads.py's check then finds the method gone, logs one warning and leaves
+starts. ui/server/script_threads.py's check then finds the method gone, logs one warning and leaves
 Streamlit its own thread per run: 20 phones go through three steps with no error. Before the
 check, the same simulation served 0 of 20 phones (issue 18).
 """

@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:  # a bare `pytest` from anywhere must import fea_c
 from fea_core import accounts, participation, workshops  # noqa: E402
 from fea_core.storage import open_store  # noqa: E402
 
-APP = REPO / "navigation.py"  # what each session runs; app.py serves it (ui/entry.py)
+APP = REPO / "navigation.py"  # what each session runs; app.py serves it (ui/server/entry.py)
 FACILITATOR = "anna"
 FACILITATOR_NAME = "Anna Andersen"
 PASSWORD = "korrekt-hest-batteri"
@@ -93,7 +93,7 @@ def _phone_texts(state: dict) -> list[str]:
 def served_routes():
     """AppTest runs navigation.py in this process, with no server: say the routes are served, as
     app.py's App does when it starts (tests/test_entry.py checks what happens when they are not)."""
-    from ui import entry
+    from ui.server import entry
 
     entry.mark_serving(True)
     yield

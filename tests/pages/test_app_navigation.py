@@ -99,7 +99,7 @@ def test_a_session_whose_login_is_gone_cannot_stay_on_the_screen_page(app, view,
 
 
 def test_started_without_app_pys_routes_every_page_says_so_and_shows_nothing_else(app, view, facilitator):
-    from ui import entry
+    from ui.server import entry
 
     entry.mark_serving(False)  # as `streamlit run navigation.py` would be
     at = app(user=facilitator).run()

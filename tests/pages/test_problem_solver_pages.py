@@ -143,7 +143,7 @@ def mine(store, workshop, participant, kind):
 
 
 # --- phone, trin 1 ----------------------------------------------------------------------------
-# The forms are browser components posting to ui/answer_routes.py: these tests check what the
+# The forms are browser components posting to ui/server/answer_routes.py: these tests check what the
 # page sends them; saving and refusals are tested on the routes (tests/test_answer_routes.py).
 
 

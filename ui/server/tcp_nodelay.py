@@ -64,7 +64,7 @@ def enable() -> bool:
     missing = problems()
     if missing:
         _log.warning("TCP_NODELAY not set: this uvicorn has no %s; replies may wait ~40 ms for delayed ACKs "
-                     "(ui/tcp_nodelay.py)", ", ".join(missing))
+                     "(ui/server/tcp_nodelay.py)", ", ".join(missing))
         return False
     for protocol in _protocols():
         if getattr(protocol, _PATCHED, False):

@@ -17,7 +17,7 @@ from fea_core.errors import UnknownParticipant
 from fea_core.participation import resume
 from fea_core.storage import open_store
 from fea_core.workshops import live_counters
-from ui.db_threads import run_db
+from ui.server.db_threads import run_db
 
 # Hundreds of phones ask at once (a step change answers all their held polls). A token's workshop
 # never changes, so it is looked up once; the workshop's counters are read at most once per
@@ -102,7 +102,7 @@ async def _current(token: str) -> tuple[int, int] | None:
 
 
 def release_held_polls() -> None:
-    """Answer every held poll now and hold no new one: the server is stopping (ui/stopping.py)."""
+    """Answer every held poll now and hold no new one: the server is stopping (ui/server/stopping.py)."""
     global _stopping
     _stopping = True
     for event in list(_moved.values()):

@@ -16,7 +16,7 @@ from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES
 from fea_core.participation import resume
 from fea_core.phone_state import state_for
 from fea_core.storage import open_store
-from ui.db_threads import run_db
+from ui.server.db_threads import run_db
 
 PHONE_ROUTE = "/api/phone"
 _NO_STORE = {"Cache-Control": "no-store"}

@@ -1,7 +1,7 @@
 """FEA_RETENTION_MONTHS applied by a job the server starts: at start-up, then every hour.
 
 It used to run as a side effect of ``ui.context.store()`` (the first page run of the day paid for
-the deletion, and reading the store could delete). Now the App's lifespan (ui/entry.py) starts
+the deletion, and reading the store could delete). Now the App's lifespan (ui/server/entry.py) starts
 this job and cancels it on shutdown. The work itself (once per process, database and day) is
 fea_core.retention.apply_configured_retention; it runs on a worker thread, so the event loop
 keeps answering phones while workshops are deleted.

@@ -1,6 +1,6 @@
 """Streamlit's private PagesManager flag, checked before use: the app navigates with st.navigation.
 
-Kept apart from ui/script_threads.py, which is imported only when FEA_SCRIPT_TURNS is above 0:
+Kept apart from ui/server/script_threads.py, which is imported only when FEA_SCRIPT_TURNS is above 0:
 this flag is set in every process.
 """
 
@@ -26,7 +26,7 @@ def register_navigation_early() -> bool:
         PagesManager = None
     if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
         _log.warning("Streamlit has no PagesManager.uses_pages_directory any more: the first visitor after a "
-                     "restart may see pages/ as a multipage app (ui/streamlit_pages.py)")
+                     "restart may see pages/ as a multipage app (ui/server/streamlit_pages.py)")
         return False
     PagesManager.uses_pages_directory = False
     return True

@@ -30,7 +30,7 @@ from fea_core.participation import resume
 from fea_core.phone_state import ANSWER_ROUTE  # the phone state names it for its forms
 from fea_core.quadrants import classify
 from fea_core.storage import open_store
-from ui.db_threads import run_db
+from ui.server.db_threads import run_db
 
 BODY_MAX = 16_384  # the longest answer is one item text (a few hundred characters)
 # Every kind some step lets phones send.

@@ -15,11 +15,11 @@ from pathlib import Path
 
 
 from fea_core import config
-from ui import (
+from ui.server import (
     allocator, answer_routes, memory_trace, phone_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay,
 )
 
-SCRIPT = str(Path(__file__).resolve().parents[1] / "navigation.py")
+SCRIPT = str(Path(__file__).resolve().parents[2] / "navigation.py")
 ROUTES = routes.ROUTES + answer_routes.ROUTES + phone_routes.ROUTES
 _log = logging.getLogger(__name__)
 _serving = False
@@ -30,7 +30,7 @@ def tune_process() -> None:
     tcp_nodelay.enable()
     if config.script_turns():
         # Imported only here: with FEA_SCRIPT_TURNS=0 no private ScriptRunner internals are touched.
-        from ui import script_threads
+        from ui.server import script_threads
 
         script_threads.enable(config.script_turns())
     allocator.tune()
@@ -40,7 +40,7 @@ def tune_process() -> None:
 @asynccontextmanager
 async def lifespan(_app):
     """The App's lifespan: mark the routes as served; answer held polls at once on SIGTERM/SIGINT;
-    run the retention job (ui/retention_job.py), and the memory trace if asked, while the server runs."""
+    run the retention job (ui/server/retention_job.py), and the memory trace if asked, while the server runs."""
     global _serving
     stopping.on_stop_signal(routes.release_held_polls)
     retention = retention_job.start()

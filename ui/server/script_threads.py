@@ -19,8 +19,8 @@ workers end when the queue is empty. An earlier version kept one thread per conc
 Streamlit's private internals used here (``ScriptRunner.start``, ``_run_script_thread``,
 ``_script_thread``, ``_is_in_script_thread``, the run context's thread attribute) are checked
 by ``problems()`` before ``enable`` patches anything: when a release renames one, the app logs
-one warning and keeps Streamlit's own thread per run. ui/entry.py imports this module only when
-FEA_SCRIPT_TURNS is above 0. The navigation flag is in ui/streamlit_pages.py.
+one warning and keeps Streamlit's own thread per run. ui/server/entry.py imports this module only when
+FEA_SCRIPT_TURNS is above 0. The navigation flag is in ui/server/streamlit_pages.py.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def enable(turns: int) -> bool:
     if missing:
         _log.warning(
             "FEA_SCRIPT_TURNS ignored: this Streamlit has no %s; each script run gets Streamlit's own "
-            "thread (ui/script_threads.py, see README \"Upgrade Streamlit\")",
+            "thread (ui/server/script_threads.py, see README \"Upgrade Streamlit\")",
             ", ".join(missing),
         )
         return False
