@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from fea_core import participation, workshops
+from fea_core.day_text import parse_day
 from fea_core.errors import FeaError
 from fea_core.method import LANGUAGES
 from fea_core.plain import escape_markdown
@@ -12,6 +13,7 @@ from ui import style
 from ui.auth import logout_button, require_facilitator
 from ui.context import language, language_switch, method, store, t
 from ui.course_view import course_list
+from ui.day_field import day_field
 from ui.deletion import delete_panel, deleted_notice
 from ui.errors import show_error
 
@@ -31,7 +33,8 @@ with left:
     with st.form("new_workshop", clear_on_submit=False):
         name = st.text_input(t("workshops.name"), max_chars=workshops.NAME_MAX, placeholder=t("workshops.name_placeholder"))
         department = st.text_input(t("workshops.department"), max_chars=workshops.NAME_MAX)
-        held_on = st.date_input(t("workshops.date"), value=date.today(), format="DD.MM.YYYY")
+        # Typed as dd.mm.åååå: Streamlit's calendar is English and starts on Sunday (ui/day_field.py).
+        held_on_text = day_field(t("workshops.date"), key="new_ws_date", value=date.today())
         theme_choice = st.selectbox(t("workshops.theme"), themes + [t("workshops.theme_other")])
         theme_free = st.text_input(t("workshops.theme_free"), max_chars=workshops.THEME_MAX)
         lang = st.selectbox(
@@ -44,6 +47,7 @@ with left:
     if created:
         theme = theme_free if theme_choice not in themes else theme_choice
         try:
+            held_on = parse_day(held_on_text)
             new = workshops.create_workshop(
                 store(), name=name, department=department, held_on=held_on, theme=theme, language=lang, owner=username
             )

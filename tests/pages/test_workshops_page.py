@@ -13,7 +13,7 @@ def open_workshops(app, view, user, **kwargs):
 
 
 def form_input(at, label):
-    found = [w for w in list(at.text_input) + list(at.selectbox) + list(at.date_input) if w.label == label]
+    found = [w for w in list(at.text_input) + list(at.selectbox) if w.label == label]
     assert len(found) == 1, label
     return found[0]
 
@@ -24,7 +24,7 @@ def test_the_page_shows_the_form_and_an_empty_list(app, view, facilitator):
     assert at.title[0].value == "Workshops"
     assert [s.value for s in at.subheader] == ["Ny workshop", "Mine workshops"]
     assert [i.value for i in at.info] == ["Du har ingen workshops endnu."]
-    assert form_input(at, "Dato").value == date.today()
+    assert form_input(at, "Dato").value == f"{date.today():%d.%m.%Y}"  # typed text, no English calendar
     assert form_input(at, "Tema for vidensoplægget").options[:4] == [
         "Psykisk arbejdsmiljø generelt",
         "Social kapital",
@@ -50,7 +50,7 @@ def test_a_valid_workshop_is_created_and_its_screen_opened(app, view, store, fac
 
     form_input(at, "Navn på workshoppen").input("Temadag i Lager Nord")
     form_input(at, "Arbejdsplads / afdeling").input("Lager Nord")
-    form_input(at, "Dato").set_value(date(2025, 3, 14))
+    form_input(at, "Dato").input("14.3.2025")  # as Danes write it
     form_input(at, "Tema for vidensoplægget").select("Psykologisk tryghed")
     form_input(at, "Sprog på workshoppen").select("en")
     view.ok(view.button(at, "Opret workshop").click().run())
@@ -119,3 +119,16 @@ def test_an_ended_workshop_is_marked_in_the_list(app, view, store, facilitator, 
     at = open_workshops(app, view, facilitator)
 
     assert f"Kode {workshop.code} · 1 deltagere · afsluttet" in view.text(at)
+
+
+def test_a_date_that_is_not_a_day_is_refused_in_danish_and_keeps_what_was_typed(app, view, store, facilitator):
+    at = open_workshops(app, view, facilitator)
+    form_input(at, "Navn på workshoppen").input("Temadag i Lager Nord")
+    form_input(at, "Arbejdsplads / afdeling").input("Lager Nord")
+    form_input(at, "Dato").input("31.2.2026")
+    at = view.ok(view.button(at, "Opret workshop").click().run())
+
+    assert [e.value for e in at.error] == ["Skriv datoen som dd.mm.åååå, fx 14.03.2026."]
+    assert workshops.count_workshops(store) == 0
+    assert form_input(at, "Navn på workshoppen").value == "Temadag i Lager Nord"
+    assert form_input(at, "Dato").value == "31.2.2026"
