@@ -171,3 +171,13 @@ def test_a_withheld_group_is_absent_from_the_status_reports_text_and_chart_data(
     for group in shown:  # the chart data names its groups this way, so the check above can see one
         assert f'"{group}"' in charts
     assert ("groups" in status_charts(status)) == bool(shown)
+
+
+def test_no_status_report_pdf_page_but_the_last_is_left_mostly_empty(status):
+    # The same measure as the handleplan's PDF (tests/test_export.py): content flows, no fixed breaks.
+    from tests.test_export import _page_fill
+
+    pages = PdfReader(io.BytesIO(status_to_pdf(status))).pages
+    fills = [_page_fill(page) for page in pages]
+    assert len(fills) >= 2, fills
+
