@@ -89,13 +89,13 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
     opened = await screen.log_in(BENCH_USER, BENCH_PASSWORD)
     if opened.errors:
         raise RuntimeError(f"screen: {opened.errors}")
-    rows.append(await _measure(server, "shared screen trin 2, live fragment", screen.tick, runs))
+    rows.append(await _measure(server, "shared screen trin 2, live fragment", screen.rerun_live, runs))
     if long_list:
         # The soak's state after ten rounds of trin 1: thousands of problems, most hidden.
         listed = await asyncio.to_thread(_fill_long_list, facilitator, long_list)
         await screen.load()
         label = f"{long_list} problems ({listed} listed)"
-        rows += [await _measure(server, f"trin 1 screen, {label}, fragment", screen.tick, min(runs, 40)),
+        rows += [await _measure(server, f"trin 1 screen, {label}, fragment", screen.rerun_live, min(runs, 40)),
                  await _measure(server, f"trin 1 screen, {label}, full run", screen.load, min(runs, 20))]
         await phone.connect()
         await phone.load()
