@@ -113,7 +113,9 @@ def _fill_long_list(facilitator: Facilitator, total: int) -> int:
 
     store, wid = facilitator.store, facilitator.workshop.id
     workshops.set_activity(store, wid, "problems")
-    senders = [participation.join(store, facilitator.workshop.code)[1] for _ in range(200)]
+    # A phone sends at most ITEMS_PER_STEP_MAX items per step: enough phones for the whole list.
+    phones = max(200, -(-total // items.ITEMS_PER_STEP_MAX))
+    senders = [participation.join(store, facilitator.workshop.code)[1] for _ in range(phones)]
     for n in range(total):
         items.submit_item(store, senders[n % len(senders)], "problem", f"Problem {n} fra bordet")
         if n % (total // 10 or 1) == total // 10 - 1 and n < total - total // 10:
