@@ -97,12 +97,22 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
         label = f"{long_list} problems ({listed} listed)"
         rows += [await _measure(server, f"trin 1 screen, {label}, fragment", screen.rerun_live, min(runs, 40)),
                  await _measure(server, f"trin 1 screen, {label}, full run", screen.load, min(runs, 20))]
-        await phone.connect()
-        await phone.load()
-        rows.append(await _measure(server, f"trin 1: send, {label}", phone.send_item, min(runs, 40)))
-        await phone.close()
+        # A phone that has not sent yet in this step (one may send ITEMS_PER_STEP_MAX).
+        sender = Phone(server.url, f"code={code}&p={_new_phone(facilitator)}")
+        _SESSION[0] = sender
+        await sender.connect()
+        await sender.load()
+        rows.append(await _measure(server, f"trin 1: send, {label}", sender.send_item, ITEMS_PER_STEP_MAX - 1))
+        await sender.close()
     await screen.close()
     return rows
+
+
+def _new_phone(facilitator: Facilitator) -> str:
+    """Join the workshop as a new phone; return its token."""
+    from fea_core import participation
+
+    return participation.join(facilitator.store, facilitator.workshop.code)[1].token
 
 
 def _fill_long_list(facilitator: Facilitator, total: int) -> int:
