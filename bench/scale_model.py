@@ -39,8 +39,8 @@ HOLD_SECONDS = 20.0  # ui/routes.HOLD_SECONDS: a held poll is answered and renew
 MEASURED = {
     "answer_ms": 2.2,  # run_cost.py: an answer POST 1.7-2.7 ms of server CPU
     "poll_ms": 3.0,  # load.py --idle --phones 200: 200 poll replies in 20 s at 3 % of a core
-    "step_ms": 1.5,  # run_cost.py: the phone's new-step fetch (no script run); was 4.7-11.2 ms as a rerun
-    "screen_ms_per_s": 11.0,  # run_cost.py: the room view's rerun, at most one per second per workshop
+    "step_ms": 1.8,  # run_cost.py --runs 100 (2026-12-03): the new-step fetch, no script run; was 4.7-11.2 ms as a rerun
+    "screen_ms_per_s": 7.2,  # run_cost.py --runs 100 (2026-12-03): the room view's live rerun, at most one a second
     "lock_ms": 2.0,  # --measure-db: the workshop row locked per answer (UPDATE + COMMIT, fsync on)
 }
 
