@@ -47,7 +47,7 @@ from fea_core.login_throttle import (  # noqa: F401  (the login rules, named her
 from fea_core.logins import end_logins
 from fea_core.roles import ADMIN, FACILITATOR, LastAdministrator, NotAdministrator, ServerShell  # noqa: F401
 from fea_core.storage import Store, open_store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 
 _F = schema.facilitators
 PASSWORD_MIN = 10

@@ -21,7 +21,7 @@ from fea_core.handleplan import SETTLED_STATUSES, _row_to_action, parse_date
 from fea_core.model import ACTION_STATUSES, Action
 from fea_core.rows import from_row
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 
 NOTE_MAX = 2000  # what works, what does not, the adjustment
 # An open action whose deadline is this close counts as due: the steering group should look.

@@ -25,7 +25,7 @@ from fea_core.method import LANGUAGES
 from fea_core.model import Workshop
 from fea_core.sharing import unshare_in
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 from fea_core.workshops import NAME_MAX, get_workshop
 
 STEERING_GROUP_MAX = 1000

@@ -11,7 +11,7 @@ from fea_core.errors import StaleItem
 from fea_core.items import counted_for
 from fea_core.model import ITEM_IDEA, ITEM_PROBLEM
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 
 PROBLEM_DESCRIPTION_MAX = 2000
 

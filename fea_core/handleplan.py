@@ -33,7 +33,7 @@ from fea_core.method import load_method
 from fea_core.model import ACTION_STATUSES, ACTIVITY_CONCRETISE, Action, Participant
 from fea_core.rows import from_row
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 from fea_core.workshops import require_open_activity
 
 ANSWER_MAX = 2000  # an answer to a support question, a phone's proposal, the follow-up process

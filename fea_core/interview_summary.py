@@ -20,7 +20,7 @@ from fea_core.items import add_item_as_facilitator, get_item
 from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
 from fea_core.storage import Store
-from fea_core.text import same_text_key
+from fea_core.text_cleaning import same_text_key
 
 SEND_KINDS = (ITEM_PROBLEM, ITEM_KEEP)
 GENERAL = ""  # the summary's "theme" for points about the interview as a whole

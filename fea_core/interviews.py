@@ -23,7 +23,7 @@ from fea_core.errors import FeaError, InvalidText
 from fea_core.items import ITEM_TEXT_MAX
 from fea_core.method import load_method
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 from fea_core.workshops import get_workshop
 
 TOKEN_BYTES = 24  # 192 random bits, as a participant's token

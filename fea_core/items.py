@@ -25,7 +25,7 @@ from fea_core.model import (
     Participant,
 )
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text, same_text_key
+from fea_core.text_cleaning import clean_text, same_text_key
 from fea_core.workshops import get_workshop
 
 ITEM_TEXT_MAX = 200

@@ -2,7 +2,7 @@
 
 Said aloud, "For mange afbrydelser" and "Mange afbrydelser i løbet af dagen" are one problem;
 typed on nine phones they are two cards. Exact repeats are already refused when sent
-(``fea_core.text.same_text_key``); this finds the near ones.
+(``fea_core.text_cleaning.same_text_key``); this finds the near ones.
 
 How: each text is normalised (invisible characters dropped, case folded with æ, ø and å kept,
 punctuation and spacing folded to single spaces), the little words that carry no topic are left
@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from fea_core.text import same_text_key
+from fea_core.text_cleaning import same_text_key
 
 THRESHOLD = 85  # token_set_ratio on the words that carry the topic, 0-100
 # Beyond this many listed items only the newest are compared: a flood is not a conversation.

@@ -44,7 +44,7 @@ from sqlalchemy.pool import StaticPool
 
 from fea_core import config, migration_tables, schema, sqlalchemy_compiled
 from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
-from fea_core.text import same_text_key
+from fea_core.text_cleaning import same_text_key
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATION_LOCK_KEY = 0x_FEA_0001  # any fixed bigint: PostgreSQL advisory lock taken while migrating

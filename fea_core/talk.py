@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fea_core import schema
 from fea_core.errors import FeaError
 from fea_core.storage import Store, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 
 QUESTION_MAX = 200
 QUESTIONS_MAX = 8  # what a room can see at once, in type read from the back

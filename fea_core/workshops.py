@@ -12,7 +12,7 @@ from fea_core.errors import InvalidText
 from fea_core.method import LANGUAGES
 from fea_core.model import ACTIVITY_WELCOME, Workshop
 from fea_core.storage import Store, check_open_activity, utcnow
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 
 # No 0/O, 1/I/L: a code read aloud or from a projector must not be ambiguous.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -8,7 +8,7 @@ through its held poll (ui/live.py) within about a second.
 import streamlit as st
 
 from fea_core import flow, participation, workshops
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui import control_panel, live, style
 from ui import problem_solver_view as ps
 from ui.auth import current_facilitator, login_began_at, require_facilitator

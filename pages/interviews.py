@@ -4,7 +4,7 @@ interviewer links and raw notes only for the owner and the co-facilitators the o
 import streamlit as st
 
 from fea_core import sharing
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui import interview_summary_view as view
 from ui import style
 from ui.auth import logout_button, require_facilitator

@@ -4,7 +4,7 @@ import streamlit as st
 
 from fea_core import participation, workshops
 from fea_core.errors import FeaError, UnknownParticipant
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui import answer_forms, identity, style
 from ui.context import language_switch, method, prefer_language, store, t
 from ui.errors import show_error

@@ -8,7 +8,7 @@ from fea_core import participation, workshops
 from fea_core.day_text import parse_day
 from fea_core.errors import FeaError
 from fea_core.method import LANGUAGES
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui import style
 from ui.auth import logout_button, require_facilitator
 from ui.context import language, language_switch, method, store, t

@@ -4,7 +4,7 @@ The property, for each: either a domain error (a FeaError; ValueError or TypeErr
 function documents it) is raised and nothing at all was saved, or what was saved is exactly what
 ``clean_text`` makes of the input: no control characters, no bidi overrides, no lone surrogates,
 within the limit. Hostile payloads (Markdown, HTML, spreadsheet formulas) are kept as typed:
-they are made harmless where they are shown (fea_core.plain, fea_core.export.common).
+they are made harmless where they are shown (fea_core.markdown_escape, fea_core.export.common).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from fea_core.model import (
 )
 from fea_core.report import ACTION_STATUSES
 from fea_core.storage import open_store
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 from fea_core.workshops import (
     NAME_MAX,
     THEME_MAX,

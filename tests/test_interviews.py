@@ -14,7 +14,7 @@ from fea_core import items, participation, schema
 from fea_core.errors import FeaError, InvalidText
 from fea_core.method import load_method
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM
-from fea_core.text import clean_text
+from fea_core.text_cleaning import clean_text
 from fea_core.workshops import create_workshop, get_workshop
 from tests.interview_fixtures import fill_interviews, make_link, owner_account
 

@@ -23,7 +23,7 @@ from fea_core.items import add_item_as_facilitator, all_items
 from fea_core.model import ITEM_PROBLEM
 from fea_core.report import build_report
 from fea_core.storage import MIGRATIONS, open_store
-from fea_core.text import same_text_key
+from fea_core.text_cleaning import same_text_key
 from fea_core.workshops import create_workshop, find_by_code
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -1,4 +1,4 @@
-"""Tests of fea_core.text (cleaning typed text) and fea_core.plain (showing it inside Markdown)."""
+"""Tests of fea_core.text_cleaning (cleaning typed text) and fea_core.markdown_escape (showing it inside Markdown)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fea_core.errors import FeaError, InvalidText
-from fea_core.plain import WORD_JOINER, escape_markdown
-from fea_core.text import clean_text, same_text_key
+from fea_core.markdown_escape import WORD_JOINER, escape_markdown
+from fea_core.text_cleaning import clean_text, same_text_key
 
 # What str.splitlines() treats as a line break.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

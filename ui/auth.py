@@ -17,7 +17,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from fea_core import config, login_throttle, logins
 from fea_core.accounts import LoginResult, authenticator_credentials, cookie_key, has_facilitators, verify_login
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from fea_core.storage import utcnow
 from ui import auth_cookie, style
 from ui.auth_cookie import COOKIE_EXPIRY_DAYS, COOKIE_NAME  # noqa: F401  (named here as before)

@@ -17,7 +17,7 @@ from fea_core.export.status_docx import status_to_docx
 from fea_core.export.status_outline import status_file_name
 from fea_core.export.status_pdf import status_to_pdf
 from fea_core.method import LANGUAGES
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from fea_core.status_report import CourseStatus, build_course_status
 from ui.auth import login_gate
 from ui.context import language, method, store, t

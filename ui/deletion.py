@@ -7,7 +7,7 @@ import streamlit as st
 from fea_core import retention, workshops
 from fea_core.errors import FeaError
 from fea_core.model import Workshop
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui.context import store, t
 from ui.errors import show_error
 

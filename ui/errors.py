@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fea_core.errors import FeaError
-from fea_core.error_text import describe_error
+from fea_core.error_messages import describe_error
 from ui.context import language
 
 

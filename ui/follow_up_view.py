@@ -116,7 +116,7 @@ def action_card(tracked: TrackedAction, meeting: Meeting | None, username: str) 
 
 
 def _plain(text: str) -> str:
-    from fea_core.plain import escape_markdown
+    from fea_core.markdown_escape import escape_markdown
 
     return escape_markdown(text)
 

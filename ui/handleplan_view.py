@@ -21,7 +21,7 @@ from fea_core.errors import FeaError, InvalidText, StaleItem
 from fea_core.export import to_docx, to_markdown_zip, to_pdf, to_xlsx
 from fea_core.export.common import safe_file_name, status_label
 from fea_core.model import Workshop
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from fea_core.report import ACTION_STATUSES, Action, build_report
 from ui.context import language, method, store, t
 from ui.errors import error_message

@@ -12,7 +12,7 @@ from fea_core import interviews as iv
 from fea_core.errors import FeaError
 from fea_core.i18n import translate
 from fea_core.model import ITEM_KEEP, ITEM_PROBLEM, Workshop
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui.auth import login_gate
 from ui.context import language, method, store, t
 from ui.errors import show_error

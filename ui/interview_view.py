@@ -12,7 +12,7 @@ from fea_core import interviews as iv
 from fea_core.errors import FeaError
 from fea_core.interviews import Interview, InterviewerLink
 from fea_core.model import Workshop
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui.context import method, store, t
 from ui.errors import error_message
 

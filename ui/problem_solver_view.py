@@ -13,7 +13,7 @@ from fea_core.errors import FeaError, StaleItem
 from fea_core.i18n import translate
 from fea_core.method import Matrix, load_method
 from fea_core.model import Workshop
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from fea_core.quadrants import positions, ranking
 from ui.context import language, method, store, t
 from ui.errors import show_error

@@ -10,7 +10,7 @@ from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, Workshop
 from fea_core.model_figure import competence_circle
 from fea_core.i18n import translate
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from ui.context import language, method, store, t
 from ui.errors import show_error
 

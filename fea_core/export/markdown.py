@@ -14,7 +14,7 @@ import zipfile
 
 from fea_core.export.common import chart_images, file_name
 from fea_core.export.outline import Bullets, Facts, Field, Heading, Image, Para, Table, Title, footer_text, outline
-from fea_core.plain import break_autolinks
+from fea_core.markdown_escape import break_autolinks
 from fea_core.report import Report
 
 IMAGE_DIR = "billeder"
@@ -30,7 +30,7 @@ _INLINE = re.compile(r"([\\`*_\[\]<>#|~&$])")
 _LINE_START = re.compile(r"^([-+=>])|^(\d+)([.)])")
 # Bare addresses ("http://…", "www.…", "name@host") that GFM renderers link by themselves: the
 # character that makes each an address is escaped (cmark-gfm, markdown-it), and a word joiner
-# goes in for renderers that find addresses in the unescaped text (remark; fea_core.plain).
+# goes in for renderers that find addresses in the unescaped text (remark; fea_core.markdown_escape).
 _BARE_ADDRESS = re.compile("(?i):(?=//)|(?<=www\u2060)\\.|@")  # after break_autolinks
 
 

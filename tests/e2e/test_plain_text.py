@@ -60,7 +60,7 @@ _ROOTS = """const roots = [document];
   walk(document);
   const all = selector => roots.flatMap(root => [...root.querySelectorAll(selector)]);"""
 # The text a person sees in the elements ``within`` selects ("shadow": the components' shadow roots; null:
-# the whole page), less the invisible word joiners fea_core.plain puts into bare addresses.
+# the whole page), less the invisible word joiners fea_core.markdown_escape puts into bare addresses.
 SHOWN_TEXT = f"""within => {{ {_ROOTS}
   // A shadow root's words, without its <style> (the forms' CSS is not text a person sees).
   const words = r => {{

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from fea_core import decisions, handleplan, items, workshops
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 from fea_core.model import ACTIVITY_CONCRETISE, ACTIVITY_IDEAS, ACTIVITY_IMPLEMENT
 
 QUESTION_2 = "Hvem skal bruge den?"

@@ -6,7 +6,7 @@ import pytest
 
 from fea_core import items, workshops
 from fea_core.model import ACTIVITY_IDEAS, ACTIVITY_PROBLEMS
-from fea_core.plain import escape_markdown
+from fea_core.markdown_escape import escape_markdown
 
 HOSTILE = "# Afbrydelser :red[x] $x$ ![](http://127.0.0.2:9/x.png)"
 

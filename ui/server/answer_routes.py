@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from fea_core import competence, flow, handleplan, items, placement
 from fea_core.config import database_url, public_url
-from fea_core.error_text import describe_error
+from fea_core.error_messages import describe_error
 from fea_core.errors import FeaError
 from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, load_method

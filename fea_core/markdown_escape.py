@@ -11,7 +11,7 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # Bare addresses are the exception: Streamlit's Markdown (remark-gfm) finds "http://…", "www.…"
 # and "name@host" in the text it has already unescaped and links them (seen in the browser). An
 # invisible WORD JOINER inside each breaks the match and changes nothing on the screen; typed
-# text never holds one (fea_core.text.clean_text removes it), so it cannot be smuggled in.
+# text never holds one (fea_core.text_cleaning.clean_text removes it), so it cannot be smuggled in.
 WORD_JOINER = "\u2060"
 _BARE_ADDRESS = re.compile(r"(?=://)|(?<=[wW]{3})(?=\.)|(?=@)")
 
