@@ -45,6 +45,21 @@ def get_room(token: str, query: str = "") -> tuple[int, dict]:
     return response.status_code, json.loads(response.body)
 
 
+def held_room_poll(token: str, seen: int, meanwhile) -> dict:
+    """Hold a room poll at revision ``seen``, run ``meanwhile`` (in a thread) while it is held; return the answer."""
+
+    async def scenario():
+        held = asyncio.create_task(routes.room(Request({
+            "type": "http", "method": "GET", "path": "/", "headers": [], "path_params": {"token": token},
+            "query_string": f"field=revision&seen={seen}".encode()})))
+        await asyncio.sleep(0.2)
+        assert not held.done()  # nothing moved yet: held
+        await asyncio.to_thread(meanwhile)
+        return json.loads((await asyncio.wait_for(held, 20)).body)
+
+    return asyncio.run(scenario())
+
+
 def get_live(token: str) -> tuple[int, dict]:
     scope = {"type": "http", "method": "GET", "path": f"/api/live/{token}", "query_string": b"",
              "headers": [], "path_params": {"token": token}}
@@ -141,17 +156,8 @@ def test_a_held_room_poll_answers_once_the_revision_moves(app_store, app_login, 
     monkeypatch.setattr(routes, "HOLD_SECONDS", 30.0)
     token = routes.room_token(workshop.id, *app_login)
     seen = get_room(token)[1]["revision"]
-
-    async def scenario():
-        held = asyncio.create_task(routes.room(Request({
-            "type": "http", "method": "GET", "path": "/", "headers": [], "path_params": {"token": token},
-            "query_string": f"field=revision&seen={seen}".encode()})))
-        await asyncio.sleep(0.2)
-        assert not held.done()  # nothing moved: held
-        await asyncio.to_thread(workshops.set_results_visible, app_store, workshop.id, True)
-        return json.loads((await asyncio.wait_for(held, 20)).body)
-
-    assert asyncio.run(scenario())["revision"] > seen
+    answer = held_room_poll(token, seen, lambda: workshops.set_results_visible(app_store, workshop.id, True))
+    assert answer["revision"] > seen
 
 
 def test_a_watch_whose_login_ended_is_told_ended_and_nothing_of_the_workshop(app_store, app_login, workshop):
@@ -174,20 +180,12 @@ def test_a_watch_of_a_deactivated_or_unknown_account_is_ended(app_store, app_log
 
 def test_a_held_room_poll_ends_with_ended_when_the_login_ends_meanwhile(app_store, app_login, workshop, monkeypatch):
     monkeypatch.setattr(routes, "CACHE_SECONDS", 0.01)
-    monkeypatch.setattr(routes, "HOLD_SECONDS", 0.5)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 3.0)  # held past the helper's check, then ends
     token = routes.room_token(workshop.id, *app_login)
     seen = get_room(token)[1]["revision"]
 
-    async def scenario():
-        held = asyncio.create_task(routes.room(Request({
-            "type": "http", "method": "GET", "path": "/", "headers": [], "path_params": {"token": token},
-            "query_string": f"field=revision&seen={seen}".encode()})))
-        await asyncio.sleep(0.1)
+    def log_out():  # "Log ud" on another device while the room view's poll is held
+        with app_store.write() as conn:
+            logins.end_logins(conn, "anne")
 
-        def log_out():
-            with app_store.write() as conn:
-                logins.end_logins(conn, "anne")
-        await asyncio.to_thread(log_out)
-        return json.loads((await asyncio.wait_for(held, 20)).body)
-
-    assert asyncio.run(scenario()) == {"stage": -1, "revision": -1, "ended": True}
+    assert held_room_poll(token, seen, log_out) == {"stage": -1, "revision": -1, "ended": True}
