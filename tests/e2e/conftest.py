@@ -31,6 +31,7 @@ ARTIFACTS = REPO / "test-artifacts"
 # How long a condition may take before it counts as never: generous, since a loaded machine is slow.
 # Timing goals are benchmarks (bench/), not pass/fail limits here.
 PATIENCE_SECONDS = 60.0
+PATIENCE_MS = int(PATIENCE_SECONDS * 1000)
 # Tests never rewrite the README's tracked screenshots: they land in test-artifacts/ unless
 # `./run screenshots` names docs/screenshots/ (FEA_SCREENSHOTS) to refresh them on purpose.
 SCREENSHOTS = Path(os.environ.get("FEA_SCREENSHOTS") or ARTIFACTS / "screenshots")
@@ -107,12 +108,25 @@ def app_server(tmp_path_factory):
     process.wait(timeout=20)
 
 
+def _patient(new_context):
+    """Wrap Browser.new_context: every page action and wait of the context waits PATIENCE_MS."""
+
+    def opened(**options):
+        context = new_context(**options)
+        context.set_default_timeout(PATIENCE_MS)
+        return context
+
+    return opened
+
+
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=PATIENCE_MS)  # expect(...) assertions wait as long as any other condition
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b.new_context = _patient(b.new_context)
         yield b
         b.close()
 

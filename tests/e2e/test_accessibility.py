@@ -22,7 +22,7 @@ from fea_core.model import (
 )
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
-from tests.e2e.conftest import DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
 from tests.interview_fixtures import make_link
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -55,7 +55,7 @@ def settled(page) -> None:
     # English page's <html lang="en"> let it start at once.
     page.wait_for_function(
         "() => document.getAnimations().every(a => a.playState !== 'running'"
-        " || a.effect.getComputedTiming().iterations === Infinity)", timeout=10_000)
+        " || a.effect.getComputedTiming().iterations === Infinity)", timeout=PATIENCE_MS)
 
 
 def page_language(page) -> str:
@@ -64,7 +64,7 @@ def page_language(page) -> str:
 
 def assert_accessible(page, lang: str, where: str = "") -> None:
     """The page is in the session's language (WCAG 3.1.1) and axe-core finds no AA violation."""
-    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang, timeout=10_000)
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang, timeout=PATIENCE_MS)
     assert violations(page) == [], where
 
 
@@ -134,17 +134,17 @@ def test_the_join_page_has_no_wcag_aa_violation(app_server, new_page, lang):
 ])
 def test_the_phone_in_each_step_has_no_wcag_aa_violation(store, app_server, new_page, activity, lang):
     page = phone_at(store, app_server, new_page, activity, lang)
-    page.get_by_test_id("phone-title").wait_for(timeout=10_000)  # the step component has drawn
+    page.get_by_test_id("phone-title").wait_for(timeout=PATIENCE_MS)  # the step component has drawn
     if activity == ACTIVITY_COMPETENCE:
-        page.get_by_test_id("rate-send").wait_for(timeout=10_000)
+        page.get_by_test_id("rate-send").wait_for(timeout=PATIENCE_MS)
     elif activity == ACTIVITY_PROBLEMS:
-        page.get_by_test_id("item-text").wait_for(timeout=10_000)
+        page.get_by_test_id("item-text").wait_for(timeout=PATIENCE_MS)
     elif activity in (ACTIVITY_PROBLEM_MATRIX, ACTIVITY_SOLUTION_MATRIX):
-        page.get_by_test_id("deck-card").wait_for(timeout=10_000)
+        page.get_by_test_id("deck-card").wait_for(timeout=PATIENCE_MS)
     elif activity == ACTIVITY_IDEAS:
-        page.get_by_test_id("item-text").wait_for(timeout=10_000)
+        page.get_by_test_id("item-text").wait_for(timeout=PATIENCE_MS)
     elif activity in (ACTIVITY_CONCRETISE, ACTIVITY_IMPLEMENT):
-        page.get_by_text("Tavlemøde", exact=False).first.wait_for(timeout=10_000)  # the chosen idea or the plan
+        page.get_by_text("Tavlemøde", exact=False).first.wait_for(timeout=PATIENCE_MS)  # the chosen idea or the plan
     assert_accessible(page, lang)
 
 
@@ -167,12 +167,12 @@ def test_the_workshop_list_and_the_shared_screen_have_no_wcag_aa_violation(store
     assert_accessible(page, lang, "workshop list")
 
     page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
-    page.locator(".fea-code").wait_for(timeout=20_000)
+    page.locator(".fea-code").wait_for(timeout=PATIENCE_MS)
     settled(page)
     assert_accessible(page, lang, "shared screen, join step")
 
     page.goto(f"{app_server.base}/control?w={workshop.code}&lang={lang}")
-    page.get_by_role("button", name={"da": "Næste trin", "en": "Next step"}[lang]).wait_for(timeout=20_000)
+    page.get_by_role("button", name={"da": "Næste trin", "en": "Next step"}[lang]).wait_for(timeout=PATIENCE_MS)
     settled(page)
     assert_accessible(page, lang, "control view")
 
@@ -189,7 +189,7 @@ def test_the_accessibility_statement_is_linked_from_the_join_and_login_pages_and
     page.goto(f"{app_server.base}/?lang={lang}")
     settled(page)
     page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for(timeout=20_000)
+    page.get_by_role("heading", name=title).wait_for(timeout=PATIENCE_MS)
     settled(page)
     expect(page.get_by_role("heading", name={"da": "Sådan melder du et problem", "en": "How to report a problem"}[lang])).to_be_visible()
     assert_accessible(page, lang, "accessibility statement")
@@ -201,10 +201,10 @@ def test_the_page_language_follows_the_language_switch_from_danish_to_english_an
     settled(page)
     assert page_language(page) == "da"  # Danish by default, not Streamlit's "en"
     page.locator(".st-key-lang_switch").get_by_role("radio", name="English").click()
-    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=20_000)
-    page.get_by_text("Join the workshop").wait_for(timeout=20_000)
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=PATIENCE_MS)
+    page.get_by_text("Join the workshop").wait_for(timeout=PATIENCE_MS)
     page.locator(".st-key-lang_switch").get_by_role("radio", name="Dansk").click()
-    page.wait_for_function("() => document.documentElement.lang === 'da'", timeout=20_000)
+    page.wait_for_function("() => document.documentElement.lang === 'da'", timeout=PATIENCE_MS)
 
 
 # --- Keyboard only: the answer forms complete without a pointer, and focus stays where a person is.
@@ -242,14 +242,14 @@ def test_the_rating_form_completes_by_keyboard_with_one_tab_stop_per_factor_and_
 ):
     page = phone_at(store, app_server, new_page, ACTIVITY_COMPETENCE, "da")
     send = page.get_by_test_id("rate-send")
-    send.wait_for(timeout=10_000)
+    send.wait_for(timeout=PATIENCE_MS)
     factors = [g.get_attribute("data-testid") for g in page.locator("[role='radiogroup'][data-testid^='rate-']").all()]
     assert len(factors) == 6
 
     tab_to(page, factors[0])
     assert tab_to(page, "rate-send") == 6  # one stop per remaining group, then Send
     page.keyboard.press("Enter")
-    page.get_by_role("alert").filter(has_text="Du mangler at svare på").wait_for(timeout=10_000)
+    page.get_by_role("alert").filter(has_text="Du mangler at svare på").wait_for(timeout=PATIENCE_MS)
     assert focused(page) == "rate-send"  # a refusal leaves focus where the person is
 
     # Back to the first group (one Shift+Tab per group) and choose in each with the arrow keys.
@@ -268,7 +268,7 @@ def test_the_rating_form_completes_by_keyboard_with_one_tab_stop_per_factor_and_
     page.keyboard.press("Tab")
     assert focused(page) == "rate-send"
     page.keyboard.press("Enter")
-    page.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=10_000)
+    page.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=PATIENCE_MS)
     assert focused(page) == "rate-send"  # not lost to the page body
     expect(send).to_have_text("Opdatér mine svar")
     saved = competence.my_ratings(store, page.participant)
@@ -290,7 +290,7 @@ def test_the_card_deck_completes_by_keyboard_and_focus_moves_to_each_new_card_wi
     page.keyboard.press("Tab")
     assert focused(page) == "place-save"
     page.keyboard.press("Enter")
-    page.get_by_role("status").filter(has_text="Nr. 1 er gemt").wait_for(timeout=10_000)
+    page.get_by_role("status").filter(has_text="Nr. 1 er gemt").wait_for(timeout=PATIENCE_MS)
     # The saved card gave way to the next one: focus is on it, and its name is its number and text.
     expect(page.get_by_role("group", name=re.compile(r"^Nr\. 2 "))).to_be_focused()
     expect(page.get_by_role("progressbar", name="1 af 2 placeret")).to_be_visible()
@@ -301,7 +301,7 @@ def test_the_card_deck_completes_by_keyboard_and_focus_moves_to_each_new_card_wi
     page.keyboard.press("End")
     tab_to(page, "place-save")
     page.keyboard.press("Enter")
-    page.get_by_role("status").filter(has_text="Nr. 2 er gemt").wait_for(timeout=10_000)
+    page.get_by_role("status").filter(has_text="Nr. 2 er gemt").wait_for(timeout=PATIENCE_MS)
     expect(card).to_be_focused()
     expect(page.get_by_role("progressbar", name="2 af 2 placeret")).to_be_visible()
 
@@ -315,7 +315,7 @@ def test_the_card_deck_completes_by_keyboard_and_focus_moves_to_each_new_card_wi
 
 def test_the_live_regions_exist_before_the_first_send(store, app_server, new_page):
     page = phone_at(store, app_server, new_page, ACTIVITY_COMPETENCE, "da")
-    page.get_by_test_id("rate-send").wait_for(timeout=10_000)
+    page.get_by_test_id("rate-send").wait_for(timeout=PATIENCE_MS)
     expect(page.get_by_test_id("live-polite")).to_have_attribute("aria-live", "polite")
     expect(page.get_by_test_id("live-assertive")).to_have_attribute("aria-live", "assertive")
 
@@ -362,7 +362,7 @@ def test_the_shared_screens_radar_and_matrix_have_a_text_alternative_and_no_wcag
     page = new_page(DESKTOP)
     log_in_facilitator(page, app_server.base)
     page.goto(f"{app_server.base}/screen?w={workshop.code}&lang={lang}")
-    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=20_000)
+    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=PATIENCE_MS)
     chart = page.locator("[data-testid='stVegaLiteChart']").first  # vega-embed names its container
     settled(page)
     highest = {"da": "Højest:", "en": "Highest:"}[lang]
@@ -373,7 +373,7 @@ def test_the_shared_screens_radar_and_matrix_have_a_text_alternative_and_no_wcag
 
     set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
     set_results_visible(store, workshop.id, True)
-    expect(page.get_by_text({"da": "Tallene bag matrixen", "en": "The numbers behind the matrix"}[lang])).to_be_visible(timeout=20_000)
+    expect(page.get_by_text({"da": "Tallene bag matrixen", "en": "The numbers behind the matrix"}[lang])).to_be_visible(timeout=PATIENCE_MS)
     settled(page)
     matrix = page.locator("[data-testid='stVegaLiteChart']").first
     expect(matrix).to_have_attribute("aria-label", re.compile({"da": "Matrix med 2 placerede punkter", "en": "Matrix with 2 placed items"}[lang]))
@@ -388,7 +388,7 @@ def test_the_interviewers_page_has_no_wcag_aa_violation(store, app_server, new_p
     page = new_page(PHONE)
     page.goto(f"{app_server.base}/interview?i={link.token}&lang={lang}")
     settled(page)
-    page.get_by_role("button", name={"da": "Nyt interview", "en": "New interview"}[lang]).wait_for(timeout=20_000)
+    page.get_by_role("button", name={"da": "Nyt interview", "en": "New interview"}[lang]).wait_for(timeout=PATIENCE_MS)
     assert_accessible(page, lang, "interviewer's page")
 
 
@@ -396,7 +396,7 @@ def test_the_problem_form_completes_by_keyboard_and_focus_returns_to_the_text_fi
     store, app_server, new_page
 ):
     page = phone_at(store, app_server, new_page, ACTIVITY_PROBLEMS, "da")
-    page.get_by_test_id("item-text").wait_for(timeout=10_000)
+    page.get_by_test_id("item-text").wait_for(timeout=PATIENCE_MS)
     tab_to(page, "item-kind")
     page.keyboard.press("ArrowRight")  # "Det fungerer godt", chosen by the arrow
     assert page.evaluate(FOCUSED_RADIO) == {"group": "item-kind", "text": "Det fungerer godt", "checked": "true"}
@@ -405,7 +405,7 @@ def test_the_problem_form_completes_by_keyboard_and_focus_returns_to_the_text_fi
     page.keyboard.type("Godt samarbejde i teamet")
     assert tab_to(page, "item-send") == 1
     page.keyboard.press("Enter")
-    page.get_by_role("status").filter(has_text="Tak!").wait_for(timeout=10_000)
+    page.get_by_role("status").filter(has_text="Tak!").wait_for(timeout=PATIENCE_MS)
     assert focused(page) == "item-text"  # ready for the next one
     expect(page.get_by_test_id("item-mine").locator("li")).to_have_text(["Godt samarbejde i teamet"])
     assert [i.text for i in items.items_by_author(store, page.participant, ("problem", "keep"))] == ["Godt samarbejde i teamet"]

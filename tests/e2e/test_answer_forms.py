@@ -20,7 +20,7 @@ from fea_core.i18n import translate
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEM_MATRIX, ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_activity_open
-from tests.e2e.conftest import FACILITATOR, PHONE, SCREENSHOTS, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, FACILITATOR, PHONE, SCREENSHOTS, wait_for_app, warm_up
 
 ANSWERS = {"innovation": 4, "aabenhed": 3, "teknikker_og_viden": 5, "motivation": None, "systematik": 2,
            "tid_og_ressourcer": 1}
@@ -321,7 +321,7 @@ def test_saving_a_placement_after_the_facilitator_closed_the_step_is_refused_and
 
     # Once the watcher gets through, the page shows the step closed and no save button.
     phone.unroute("**/api/live/**")
-    phone.get_by_text("Trinnet er lukket.").wait_for(timeout=15_000)
+    phone.get_by_text("Trinnet er lukket.").wait_for(timeout=PATIENCE_MS)
     wait_for_app(phone)
     expect(phone.get_by_test_id("place-save")).to_have_count(0)
 
@@ -341,7 +341,7 @@ def test_an_english_workshop_shows_the_forms_and_their_replies_in_english(store,
     phone.unroute(ANSWER_POST)
 
     set_activity(store, workshop.id, ACTIVITY_PROBLEMS)  # the phone follows by itself
-    phone.get_by_test_id("item-send").wait_for(timeout=15_000)
+    phone.get_by_test_id("item-send").wait_for(timeout=PATIENCE_MS)
     expect(phone.get_by_test_id("item-kind").get_by_role("radio")).to_have_text(["A problem", "Works well"])
     expect(phone.get_by_test_id("item-send")).to_have_text("Send")
     expect(phone.get_by_test_id("item-text")).to_have_attribute("placeholder", re.compile("^E.g.: "))
@@ -352,7 +352,7 @@ def test_an_english_workshop_shows_the_forms_and_their_replies_in_english(store,
 
     items.submit_item(store, participation.join(store, workshop.code)[1], "problem", "Unclear roles")
     set_activity(store, workshop.id, ACTIVITY_PROBLEM_MATRIX)
-    phone.get_by_test_id("place-save").wait_for(timeout=15_000)
+    phone.get_by_test_id("place-save").wait_for(timeout=PATIENCE_MS)
     expect(phone.get_by_text("0 of 2 placed")).to_be_visible()
     expect(phone.get_by_test_id("place-save")).to_have_text("Save placement")
     expect(phone.get_by_test_id("deck-previous")).to_have_text("← Previous")

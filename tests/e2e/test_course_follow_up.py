@@ -14,7 +14,7 @@ from fea_core import action_history, carry_over, competence, courses, handleplan
 from fea_core.model import ACTIVITY_COMPETENCE
 from tests.report_fixture import make_workshop_for_report
 from fea_core.storage import open_store
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, FACILITATOR, SCREENSHOTS, log_in_facilitator, wait_for_app, warm_up
 from tests.e2e.test_problem_solver import choose_in_selectbox, document_text
 
 TODAY = date.today()
@@ -92,9 +92,9 @@ def test_a_follow_up_meeting_updates_an_action_and_the_steering_group_gets_its_s
 
     # From the workshops page to the forløb.
     course_card = page.locator(f".st-key-course_{seeded['course'].id}")
-    course_card.get_by_text("Psykisk arbejdsmiljø 2026").wait_for(timeout=10_000)
+    course_card.get_by_text("Psykisk arbejdsmiljø 2026").wait_for(timeout=PATIENCE_MS)
     course_card.get_by_role("link", name="Åbn forløbet").click()
-    page.get_by_role("heading", name="Psykisk arbejdsmiljø 2026").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Psykisk arbejdsmiljø 2026").wait_for(timeout=PATIENCE_MS)
     wait_for_app(page)
 
     # The steering group's overview: one overdue, one due soon, the next follow-up in two weeks.
@@ -102,7 +102,7 @@ def test_a_follow_up_meeting_updates_an_action_and_the_steering_group_gets_its_s
     assert re.sub(r"\s+", " ", metrics.nth(1).inner_text()).strip() == "Frist overskredet 1"
     assert re.sub(r"\s+", " ", metrics.nth(2).inner_text()).strip() == "Frist inden for 30 dage 1"
     assert (TODAY + timedelta(days=14)).strftime("%d.%m.%Y") in metrics.nth(3).inner_text()
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=10_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=PATIENCE_MS)
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "course-overview.png"), full_page=True)
 
@@ -128,7 +128,7 @@ def test_a_follow_up_meeting_updates_an_action_and_the_steering_group_gets_its_s
             if text:
                 page.locator(f".st-key-fu_{key}_{action_id} textarea").fill(text)
         card.get_by_role("button", name="Gem opdatering").click()
-        page.get_by_text(saved).wait_for(timeout=15_000)
+        page.get_by_text(saved).wait_for(timeout=PATIENCE_MS)
         wait_for_app(page)
         page.get_by_role("tab", name="Opfølgningsmøde").click()
         wait_for_app(page)
@@ -136,7 +136,7 @@ def test_a_follow_up_meeting_updates_an_action_and_the_steering_group_gets_its_s
     assert [u.status for u in history] == ["in_progress", "adjusted"]
     assert history[1].adjustment == "Den hænges op ved tavlen i stedet"
     card.get_by_text("Historik (2)").click()
-    card.get_by_text("Den hænges op ved tavlen i stedet").wait_for(timeout=5_000)
+    card.get_by_text("Den hænges op ved tavlen i stedet").wait_for(timeout=PATIENCE_MS)
     card.scroll_into_view_if_needed()
     page.wait_for_timeout(400)
     page.screenshot(path=str(SCREENSHOTS / "follow-up-meeting.png"))
@@ -166,7 +166,7 @@ def test_the_shared_screen_shows_the_competence_before_and_now(app_server, brows
     page.locator(".st-key-radar_view").get_by_text("Før og nu").click()
     wait_for_app(page)
     live = page.locator(".st-key-live_view")
-    live.get_by_text("7 svar nu").wait_for(timeout=10_000)
-    live.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
+    live.get_by_text("7 svar nu").wait_for(timeout=PATIENCE_MS)
+    live.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=PATIENCE_MS)
     page.wait_for_timeout(800)
     live.screenshot(path=str(SCREENSHOTS / "shared-screen-before-after.png"))

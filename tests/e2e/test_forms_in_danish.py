@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from fea_core import courses
 from fea_core.storage import open_store
-from tests.e2e.conftest import DESKTOP, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, log_in_facilitator, wait_for_app, warm_up
 from tests.e2e.test_course_follow_up import seed
 
 
@@ -17,12 +17,12 @@ def test_forms_and_tables_show_no_streamlit_english_and_a_new_meeting_opens_empt
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base)
     page.goto(f"{app_server.base}/course?c={seeded['course'].id}")
-    page.get_by_role("heading", name="Psykisk arbejdsmiljø 2026").wait_for(timeout=20_000)
+    page.get_by_role("heading", name="Psykisk arbejdsmiljø 2026").wait_for(timeout=PATIENCE_MS)
     wait_for_app(page)
 
     # A read-only table: hovering it shows no "Download as CSV" / "Search" toolbar.
     table = page.locator("[data-testid='stDataFrame']").first
-    table.wait_for(timeout=10_000)
+    table.wait_for(timeout=PATIENCE_MS)
     table.hover()
     page.wait_for_timeout(500)
     for english in ("Download as CSV", "Search", "Show/hide columns"):
@@ -50,7 +50,7 @@ def test_forms_and_tables_show_no_streamlit_english_and_a_new_meeting_opens_empt
     page.get_by_role("button", name="Opret mødet").click()
     wait_for_app(page)
     page.get_by_role("tab", name="Opfølgningsmøde").click()
-    page.get_by_text("Skriv datoen som dd.mm.åååå, fx 14.03.2026.").wait_for(timeout=10_000)
+    page.get_by_text("Skriv datoen som dd.mm.åååå, fx 14.03.2026.").wait_for(timeout=PATIENCE_MS)
     expect(notes).to_have_value("Styregruppemøde: status på tavlemødet.")  # nothing typed is lost
 
     day.fill("02.12.2026")

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from fea_core import participation
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop
-from tests.e2e.conftest import DESKTOP, FACILITATOR, PHONE, REPO, free_port, start_server, wait_for_app
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, FACILITATOR, PHONE, REPO, free_port, start_server, wait_for_app
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_the_first_visitor_of_the_shared_screen_after_a_restart_gets_the_login_f
     page.get_by_label("Brugernavn").fill(FACILITATOR[0])
     page.get_by_label("Adgangskode").fill(FACILITATOR[2])
     page.get_by_role("button", name="Log ind").click()
-    page.get_by_text("Efter genstart").first.wait_for(timeout=20_000)  # the workshop's shared screen
+    page.get_by_text("Efter genstart").first.wait_for(timeout=PATIENCE_MS)  # the workshop's shared screen
     expect(page.get_by_test_id("join-code")).to_have_text(workshop.code)
 
 
@@ -63,5 +63,5 @@ def test_the_first_phone_after_a_restart_comes_back_to_its_workshop(fresh, brows
     page = browser.new_context(**PHONE).new_page()
     page.goto(f"{server.base}/?code={workshop.code}&p={phone.token}")
     wait_for_app(page)
-    page.get_by_text("Velkommen!").wait_for(timeout=15_000)
+    page.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
-    ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up,
+    PATIENCE_MS, ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up,
 )
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
@@ -44,12 +44,12 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     wait_for_app(phone)
     phone.get_by_text("Guide til arbejdsmiljøinterviewet").wait_for()
     phone.get_by_role("button", name="Nyt interview").click()
-    phone.locator(".st-key-open_interview").wait_for(timeout=15_000)  # the new interview is open
+    phone.locator(".st-key-open_interview").wait_for(timeout=PATIENCE_MS)  # the new interview is open
     wait_for_app(phone)
     phone.locator(".st-key-theme_1_rammer summary").click()
     phone.locator(".st-key-note_1_rammer_problem textarea").fill(PROBLEM_NOTE)
     leave_field(phone)
-    phone.locator(".st-key-theme_1_rammer").get_by_text("problem noteret").wait_for(timeout=15_000)  # saved
+    phone.locator(".st-key-theme_1_rammer").get_by_text("problem noteret").wait_for(timeout=PATIENCE_MS)  # saved
     phone.locator(".st-key-note_1_rammer_how_long textarea").fill("Et halvt år")
     leave_field(phone)
     phone.locator(".st-key-point_1_1 input").fill(POINT)
@@ -70,9 +70,9 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     phone.locator(".st-key-theme_1_rammer summary").click()
     # Waiting assertions: read at once, the field once read empty in CI (not in 6 runs here); lost
     # data would still fail after 10 s.
-    expect(phone.locator(".st-key-note_1_rammer_problem textarea")).to_have_value(PROBLEM_NOTE, timeout=10_000)
-    expect(phone.locator(".st-key-point_1_1 input")).to_have_value(POINT, timeout=10_000)
-    expect(phone.locator(".st-key-confirmed_1 input")).to_be_checked(timeout=10_000)
+    expect(phone.locator(".st-key-note_1_rammer_problem textarea")).to_have_value(PROBLEM_NOTE, timeout=PATIENCE_MS)
+    expect(phone.locator(".st-key-point_1_1 input")).to_have_value(POINT, timeout=PATIENCE_MS)
+    expect(phone.locator(".st-key-confirmed_1 input")).to_be_checked(timeout=PATIENCE_MS)
     phone.get_by_text("Arbejdsmiljøinterviewet").first.scroll_into_view_if_needed()
     phone.screenshot(path=str(ARTIFACTS / "interview-phone-top.png"))
 
@@ -84,7 +84,7 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     card.get_by_text("Problem", exact=True).click()
     wait_for_app(facilitator)
     facilitator.get_by_role("button", name="Send valgte til Trin 1").click()
-    facilitator.get_by_text("Sendt til Trin 1: 1 nye punkter").wait_for(timeout=15_000)
+    facilitator.get_by_text("Sendt til Trin 1: 1 nye punkter").wait_for(timeout=PATIENCE_MS)
     facilitator.get_by_text("Overblik på tværs af interviews").scroll_into_view_if_needed()
     facilitator.wait_for_timeout(300)
     facilitator.screenshot(path=str(SCREENSHOTS / "interview-summary.png"))
@@ -114,8 +114,8 @@ def test_one_interview_on_a_phone_goes_into_trin_1_as_an_anonymous_point(app_ser
     open_room_controls(facilitator)
     facilitator.locator(".st-key-room_controls").get_by_text("Trin 1: Problematikker").click()
     wait_for_app(facilitator)
-    facilitator.locator(".st-key-live_view").get_by_text(POINT).first.wait_for(timeout=15_000)
+    facilitator.locator(".st-key-live_view").get_by_text(POINT).first.wait_for(timeout=PATIENCE_MS)
     facilitator.get_by_text("Fra Arbejdsmiljøinterviewet (interviews: 1)").click()  # folded until opened
-    facilitator.locator(".st-key-interview_strip [data-testid='stDataFrame']").wait_for(timeout=10_000)
+    facilitator.locator(".st-key-interview_strip [data-testid='stDataFrame']").wait_for(timeout=PATIENCE_MS)
     assert PROBLEM_NOTE not in facilitator.content()
     facilitator.screenshot(path=str(ARTIFACTS / "shared-screen-trin-1-interviews.png"))

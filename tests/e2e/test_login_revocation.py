@@ -17,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from fea_core import accounts
 from fea_core.storage import open_store
 from tests.e2e.conftest import (
-    DESKTOP,
+    PATIENCE_MS, DESKTOP,
     FACILITATOR,
     LOCKED_DA,
     REPO,
@@ -43,7 +43,7 @@ def login_cookie(context) -> dict:
 
 def cookie_is_gone(page) -> None:
     page.wait_for_function(
-        f"!document.cookie.split('; ').some(c => c.startsWith('{COOKIE_NAME}='))", timeout=10_000
+        f"!document.cookie.split('; ').some(c => c.startsWith('{COOKIE_NAME}='))", timeout=PATIENCE_MS
     )
 
 
@@ -67,11 +67,11 @@ def log_in(page, base: str) -> None:
             break
         if go_on.is_visible():  # the cookie component has not rerun the session (yet): the button does
             try:
-                go_on.click(timeout=2_000)
+                go_on.click(timeout=PATIENCE_MS)
             except PlaywrightTimeout:
                 pass  # it went away: the component was quicker
         page.wait_for_timeout(1_000)
-    workshops.wait_for(timeout=10_000)
+    workshops.wait_for(timeout=PATIENCE_MS)
     wait_for_app(page)
 
 
@@ -166,7 +166,7 @@ def test_a_strangers_ten_wrong_passwords_do_not_keep_the_owner_out_on_another_cl
     stranger.get_by_role("button", name="Log ind").click()
     stranger.wait_for_timeout(3_000)
     wait_for_app(stranger)
-    stranger.get_by_text(re.compile(LOCKED_DA)).wait_for(timeout=10_000)
+    stranger.get_by_text(re.compile(LOCKED_DA)).wait_for(timeout=PATIENCE_MS)
     assert stranger.get_by_text("Ny workshop").count() == 0
 
     owner_context = context_from(browser, OWNER_IP)

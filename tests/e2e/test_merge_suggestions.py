@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PATIENCE_SECONDS, PHONE, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, PATIENCE_SECONDS, PHONE, wait_for_app, warm_up
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_problem_solver import send, switch_activity
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
@@ -22,7 +22,7 @@ def test_three_similar_problems_from_phones_are_suggested_and_merged_in_one_clic
         phone.goto(f"{app_server.base}/?code={code}")
         wait_for_app(phone)
         phone.get_by_role("button", name="Deltag").click()
-        phone.get_by_text("Velkommen!").wait_for(timeout=15_000)
+        phone.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
         phones.append(phone)
 
     switch_activity(facilitator, "Trin 1: Problematikker", phones, "Trin 1: Tal om problematikker i arbejdsmiljøet")
@@ -54,6 +54,6 @@ def test_three_similar_problems_from_phones_are_suggested_and_merged_in_one_clic
     switch_activity(facilitator, "Trin 2: Vælg et problem", phones, "0 af 2 placeret")
     for phone in phones:
         card = phone.get_by_test_id("deck-card")
-        card.wait_for(timeout=10_000)
+        card.wait_for(timeout=PATIENCE_MS)
         expect(card).to_contain_text("For mange afbrydelser")
         expect(phone.get_by_text("Mange afbrydelser i løbet af dagen")).to_have_count(0)

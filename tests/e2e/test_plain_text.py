@@ -31,7 +31,7 @@ from fea_core.model import (
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
 from tests.e2e.conftest import (
-    DESKTOP, FACILITATOR, PHONE, create_facilitator_account, free_port, log_in_facilitator, start_server, wait_for_app,
+    PATIENCE_MS, DESKTOP, FACILITATOR, PHONE, create_facilitator_account, free_port, log_in_facilitator, start_server, wait_for_app,
     warm_up,
 )
 from tests.interview_fixtures import make_link
@@ -207,7 +207,7 @@ def check_plain(page, where: str, shown: tuple[str, ...], within: str | None = N
     rendered from them anywhere on the page."""
     for text in shown:
         try:
-            page.wait_for_function(f"([t, w]) => ({SHOWN_TEXT})(w).includes(t)", arg=[text, within], timeout=20_000)
+            page.wait_for_function(f"([t, w]) => ({SHOWN_TEXT})(w).includes(t)", arg=[text, within], timeout=PATIENCE_MS)
         except PlaywrightTimeout:
             seen = page.evaluate(SHOWN_TEXT, within)
             raise AssertionError(f"{where}: {text!r} not shown in {within or 'the page'}: {seen!r}") from None

@@ -9,7 +9,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
 
@@ -33,10 +33,10 @@ def send(phone, text: str, kind: str | None = None) -> None:
     if kind:
         phone.get_by_test_id("item-kind").get_by_role("radio", name=kind).click()
     phone.get_by_test_id("item-text").fill(text)
-    with phone.expect_response(is_answer_post, timeout=15_000):
+    with phone.expect_response(is_answer_post, timeout=PATIENCE_MS):
         phone.get_by_test_id("item-send").click()
     # The reply (saved or refused) is drawn by the form itself once the button is free again.
-    phone.locator("[data-testid='item-send']:not([aria-busy])").wait_for(timeout=5_000)
+    phone.locator("[data-testid='item-send']:not([aria-busy])").wait_for(timeout=PATIENCE_MS)
 
 
 def choose_in_selectbox(page, container: str, option: str) -> None:
@@ -45,7 +45,7 @@ def choose_in_selectbox(page, container: str, option: str) -> None:
         page.locator(container).locator("[role='combobox']").click()
         wanted = page.get_by_role("option", name=re.compile(re.escape(option))).first
         try:
-            wanted.wait_for(timeout=3_000)
+            wanted.wait_for(timeout=PATIENCE_MS)
             wanted.click()
             break
         except Exception:
@@ -61,18 +61,18 @@ def choose_in_selectbox(page, container: str, option: str) -> None:
 def place(phone, number: int, y: int, x: int, quadrant: str) -> None:
     """Deal the deck to card no. ``number``, choose both scales, save, and see where it landed."""
     card = phone.get_by_test_id("deck-card")
-    card.wait_for(timeout=10_000)
+    card.wait_for(timeout=PATIENCE_MS)
     number_label = card.get_by_test_id("card-number").filter(has_text=re.compile(rf"^Nr\. {number}$"))
     for _ in range(10):
         if number_label.count():
             break
         phone.get_by_test_id("deck-next").click()
-    number_label.wait_for(timeout=5_000)
+    number_label.wait_for(timeout=PATIENCE_MS)
     card.get_by_test_id("place-y").get_by_role("radio", name=str(y), exact=True).click()
     card.get_by_test_id("place-x").get_by_role("radio", name=str(x), exact=True).click()
-    with phone.expect_response(is_answer_post, timeout=15_000):
+    with phone.expect_response(is_answer_post, timeout=PATIENCE_MS):
         card.get_by_test_id("place-save").click()
-    phone.get_by_role("status").filter(has_text=f"Nr. {number} er gemt: lander i {quadrant}.").wait_for(timeout=10_000)
+    phone.get_by_role("status").filter(has_text=f"Nr. {number} er gemt: lander i {quadrant}.").wait_for(timeout=PATIENCE_MS)
 
 
 def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app_server, browser):
@@ -85,7 +85,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
         phone.goto(f"{app_server.base}/?code={code}")
         wait_for_app(phone)
         phone.get_by_role("button", name="Deltag").click()
-        phone.get_by_text("Velkommen!").wait_for(timeout=15_000)
+        phone.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
         phones.append(phone)
 
     # Trin 1: problems (and something that works well) from the phones, live on the screen.
@@ -95,12 +95,12 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     send(phones[2], "Uklare roller i teamet")
     send(phones[2], "God faglig sparring", kind="Det fungerer godt")
     send(phones[1], "  travlhed OM   morgenen ")
-    phones[1].get_by_text("Det står der allerede (nr. 1).").wait_for(timeout=5_000)
+    phones[1].get_by_text("Det står der allerede (nr. 1).").wait_for(timeout=PATIENCE_MS)
     send(phones[0], "<b>fed</b> [link](javascript:alert(1))")
     for text in ("Travlhed om morgenen", "For meget travlhed ved vagtskifte", "Uklare roller i teamet", "God faglig sparring"):
         facilitator.get_by_text(text).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
     # Hostile text is shown exactly as typed, never as a link or bold.
-    facilitator.get_by_text("<b>fed</b> [link](javascript:alert(1))").wait_for(timeout=5_000)
+    facilitator.get_by_text("<b>fed</b> [link](javascript:alert(1))").wait_for(timeout=PATIENCE_MS)
     assert facilitator.locator("a[href^='javascript']").count() == 0
 
     # The facilitator merges no. 2 into no. 1 and hides the hostile one.
@@ -109,7 +109,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     choose_in_selectbox(facilitator, ".st-key-src_problem", "2. For meget travlhed")
     facilitator.locator(".st-key-merge_problem").get_by_role("button").click()
     wait_for_app(facilitator)
-    facilitator.get_by_text("Samlet med nr. 2").wait_for(timeout=5_000)
+    facilitator.get_by_text("Samlet med nr. 2").wait_for(timeout=PATIENCE_MS)
     choose_in_selectbox(facilitator, ".st-key-edit_problem", "4. <b>fed")  # no "/": it breaks Playwright's regex selector
     facilitator.locator(".st-key-hide_problem").get_by_role("button").click()
     wait_for_app(facilitator)
@@ -118,18 +118,18 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 2: each phone places the two remaining problems.
     switch_activity(facilitator, "Trin 2: Vælg et problem", phones, "Trin 2: Vælg et problem, I vil gøre noget ved")
-    phones[0].get_by_test_id("deck-card").wait_for(timeout=10_000)
+    phones[0].get_by_test_id("deck-card").wait_for(timeout=PATIENCE_MS)
     assert phones[0].get_by_test_id("deck-card").count() == 1  # one card at a time
-    phones[0].get_by_text("0 af 2 placeret").wait_for(timeout=5_000)
+    phones[0].get_by_text("0 af 2 placeret").wait_for(timeout=PATIENCE_MS)
     for phone, (many, big) in zip(phones, [(5, 5), (4, 5), (5, 4)]):
         place(phone, 1, many, big, "Her skal vi gøre en indsats")
         place(phone, 3, 1, 2, "Ikke relevant")
     open_room_controls(facilitator)
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
-    facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
+    facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=PATIENCE_MS)
     table = facilitator.get_by_test_id("matrix-key-table-problem")
-    table.wait_for(timeout=10_000)
+    table.wait_for(timeout=PATIENCE_MS)
     # The plot's table puts each problem in its quadrant: no. 1 top right, no. 3 bottom left.
     rows = table.locator("tbody tr")
     cells = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()][:3] for i in range(2)]
@@ -144,7 +144,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
 
     # Trin 3: ideas for the chosen problem.
     switch_activity(facilitator, "Trin 3: Idéer til løsninger", phones, "Trin 3: Find idéer til løsninger")
-    phones[0].get_by_text("Travlhed om morgenen").first.wait_for(timeout=5_000)
+    phones[0].get_by_text("Travlhed om morgenen").first.wait_for(timeout=PATIENCE_MS)
     send(phones[0], "Fast morgenmøde kl. 7.45")
     send(phones[1], "Ekstra vagt i spidsbelastning")
     try:
@@ -163,13 +163,13 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     facilitator.get_by_role("button", name="Vis resultater").click()
     wait_for_app(facilitator)
     idea_rows = facilitator.get_by_test_id("matrix-key-table-idea").locator("tbody tr")
-    idea_rows.first.wait_for(timeout=10_000)
+    idea_rows.first.wait_for(timeout=PATIENCE_MS)
     assert "Det her skal prioriteres" in idea_rows.nth(0).inner_text()
     assert "Måske relevant" in idea_rows.nth(1).inner_text()
     choose_in_selectbox(facilitator, ".st-key-pick_idea", "1. Fast morgenmøde")
     facilitator.locator(".st-key-choose_btn_idea").get_by_role("button").click()
     wait_for_app(facilitator)
-    facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=10_000)
+    facilitator.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=PATIENCE_MS)
     facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-solution-matrix.png"))
 
     # Trin 5: a phone proposes an answer, the facilitator takes it over and writes another.
@@ -197,8 +197,8 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     what.press("Enter")
     for shown_in in ("fea-room-actions", "stExpanderDetails"):  # the room's card and the editor's card
         facilitator.get_by_test_id(shown_in).get_by_test_id("fea-agreement").filter(
-            has_text="1. Indfør morgenmøde i 4 uger").wait_for(timeout=10_000)
-    facilitator.get_by_text("der mangler en ansvarlig").wait_for(timeout=10_000)
+            has_text="1. Indfør morgenmøde i 4 uger").wait_for(timeout=PATIENCE_MS)
+    facilitator.get_by_text("der mangler en ansvarlig").wait_for(timeout=PATIENCE_MS)
     facilitator.locator(".st-key-live_view").screenshot(path=str(SCREENSHOTS / "shared-screen-handleplan.png"))
 
     # The documents the workplace takes home.

@@ -14,7 +14,7 @@ from fea_core import participation
 from fea_core.model import ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity
-from tests.e2e.conftest import DESKTOP, FACILITATOR, PHONE, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, FACILITATOR, PHONE, log_in_facilitator, wait_for_app, warm_up
 
 AA_SMALL_TEXT = 4.5
 GREY_TEXT = "[data-testid='stCaptionContainer'], .fea-caption, .fea-merged"
@@ -77,7 +77,7 @@ def test_the_hints_of_a_phones_problem_form_meet_aa(app_server, browser):
     page = browser.new_context(**PHONE).new_page()
     page.goto(f"{app_server.base}/?code={workshop.code}&p={phone.token}")
     wait_for_app(page)
-    page.get_by_test_id("item-text").wait_for(timeout=10_000)
+    page.get_by_test_id("item-text").wait_for(timeout=PATIENCE_MS)
     colours = grey_text_colours(page)
     assert colours, "the problem form has a character counter"
     assert lowest_contrast(colours) >= AA_SMALL_TEXT, colours
@@ -95,7 +95,7 @@ def test_the_join_pages_anonymity_caption_meets_aa_with_streamlits_opacity_count
     page = browser.new_context(**PHONE).new_page()
     page.goto(app_server.base + "/")
     wait_for_app(page)
-    page.get_by_text("Du er anonym").wait_for(timeout=10_000)
+    page.get_by_text("Du er anonym").wait_for(timeout=PATIENCE_MS)
     colours = grey_text_colours(page)
     assert colours, "the join page has a caption"
     assert lowest_contrast(colours) >= AA_SMALL_TEXT, colours
@@ -106,6 +106,7 @@ def test_the_keyboard_focus_ring_on_streamlits_button_is_solid_and_3_to_1(app_se
     page.goto(app_server.base + "/")
     wait_for_app(page)
     join = page.get_by_role("button", name="Deltag")
+    join.wait_for()  # drawn before the first Tab, or the Tabs pass through an empty page
     for _ in range(30):
         page.keyboard.press("Tab")
         if join.evaluate("e => e === document.activeElement"):

@@ -30,7 +30,7 @@ from fea_core.model import ACTIVITY_COMPETENCE
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, find_by_code, set_activity
 from tests.e2e.conftest import (
-    DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, REPO, free_port, open_room_controls, start_server, wait_for_app,
+    PATIENCE_MS, DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, REPO, free_port, open_room_controls, start_server, wait_for_app,
     warm_up,
 )
 from tests.e2e.test_walking_skeleton import LIVE_SECONDS, login_and_create_workshop, rate
@@ -90,7 +90,7 @@ def warm_up_both_pages(browser, base: str) -> None:
     page = context.new_page()
     page.goto(base + "/facilitator")
     wait_for_app(page)
-    page.get_by_label("Brugernavn").wait_for(timeout=20_000)
+    page.get_by_label("Brugernavn").wait_for(timeout=PATIENCE_MS)
     context.close()
 
 
@@ -102,7 +102,7 @@ def join(browser, base: str, code: str, until: tuple[str, str] = ("text", "Velko
     phone.get_by_role("button", name="Deltag").click()
     kind, what = until
     shown = phone.get_by_text(what) if kind == "text" else phone.get_by_role(kind, name=what)
-    shown.first.wait_for(timeout=15_000)
+    shown.first.wait_for(timeout=PATIENCE_MS)
     return phone
 
 
@@ -263,7 +263,7 @@ def test_over_https_the_phone_and_login_pages_work_under_the_security_headers_an
     page_reply = phone.goto(f"{proxy.url}/?code={workshop.code}")
     wait_for_app(phone)
     phone.get_by_role("button", name="Deltag").click()
-    phone.get_by_role("button", name="Send mine svar").wait_for(timeout=20_000)
+    phone.get_by_role("button", name="Send mine svar").wait_for(timeout=PATIENCE_MS)
     wait_for_app(phone)
     rate(phone, ANSWERS)
     assert len(competence.rating_rows(store, workshop.id)) == len(ANSWERS)
@@ -284,7 +284,7 @@ def test_over_https_the_phone_and_login_pages_work_under_the_security_headers_an
     assert any("/component/" in frame.url for frame in desk.frames), [f.url for f in desk.frames]
     desk.get_by_label("Adgangskode").fill(FACILITATOR[2])
     desk.get_by_role("button", name="Log ind").click()
-    desk.get_by_text("Ny workshop").first.wait_for(timeout=20_000)
+    desk.get_by_text("Ny workshop").first.wait_for(timeout=PATIENCE_MS)
     # The interviewer's secret link.
     desk.goto(f"{proxy.url}/interview?i={secret}")
     wait_for_app(desk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, SCREENSHOTS, log_in_facilitator, open_room_controls, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, SCREENSHOTS, log_in_facilitator, open_room_controls, wait_for_app, warm_up
 
 FACTORS = ["innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer"]
 # Three phones' answers; None is "Ved ikke". Innovation splits the room (1, 5, 3).
@@ -23,7 +23,7 @@ def login_and_create_workshop(page, base: str, name: str) -> str:
     page.get_by_label("Navn på workshoppen").fill(name)
     page.get_by_label("Arbejdsplads / afdeling").fill("Akutmodtagelsen, Regionshospitalet")
     page.get_by_role("button", name="Opret workshop").click()
-    page.locator(".fea-code").wait_for(timeout=20_000)
+    page.locator(".fea-code").wait_for(timeout=PATIENCE_MS)
     wait_for_app(page)
     return page.locator(".fea-code").inner_text().strip()
 
@@ -34,9 +34,9 @@ def rate(phone, answers: dict) -> None:
         label = "Ved ikke" if value is None else str(value)
         phone.get_by_test_id(f"rate-{factor}").get_by_role("radio", name=label, exact=True).click()
     # The form posts the answer and draws the reply itself (no script run): wait for both.
-    with phone.expect_response(lambda r: "/api/answer/" in r.url and r.request.method == "POST", timeout=15_000):
+    with phone.expect_response(lambda r: "/api/answer/" in r.url and r.request.method == "POST", timeout=PATIENCE_MS):
         phone.get_by_test_id("rate-send").click()
-    phone.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=15_000)
+    phone.get_by_role("status").filter(has_text="Tak! Dine svar er gemt.").wait_for(timeout=PATIENCE_MS)
 
 
 def selected_values(phone) -> dict:
@@ -65,7 +65,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
         phone.goto(join_url.replace("localhost", "127.0.0.1"))
         wait_for_app(phone)
         phone.get_by_role("button", name="Deltag").click()
-        phone.get_by_text("Velkommen!").wait_for(timeout=15_000)
+        phone.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
         phones.append(phone)
     assert "p=" in phones[0].url, "the participant token must be in the URL so a reload keeps the identity"
 
@@ -92,22 +92,22 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     open_room_controls(facilitator)  # one facilitator, one screen: the room view's compact controls
     facilitator.get_by_role("button", name="Vis resultater").click()
     facilitator.locator("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas").first.wait_for(
-        timeout=15_000
+        timeout=PATIENCE_MS
     )
     wait_for_app(facilitator)
-    facilitator.get_by_text(re.compile("Størst uenighed")).wait_for(timeout=5_000)
+    facilitator.get_by_text(re.compile("Størst uenighed")).wait_for(timeout=PATIENCE_MS)
     assert "Innovation" in facilitator.get_by_text(re.compile("Størst uenighed")).inner_text()
     facilitator.screenshot(path=str(SCREENSHOTS / "shared-screen-radar.png"))
 
     # A fourth answer changes the screen's count within 2 s, with nobody reloading.
     phones[1].get_by_test_id("rate-tid_og_ressourcer").get_by_role("radio", name="2", exact=True).click()
     phones[1].get_by_role("button", name="Opdatér mine svar").click()
-    phones[1].get_by_text("Tak! Dine svar er gemt.").first.wait_for(timeout=10_000)
+    phones[1].get_by_text("Tak! Dine svar er gemt.").first.wait_for(timeout=PATIENCE_MS)
 
     # Reloading a phone keeps the participant and shows its saved answers.
     phones[0].reload()
     wait_for_app(phones[0])
-    phones[0].get_by_text("Dine svar er gemt.", exact=False).first.wait_for(timeout=10_000)
+    phones[0].get_by_text("Dine svar er gemt.", exact=False).first.wait_for(timeout=PATIENCE_MS)
     expected = {k: ("Ved ikke" if v is None else str(v)) for k, v in ANSWERS[0].items()}
     assert selected_values(phones[0]) == expected
 
@@ -132,14 +132,14 @@ def test_the_demo_workshop_shows_leaders_and_employees_as_two_profiles(app_serve
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base, then="(demo)")
     page.locator("[class*='st-key-ws_']", has_text="(demo)").get_by_text("Åbn storskærm").click()
-    page.get_by_text("25 af 25 har svaret").wait_for(timeout=20_000)
+    page.get_by_text("25 af 25 har svaret").wait_for(timeout=PATIENCE_MS)
     page.get_by_role("radio", name="Opdelt på grupper").click()
     wait_for_app(page)
     chart = page.locator("[data-testid='stVegaLiteChart']")
-    chart.get_by_text("Leder", exact=True).wait_for(timeout=10_000)
+    chart.get_by_text("Leder", exact=True).wait_for(timeout=PATIENCE_MS)
     assert chart.get_by_text("Medarbejder", exact=True).count() == 1
     assert chart.get_by_text("AMR", exact=True).count() == 0, "2 AMR answers must not form a profile"
-    page.get_by_text("grupper med under 3 svar ikke: AMR").wait_for(timeout=5_000)
+    page.get_by_text("grupper med under 3 svar ikke: AMR").wait_for(timeout=PATIENCE_MS)
     page.screenshot(path=str(SCREENSHOTS / "shared-screen-groups.png"))
 
 
@@ -152,13 +152,13 @@ def test_a_phone_that_opens_the_join_link_again_is_the_same_participant(app_serv
     first.goto(f"{app_server.base}/?code={code}")
     wait_for_app(first)
     first.get_by_role("button", name="Deltag").click()
-    first.get_by_text("Velkommen!").wait_for(timeout=15_000)
+    first.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
     token = first.url.split("p=")[1].split("&")[0]
 
     # A second tab on the same phone, opened from the plain join link (no token in it).
     second = context.new_page()
     second.goto(f"{app_server.base}/?code={code}")
-    second.get_by_text("Velkommen!").wait_for(timeout=15_000)
+    second.get_by_text("Velkommen!").wait_for(timeout=PATIENCE_MS)
     assert f"p={token}" in second.url
-    facilitator.locator("[data-testid='stMetricValue']", has_text="1").wait_for(timeout=5_000)
+    facilitator.locator("[data-testid='stMetricValue']", has_text="1").wait_for(timeout=PATIENCE_MS)
     assert facilitator.locator("[data-testid='stMetricValue']").first.inner_text().strip() == "1"
