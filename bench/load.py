@@ -205,20 +205,24 @@ class Watcher:
         self.shown = stage
         self.seen = stage
         self.seen_at = 0.0  # when the poll saw it (time.monotonic())
+        self.state: dict | None = None  # the new phone state the poll's answer carried
         self.changed = asyncio.Event()
 
 
-async def _poll_loop(url: str, token: str, watcher: Watcher, args, deadline: float, errors: Counter, rng):
+async def _poll_loop(url: str, token: str, lang: str, watcher: Watcher, args, deadline: float, errors: Counter, rng):
     poller = LivePoller(url, token, timeout=args.timeout)
     await asyncio.sleep(rng.uniform(0, args.poll))  # browsers' timers are not in step
     while time.monotonic() < deadline:
         sent = time.monotonic()
         try:
-            # As the browser's watcher: held until the stage moves past what the phone knows.
-            status, body = await poller.get(watcher.seen)
+            # As the browser's watcher: held until the stage moves past what the phone knows;
+            # the answer then carries the new phone state (ui/server/routes.py live()).
+            status, body = await poller.get(watcher.seen, lang)
             if status == 200:
-                stage = json.loads(body)["stage"]
+                reply = json.loads(body)
+                stage = reply["stage"]
                 if stage > watcher.seen:
+                    watcher.state = reply.get("state")
                     watcher.seen, watcher.seen_at = stage, time.monotonic()
                     watcher.changed.set()
             else:
@@ -276,7 +280,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     finished_at: list[float] = []
     changes: list[float] = []  # seconds from the facilitator's switch to a phone showing the new step
     # ... in three parts: until its poll saw the switch, until it was done with an answer it was
-    # sending, and fetching the new phone state (request to the new step's data; no script run).
+    # sending, and taking the new phone state (from the poll's answer; a request only without it).
     change_parts: dict[str, list[float]] = {"poll": [], "busy": [], "fetch": []}
     switched_at: dict[int, float] = {}
     outcome = Counter()
@@ -301,7 +305,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
                 target = watcher.seen
                 watcher.changed.clear()
                 following = time.monotonic()
-                result = await phone.follow(target)  # the step component's fetch: the new step
+                result = await phone.follow(target, watcher.state)  # the step component draws the new step
                 if result.errors:
                     errors.update(f"step change: {e}" for e in result.errors)
                     outcome["failed"] += 1
@@ -377,7 +381,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     # A loaded page's watcher polls from then on, and the shared screen is open before the room
     # starts answering: both start --settle seconds before the window (else the window would
     # open with every phone's first poll and the screen's login at once, which no room does).
-    tasks = [asyncio.create_task(_poll_loop(p.base_url, p.token, w, args, deadline, errors, random.Random(-i)))
+    tasks = [asyncio.create_task(_poll_loop(p.base_url, p.token, p.lang, w, args, deadline, errors, random.Random(-i)))
              for i, (p, w) in enumerate(zip(phones, watchers))]
     if getattr(args, "screen", True):
         tasks.append(asyncio.create_task(_screen_loop(urls[0], code, args, deadline, counters, screen_out)))
@@ -529,7 +533,8 @@ def print_active(results: list[dict]) -> None:
         if shown:
             parts = ", ".join(f"{name} p50 {v[0]:.0f} / p95 {v[1]:.0f} ms" for name, v in r["change_parts"].items())
             print(f"{r['config']}: step changes in parts: {parts} (poll: switch -> the phone's poll saw it; "
-                  "busy: finishing an answer; fetch: GET /api/phone -> the new step's data, no script run)")
+                  "busy: finishing an answer; fetch: the new step's data from the poll's answer, or GET /api/phone "
+                  "when the answer had none; no script run)")
         lag = r["lag"]
         print(f"{r['config']}: the bench's own event loop woke late by p50 {lag[0]:.0f} ms, p95 {lag[1]:.0f} ms, "
               f"max {lag[3]:.0f} ms (every phone's timing includes this)")

@@ -80,9 +80,11 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
     await phone.load()
     rows += [await _measure(server, "trin 2 page (12 cards), full run", phone.load, runs),
              await _measure(server, "trin 2: place (POST, no script run)", phone.place, runs),
-             # What every phone in the room does when the facilitator changes the step: its step
-             # component fetches the new phone state (GET /api/phone), no script run.
-             await _measure(server, "trin 2: step change (GET, no script run)", lambda: phone.follow(0), runs)]
+             # What every phone in the room does when the facilitator changes the step: its held
+             # poll is answered with the new phone state, no script run (and no second request).
+             await _measure(server, "trin 2: step change (poll answer with state, no script run)", phone.catch_up, runs),
+             # The same state asked for on its own (a reload's or an old page's way).
+             await _measure(server, "trin 2: phone state alone (GET /api/phone)", lambda: phone.follow(0), runs)]
     await phone.close()
     screen = Screen(server.url, f"w={code}", page_name="screen")
     await screen.connect()

@@ -146,6 +146,7 @@ class Session:
         self.watcher: Watcher | None = None  # the room view's held-poll watcher, as its last run drew it
         self.forms: dict[str, dict] = {}  # step (rate, items, place) -> its answer form's data, as last drawn
         self.phone_url: str | None = None  # where the phone's step component fetches its state
+        self.live_url: str | None = None  # where it holds its poll
         self.lang = "da"
         self._form_fragment: dict[str, str] = {}
         self._run_widgets: dict[str, Widget] = {}
@@ -324,7 +325,7 @@ class Session:
             self.watcher = Watcher(fragment_id, data["url"], data["field"], data["value"])
         elif kind == "bidi_component" and element.bidi_component.component_name == PHONE_STEP:
             data = json.loads(element.bidi_component.json)
-            self.phone_url, self.lang = data["phone_url"], data["state"]["lang"]
+            self.phone_url, self.live_url, self.lang = data["phone_url"], data["live_url"], data["state"]["lang"]
             self._run_forms.update({step: (fragment_id, form) for step, form in forms_of(data["state"]).items()})
         elif kind == "exception" and wait is not None:
             wait.errors.append(f"exception: {element.exception.type}: {element.exception.message[:120]}")
@@ -347,11 +348,15 @@ class Phone(Session):
         parts = urlsplit(self.origin)
         self.http = HttpConnection(parts.hostname, parts.port or 80, self.timeout)
 
-    async def follow(self, stage: int) -> RunResult:
-        """Do what the step component does when its poll sees a new stage: fetch the phone state (no script run)."""
+    async def follow(self, stage: int, state: dict | None = None) -> RunResult:
+        """Do what the step component does when its poll sees a new stage: draw the state the poll's
+        answer carried, or fetch the phone state (no script run either way)."""
         if self.phone_url is None:
             return await self.load()
         sent = time.perf_counter()
+        if state is not None and state["stage"] >= stage:
+            self.forms = forms_of(state)
+            return RunResult(time.perf_counter() - sent, 0)
         try:
             status, raw = await self.http.request("GET", f"{self.phone_url}?lang={self.lang}")
             state = json.loads(raw) if status == 200 else None
@@ -362,6 +367,20 @@ class Phone(Session):
         self.forms = forms_of(state)
         if state["stage"] < stage:
             return RunResult(time.perf_counter() - sent, 0, [f"phone state at stage {state['stage']}, not {stage}"])
+        return RunResult(time.perf_counter() - sent, 0)
+
+    async def catch_up(self) -> RunResult:
+        """Send the poll a phone sends right after a step change: the stage it shows (0 here) is
+        behind, so the answer comes at once and carries the new phone state (no script run)."""
+        sent = time.perf_counter()
+        try:
+            status, raw = await self.http.request("GET", f"{self.live_url}?field=stage&seen=0&lang={self.lang}")
+            state = json.loads(raw).get("state") if status == 200 else None
+        except Exception as exc:
+            return RunResult(time.perf_counter() - sent, 0, [f"connection: {type(exc).__name__}"])
+        if state is None:
+            return RunResult(time.perf_counter() - sent, 0, [f"poll: HTTP {status}, no state"])
+        self.forms = forms_of(state)
         return RunResult(time.perf_counter() - sent, 0)
 
     def step(self) -> str:
@@ -538,9 +557,10 @@ class LivePoller:
         self.path = f"{parts.path.rstrip('/')}/api/live/{token}"
         self._http = HttpConnection(parts.hostname, parts.port or 80, timeout)
 
-    async def get(self, stage: int | None = None) -> tuple[int, bytes]:
-        """Return (status, body) of one poll; given the stage the phone shows, held until it moves (ui/live.py)."""
-        query = "" if stage is None else f"?field=stage&seen={stage}"
+    async def get(self, stage: int | None = None, lang: str | None = None) -> tuple[int, bytes]:
+        """Return (status, body) of one poll; given the stage the phone shows, held until it moves (ui/live.py),
+        and given a language as well, an answer for a moved stage carries the new phone state."""
+        query = "" if stage is None else f"?field=stage&seen={stage}" + (f"&lang={lang}" if lang else "")
         return await self._http.request("GET", self.path + query)
 
     async def close(self) -> None:

@@ -245,3 +245,76 @@ def test_held_polls_are_answered_at_once_when_the_server_stops_and_no_new_poll_i
     assert [json.loads(a.body) for a in answers] == [now] * 3  # what the phones have: they ask again
     assert json.loads(late.body) == now
     assert routes._held == {}
+
+
+# A poll that asks in a language (&lang=) gets the phone's new state with an answer for a moved
+# stage: the step component draws it without a second request (ui/web/phone_step.js tick()).
+
+
+def test_a_held_poll_in_a_language_carries_this_phones_new_state_when_the_step_moves(app_store, workshop, monkeypatch):
+    from fea_core import competence
+    from fea_core.phone_state import state_for
+
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.05)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
+    _, phone = participation.join(app_store, workshop.code)
+    _, other = participation.join(app_store, workshop.code)
+    workshops.set_activity(app_store, workshop.id, ACTIVITY_COMPETENCE)
+    factors = competence.load_method().factors
+    competence.submit_ratings(app_store, other, {f.key: 2 for f in factors})  # another phone's answers
+    competence.submit_ratings(app_store, phone, {f.key: 5 for f in factors})
+    stage = get(phone.token)[1]["stage"]
+
+    async def room():
+        waiting = asyncio.create_task(routes.live(request(phone.token, f"field=stage&seen={stage}&lang=en")))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        await asyncio.to_thread(workshops.set_activity_open, app_store, workshop.id, False)
+        return await asyncio.wait_for(waiting, PATIENCE)
+
+    body = json.loads(asyncio.run(room()).body)
+    assert body["stage"] > stage
+    expected = state_for(app_store, phone, "en")
+    assert body["state"]["stage"] == body["stage"]
+    assert {k: v for k, v in body["state"].items() if k != "server_now"} == {
+        k: v for k, v in expected.items() if k != "server_now"}
+    assert body["state"]["lang"] == "en" and body["state"]["open"] is False
+    assert body["state"]["view"]["lines"] and all(line.endswith(": 5") for line in body["state"]["view"]["lines"])
+
+
+def test_a_poll_carries_no_state_without_a_known_language_or_when_the_stage_has_not_moved(
+    app_store, workshop, monkeypatch
+):
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.0)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", 0.2)
+    _, phone = participation.join(app_store, workshop.code)
+    workshops.set_activity(app_store, workshop.id, ACTIVITY_COMPETENCE)  # stage 1: a phone can be behind it
+    stage = get(phone.token)[1]["stage"]
+
+    def poll(query: str) -> dict:
+        return json.loads(asyncio.run(routes.live(request(phone.token, query))).body)
+
+    assert "state" not in poll(f"field=stage&seen={stage}&lang=da")  # held to its end, nothing moved
+    assert "state" not in poll(f"field=stage&seen={stage - 1}")  # behind, but asked in no language
+    for odd in ("xx", "<b>da</b>", "da\u200b", ""):
+        assert "state" not in poll(f"field=stage&seen={stage - 1}&lang={odd}"), odd
+    assert "state" not in poll("field=revision&seen=0&lang=da")  # a revision watcher draws no phone
+    assert poll(f"field=stage&seen={stage - 1}&lang=da")["state"]["lang"] == "da"  # behind: at once, with state
+
+
+def test_a_wrong_token_in_a_language_still_gets_the_same_404(app_store, workshop):
+    for token in (workshop.code, "ZZZZZZZZZZZZZZZZ"):
+        response = asyncio.run(routes.live(request(token, "field=stage&seen=0&lang=da")))
+        assert (response.status_code, json.loads(response.body)) == (404, {"error": "unknown"})
+
+
+def test_a_poll_whose_workshop_is_deleted_before_the_state_is_read_gets_404(app_store, workshop, monkeypatch):
+    from fea_core.retention import delete_workshop
+
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 60.0)  # the counters stay in memory after the delete
+    _, phone = participation.join(app_store, workshop.code)
+    workshops.set_activity(app_store, workshop.id, ACTIVITY_COMPETENCE)
+    stage = get(phone.token)[1]["stage"]
+    delete_workshop(app_store, workshop.id)
+    response = asyncio.run(routes.live(request(phone.token, f"field=stage&seen={stage - 1}&lang=da")))
+    assert (response.status_code, json.loads(response.body)) == (404, {"error": "unknown"})

@@ -8,7 +8,6 @@ the same way). Waits are conditions; the time it took is printed, not asserted.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import date
@@ -27,7 +26,7 @@ from fea_core.model import (
     ACTIVITY_TALK,
 )
 from fea_core.retention import delete_workshop
-from fea_core.workshops import create_workshop, set_activity
+from fea_core.workshops import create_workshop, set_activity, start_timer
 from tests.e2e.conftest import FACILITATOR, PATIENCE_SECONDS, PHONE, SCREENSHOTS, wait_for_app
 from tests.e2e.test_answer_forms import open_phone, store  # noqa: F401 (fixtures)
 
@@ -58,6 +57,8 @@ def test_a_phone_follows_every_step_without_a_script_run(store, open_phone):  # 
     phone = open_phone(ws, participant, frames)
     expect(title(phone)).to_have_text("Velkommen!")
     frames.clear()  # the page load's own run is over: from here on, no run is asked for
+    state_requests: list[str] = []  # the new step comes in the held poll's answer, not by a second request
+    phone.on("request", lambda r: "/api/phone/" in r.url and state_requests.append(r.url))
 
     expected = {
         ACTIVITY_TALK: "Lyt med",
@@ -76,6 +77,7 @@ def test_a_phone_follows_every_step_without_a_script_run(store, open_phone):  # 
         print(f"{activity}: shown after {time.monotonic() - moved:.2f} s")  # shown with -s
     expect(phone.get_by_test_id("proposal-send")).to_have_count(0)  # trin 6: the plan, no form
     assert frames == []  # not one rerun asked for in eight step changes
+    assert state_requests == []  # and not one request beside the polls
     # The new step is announced to screen readers once.
     expect(phone.get_by_test_id("phone-announce")).to_have_text("Nyt trin: Trin 6: Implementér løsningen")
 
@@ -239,15 +241,8 @@ def test_a_timer_set_by_the_room_counts_down_on_the_phone(store, open_phone):  #
     _, participant = participation.join(store, ws.code)
     phone = open_phone(ws, participant)
 
-    # The timer column comes with the room helper's migration; here the phone state is given one.
-    def with_timer(route):
-        response = route.fetch()
-        state = response.json()
-        state["timer_ends_at"] = state["server_now"] + 125
-        route.fulfill(response=response, body=json.dumps(state))
-
-    phone.route("**/api/phone/**", with_timer)
-    set_activity(store, ws.id, ACTIVITY_COMPETENCE)
+    expect(title(phone)).to_have_text("Velkommen!")
+    start_timer(store, ws.id, 125)  # the control view's "Start" (bumps the stage: the poll brings it)
     # Two minutes and a few seconds, however long the machine took to show it.
     expect(phone.get_by_role("timer")).to_have_text(re.compile(r"^Tid tilbage: [12]:\d\d$"), timeout=WAIT)
 

@@ -1,6 +1,7 @@
 // The phone's current step, drawn from its phone state (fea_core/phone_state.py). It keeps a
 // held poll of /api/live and, when the workshop's stage moves (a new step, a new chosen
-// problem, an agreement in the handleplan, a timer), fetches the new state from /api/phone and
+// problem, an agreement in the handleplan, a timer), gets the new state in the poll's answer
+// (or, from a server without that, from /api/phone) and
 // draws it here: the room moves on without a Streamlit script run per phone. Every text is
 // data and becomes a text node (el()), never HTML.
 
@@ -116,12 +117,17 @@ function gone(p) {
 async function tick(p) {
   const started = Date.now();
   try {
-    const r = await fetch(`${p.data.live_url}?field=stage&seen=${p.state.stage}`,
+    // With lang, a poll answered because the stage moved carries the new state: no second request.
+    const r = await fetch(`${p.data.live_url}?field=stage&seen=${p.state.stage}&lang=${encodeURIComponent(p.state.lang)}`,
       { cache: 'no-store', credentials: 'same-origin', signal: p.abort.signal });
     if (r.status === 404) return gone(p);
     if (r.ok) {
       const j = await r.json();
-      if (j.stage !== undefined && j.stage !== p.state.stage) await refresh(p);
+      if (j.state && j.state.lang === p.state.lang) {
+        if (j.state.stage >= p.state.stage) draw(p, j.state);
+      } else if (j.stage !== undefined && j.stage !== p.state.stage) {
+        await refresh(p);
+      }
       // Held and answered: ask again at once. Answered at once: wait an interval (no busy loop).
       p.delay = Date.now() - started >= p.data.interval ? 0 : p.data.interval;
     } else {
