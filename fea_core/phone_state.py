@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from fea_core import competence, decisions, flow, handleplan, items, placement, workshops
+from fea_core.shared_reads import read_once
 from fea_core.errors import UnknownParticipant
 from fea_core.i18n import translate
 from fea_core.method import DEFAULT_LANGUAGE, LANGUAGES, Matrix, Method, load_method
@@ -47,6 +48,10 @@ class _Ctx:
         self.store, self.participant, self.workshop, self.lang = store, participant, workshop, lang
         self.method: Method = load_method(lang)
         self.activity = flow.activity(workshop.activity)
+
+    def shared(self, what: tuple, read: Callable[[], object]):
+        """Return what every phone of the workshop reads alike, read once per workshop revision."""
+        return read_once(self.store, self.workshop, what, read)
 
     def t(self, key: str, **params) -> str:
         return translate(self.lang, key, **params)
@@ -120,7 +125,7 @@ def _placement(c: _Ctx) -> dict:
     kind = c.activity.places
     matrix: Matrix = c.method.matrix_for(kind)
     view = {"kind": "placement", "title": c.step_title()}
-    to_place = items.list_items(c.store, c.workshop.id, kind)
+    to_place = c.shared(("items", kind), lambda: items.list_items(c.store, c.workshop.id, kind))
     if not to_place:
         return view | {"notices": [_notice("info", c.t("steps.nothing_to_place"))]}
     mine = placement.my_placements(c.store, c.participant, kind)
@@ -151,7 +156,7 @@ def _placement(c: _Ctx) -> dict:
 
 
 def _written_answers(c: _Ctx) -> list[dict]:
-    answers = handleplan.answers(c.store, c.workshop.id)
+    answers = c.shared(("answers",), lambda: handleplan.answers(c.store, c.workshop.id))
     return [{"question": q, "answer": a} for q, a in zip(c.method.support_questions, answers) if a]
 
 
@@ -170,7 +175,7 @@ def _proposals(c: _Ctx) -> dict:
 
 
 def _plan(c: _Ctx) -> dict:
-    actions = handleplan.list_actions(c.store, c.workshop.id)
+    actions = c.shared(("actions",), lambda: handleplan.list_actions(c.store, c.workshop.id))
     owner, deadline = c.t("plan.col_owner"), c.t("plan.col_deadline")
     return {
         "kind": "plan", "title": c.step_title(), "answers": _written_answers(c),
@@ -197,7 +202,8 @@ VIEWS: dict[str, Callable[[_Ctx], dict]] = {
 
 
 def _chosen(c: _Ctx, kind: str, item_id: int | None, label: str, missing: str) -> dict:
-    item = next((i for i in items.list_items(c.store, c.workshop.id, kind) if i.id == item_id), None)
+    listed = c.shared(("items", kind), lambda: items.list_items(c.store, c.workshop.id, kind))
+    item = next((i for i in listed if i.id == item_id), None)
     if item is None:
         return {"missing": c.t(missing)}
     return {"label": c.t(label), "text": item.text}
@@ -237,7 +243,7 @@ def state_for(store, participant: Participant, language: str, *, now: datetime |
         "chosen_solution": None,
     }
     if c.activity.shows_chosen_problem or c.activity.shows_chosen_solution:
-        chosen = decisions.get_decisions(store, workshop.id)
+        chosen = c.shared(("decisions",), lambda: decisions.get_decisions(store, workshop.id))
         if c.activity.shows_chosen_problem:
             state["chosen_problem"] = _chosen(c, "problem", chosen.chosen_problem_id, "steps.chosen_problem",
                                               "steps.no_problem_chosen")
