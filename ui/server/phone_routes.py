@@ -22,20 +22,23 @@ PHONE_ROUTE = "/api/phone"
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-def state_of(token: str, language: str) -> dict | None:
+def state_in(store, token: str, language: str) -> dict | None:
     """Return the phone state of a participant token in a known language, or None for an unknown token."""
-    store = open_store(database_url())
     try:
         return state_for(store, resume(store, token), language)
     except UnknownParticipant:
         return None
 
 
+def _state(token: str, language: str) -> dict | None:
+    return state_in(open_store(database_url()), token, language)
+
+
 async def phone(request: Request) -> JSONResponse:
     """Return the phone state of a participant token in ?lang= (Danish unless a known language), or 404."""
     token = request.path_params["token"][:64]
     language = request.query_params.get("lang", DEFAULT_LANGUAGE)
-    state = await run_db(state_of, token, language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    state = await run_db(_state, token, language if language in LANGUAGES else DEFAULT_LANGUAGE)
     if state is None:
         return JSONResponse({"error": "unknown"}, status_code=404, headers=_NO_STORE)
     return JSONResponse(state, headers=_NO_STORE)

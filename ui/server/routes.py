@@ -19,7 +19,7 @@ from fea_core.participation import resume
 from fea_core.storage import open_store
 from fea_core.workshops import live_counters
 from ui.server.db_threads import run_db
-from ui.server.phone_routes import state_of
+from ui.server.state_batches import state_soon
 
 # Hundreds of phones ask at once (a step change answers all their held polls). A token's workshop
 # never changes, so it is looked up once; the workshop's counters are read at most once per
@@ -197,7 +197,7 @@ async def live(request: Request) -> JSONResponse:
     reply = {"stage": stage, "revision": revision}
     language = request.query_params.get("lang")
     if wanted is not None and wanted[0] == 0 and stage != wanted[1] and language in LANGUAGES:
-        state = await run_db(state_of, token, language)
+        state = await state_soon(token, language)  # with the other polls woken now: one database turn
         if state is None:  # the workshop went between the two reads
             return JSONResponse({"error": "unknown"}, status_code=404, headers=headers)
         reply["state"] = state
