@@ -69,11 +69,19 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
 
 def my_ratings(store: Store, participant: Participant) -> dict[str, int | None]:
     """Return the participant's saved ratings by factor key (empty when none)."""
+    return ratings_of(store, [participant.id])[participant.id]
+
+
+def ratings_of(store: Store, participant_ids: list[int]) -> dict[int, dict[str, int | None]]:
+    """Return each participant's own saved ratings by factor key, in one read (empty when none)."""
+    found: dict[int, dict[str, int | None]] = {pid: {} for pid in participant_ids}
     with store.read() as conn:
         rows = conn.execute(
-            select(_R.c.factor, _R.c.value).where(_R.c.participant_id == participant.id)
+            select(_R.c.participant_id, _R.c.factor, _R.c.value).where(_R.c.participant_id.in_(list(found)))
         )
-        return {r.factor: r.value for r in rows}
+        for r in rows:
+            found[r.participant_id][r.factor] = r.value
+    return found
 
 
 def _version(value) -> str:

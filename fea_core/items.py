@@ -390,19 +390,28 @@ def list_signature(store: Store, workshop_id: int, kinds: Iterable[str]) -> tupl
 
 def items_by_author(store: Store, participant: Participant, kinds: Iterable[str]) -> list[Item]:
     """Return a phone's own listed items of these kinds (not hidden, not merged), kind by kind, by number."""
+    return items_by_authors(store, participant.workshop_id, [participant.id], kinds)[participant.id]
+
+
+def items_by_authors(
+    store: Store, workshop_id: int, participant_ids: list[int], kinds: Iterable[str]
+) -> dict[int, list[Item]]:
+    """Return each phone's own listed items of these kinds in one read, as ``items_by_author`` does."""
     kinds = list(kinds)
     for kind in kinds:
         _check_kind(kind)
+    found: dict[int, list[Item]] = {pid: [] for pid in participant_ids}
     query = select(_I).where(
-        _I.c.workshop_id == participant.workshop_id,
-        _I.c.author_participant_id == participant.id,
+        _I.c.workshop_id == workshop_id,
+        _I.c.author_participant_id.in_(list(found)),
         _I.c.kind.in_(kinds),
         _I.c.merged_into.is_(None),
         _I.c.hidden.is_(False),
     )
     with store.read() as conn:
-        found = [_row_to_item(r) for r in conn.execute(query)]
-    return sorted(found, key=lambda i: (kinds.index(i.kind), i.number))
+        for r in conn.execute(query):
+            found[r.author_participant_id].append(_row_to_item(r))
+    return {pid: sorted(mine, key=lambda i: (kinds.index(i.kind), i.number)) for pid, mine in found.items()}
 
 
 def all_items(store: Store, workshop_id: int, kind: str) -> list[Item]:

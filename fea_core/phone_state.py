@@ -42,12 +42,17 @@ ANSWER_ROUTE = "/api/answer"  # ui/server/answer_routes.py serves it (no script 
 
 
 class _Ctx:
-    """What every part of the state is built from (read once per state)."""
+    """What every part of the state is built from (read once per state).
 
-    def __init__(self, store, participant: Participant, workshop: Workshop, lang: str):
+    ``mine`` is this phone's own answers for the step (see OWN_ANSWERS), read with those of the
+    other phones whose states are made together.
+    """
+
+    def __init__(self, store, participant: Participant, workshop: Workshop, lang: str, mine=None):
         self.store, self.participant, self.workshop, self.lang = store, participant, workshop, lang
         self.method: Method = load_method(lang)
         self.activity = flow.activity(workshop.activity)
+        self.mine = mine
 
     def shared(self, what: tuple, read: Callable[[], object]):
         """Return what every phone of the workshop reads alike, read once per workshop revision."""
@@ -82,7 +87,7 @@ def _talk(c: _Ctx) -> dict:
 
 
 def _rating(c: _Ctx) -> dict:
-    saved = competence.my_ratings(c.store, c.participant)
+    saved = c.mine
     view = {"kind": "rating", "title": c.method.competence_model,
             "caption": c.t("rate.scale_help", low=RATING_MIN, high=RATING_MAX)}
     if not c.workshop.activity_open:
@@ -100,7 +105,7 @@ def _rating(c: _Ctx) -> dict:
 
 def _item_entry(c: _Ctx) -> dict:
     kinds = c.activity.sends
-    mine = [item.text for item in items.items_by_author(c.store, c.participant, kinds)]
+    mine = [item.text for item in c.mine]
     view = {"kind": "items", "title": c.step_title()}
     if not c.workshop.activity_open:
         caption = c.t("steps.yours", n=len(mine)) if mine else None
@@ -128,7 +133,7 @@ def _placement(c: _Ctx) -> dict:
     to_place = c.shared(("items", kind), lambda: items.list_items(c.store, c.workshop.id, kind))
     if not to_place:
         return view | {"notices": [_notice("info", c.t("steps.nothing_to_place"))]}
-    mine = placement.my_placements(c.store, c.participant, kind)
+    mine = c.mine
 
     def placed(item_id: int) -> dict | None:
         if item_id not in mine:
@@ -201,6 +206,29 @@ VIEWS: dict[str, Callable[[_Ctx], dict]] = {
 }
 
 
+# A step's own answers of many phones, one read for all of them: {participant id: answers}.
+# Steps not named here show no answers of the phone's own (``mine`` is None).
+def _own_ratings(store, workshop: Workshop, ids: list[int]) -> dict:
+    return competence.ratings_of(store, ids)
+
+
+def _own_items(store, workshop: Workshop, ids: list[int]) -> dict:
+    return items.items_by_authors(store, workshop.id, ids, flow.activity(workshop.activity).sends)
+
+
+def _own_placements(store, workshop: Workshop, ids: list[int]) -> dict:
+    return placement.placements_of(store, ids, flow.activity(workshop.activity).places)
+
+
+OWN_ANSWERS: dict[str, Callable[..., dict]] = {
+    ACTIVITY_COMPETENCE: _own_ratings,
+    ACTIVITY_PROBLEMS: _own_items,
+    ACTIVITY_IDEAS: _own_items,
+    ACTIVITY_PROBLEM_MATRIX: _own_placements,
+    ACTIVITY_SOLUTION_MATRIX: _own_placements,
+}
+
+
 def _chosen(c: _Ctx, kind: str, item_id: int | None, label: str, missing: str) -> dict:
     listed = c.shared(("items", kind), lambda: items.list_items(c.store, c.workshop.id, kind))
     item = next((i for i in listed if i.id == item_id), None)
@@ -222,11 +250,37 @@ def state_for(store, participant: Participant, language: str, *, now: datetime |
 
     Raises UnknownParticipant when the participant's workshop is gone.
     """
-    workshop = workshops.get_workshop(store, participant.workshop_id)
-    if workshop is None:
+    state = states_for(store, [(participant, language)], now=now)[0]
+    if state is None:
         raise UnknownParticipant()
+    return state
+
+
+def states_for(store, asks: list[tuple[Participant, str]], *, now: datetime | None = None) -> list[dict | None]:
+    """Return the state of each (participant, language), None where the workshop is gone.
+
+    Made together (the held polls a step change wakes, ui/server/state_batches.py): each
+    workshop is read once, and the step's own answers of all its phones in one read.
+    """
+    now = now or datetime.now(UTC)
+    by_workshop: dict[int, list[Participant]] = {}
+    for participant, _ in asks:
+        by_workshop.setdefault(participant.workshop_id, []).append(participant)
+    found: dict[int, tuple[Workshop | None, dict]] = {}
+    for workshop_id, participants in by_workshop.items():
+        workshop = workshops.get_workshop(store, workshop_id)
+        own = OWN_ANSWERS.get(workshop.activity) if workshop is not None else None
+        found[workshop_id] = (workshop, own(store, workshop, [p.id for p in participants]) if own else {})
+    states: list[dict | None] = []
+    for participant, language in asks:
+        workshop, mine = found[participant.workshop_id]
+        states.append(None if workshop is None else _state(store, participant, workshop, language, mine, now))
+    return states
+
+
+def _state(store, participant: Participant, workshop: Workshop, language: str, mine: dict, now: datetime) -> dict:
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    c = _Ctx(store, participant, workshop, lang)
+    c = _Ctx(store, participant, workshop, lang, mine.get(participant.id))
     state = {
         "stage": workshop.stage,
         "activity": c.activity.key,
@@ -234,7 +288,7 @@ def state_for(store, participant: Participant, language: str, *, now: datetime |
         "open": workshop.activity_open,
         "lang": lang,
         "timer_ends_at": _epoch(getattr(workshop, "timer_ends_at", None)),
-        "server_now": _epoch(now or datetime.now(UTC)),  # the phone's clock may be off: the timer corrects
+        "server_now": _epoch(now),  # the phone's clock may be off: the timer corrects
         "text": {"timer_left": c.t("phone.timer_left", time="{time}"), "timer_up": c.t("phone.timer_up"),
                  "new_step": c.t("phone.new_step", title="{title}"), "offline": c.t("error.offline"),
                  "show_more": c.t("phone.show_more")},

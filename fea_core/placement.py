@@ -93,13 +93,21 @@ def my_placements(store: Store, participant: Participant, kind: str) -> dict[int
 
     Placements of items since hidden or merged are included; a page shows those of ``list_items``.
     """
+    return placements_of(store, [participant.id], kind)[participant.id]
+
+
+def placements_of(store: Store, participant_ids: list[int], kind: str) -> dict[int, dict[int, tuple[int, int]]]:
+    """Return each phone's own placements of a kind in one read, as ``my_placements`` does."""
+    found: dict[int, dict[int, tuple[int, int]]] = {pid: {} for pid in participant_ids}
     query = (
-        select(_PL.c.item_id, _PL.c.x, _PL.c.y)
+        select(_PL.c.participant_id, _PL.c.item_id, _PL.c.x, _PL.c.y)
         .join(_I, _I.c.id == _PL.c.item_id)
-        .where(_PL.c.participant_id == participant.id, _I.c.kind == kind)
+        .where(_PL.c.participant_id.in_(list(found)), _I.c.kind == kind)
     )
     with store.read() as conn:
-        return {r.item_id: (r.x, r.y) for r in conn.execute(query)}
+        for r in conn.execute(query):
+            found[r.participant_id][r.item_id] = (r.x, r.y)
+    return found
 
 
 def placement_rows(store: Store, workshop_id: int, kind: str) -> pd.DataFrame:

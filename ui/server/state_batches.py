@@ -15,9 +15,12 @@ import asyncio
 import weakref
 
 from fea_core.config import database_url
+from fea_core.participation import resume_many
+from fea_core.phone_state import states_for
 from fea_core.storage import open_store
 from ui.server.db_threads import run_db
-from ui.server.phone_routes import state_in
+
+BATCH_MAX = 500  # asks per database turn: a bounded turn, and a bounded IN (...) list
 
 # Per event loop (the server has one; tests start several): the asks waiting for the next batch.
 _waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list] = weakref.WeakKeyDictionary()
@@ -26,14 +29,19 @@ _draining: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task] = 
 
 def _states(asks: list[tuple[str, str]]) -> list[dict | None]:
     store = open_store(database_url())
-    return [state_in(store, token, language) for token, language in asks]
+    found = resume_many(store, [token for token, _ in asks])
+    made = iter(states_for(store, [(found[token], language) for token, language in asks if token in found]))
+    return [next(made) if token in found else None for token, _ in asks]
 
 
 async def _drain(loop: asyncio.AbstractEventLoop) -> None:
     try:
         while _waiting.get(loop):
             await asyncio.sleep(0)  # the polls woken with the first one ask before the batch goes
-            batch = _waiting.pop(loop)
+            waiting = _waiting.pop(loop)
+            batch, rest = waiting[:BATCH_MAX], waiting[BATCH_MAX:]
+            if rest:
+                _waiting[loop] = rest + _waiting.get(loop, [])
             try:
                 states = await run_db(_states, [(token, language) for token, language, _ in batch])
             except Exception as error:  # the database away: each poll answers as a failed read would
