@@ -28,6 +28,20 @@ def room(solver, store_url, monkeypatch):
     return solver
 
 
+@pytest.fixture
+def turns(monkeypatch) -> list[int]:
+    """The database turns the batches take: one entry per turn, the number of states it read."""
+    taken: list[int] = []
+    real_run_db = state_batches.run_db
+
+    async def counted(work, *args):
+        taken.append(len(args[0]))
+        return await real_run_db(work, *args)
+
+    monkeypatch.setattr(state_batches, "run_db", counted)
+    return taken
+
+
 def test_states_made_together_equal_the_states_made_one_by_one_in_every_step(room):
     phones = [room.phone() for _ in range(4)]
     room.step(ACTIVITY_COMPETENCE)
@@ -63,19 +77,11 @@ def test_phones_of_two_workshops_made_together_each_get_their_own_workshop(room)
     assert [s["lang"] for s in made] == ["da", "en", "en"]
 
 
-def test_the_held_polls_woken_together_take_a_few_database_turns_and_each_its_own_state(room, monkeypatch):
+def test_the_held_polls_woken_together_take_a_few_database_turns_and_each_its_own_state(room, turns):
     phones = [room.phone() for _ in range(30)]
     room.step(ACTIVITY_COMPETENCE)
     for value, phone in zip((1, 2, 3, 4, 5) * 6, phones):
         competence.submit_ratings(room.store, phone, answers_for(value))
-    turns = []
-    real_run_db = state_batches.run_db
-
-    async def counted(work, *args):
-        turns.append(len(args[0]))
-        return await real_run_db(work, *args)
-
-    monkeypatch.setattr(state_batches, "run_db", counted)
 
     async def woken_together():
         asks = [state_batches.state_soon(p.token, "da") for p in phones]
@@ -88,17 +94,9 @@ def test_the_held_polls_woken_together_take_a_few_database_turns_and_each_its_ow
     assert sum(turns) == 31 and len(turns) <= 2  # not one turn per phone
 
 
-def test_a_room_larger_than_one_batch_is_read_in_bounded_turns(room, monkeypatch):
+def test_a_room_larger_than_one_batch_is_read_in_bounded_turns(room, turns, monkeypatch):
     monkeypatch.setattr(state_batches, "BATCH_MAX", 4)
     phones = [room.phone() for _ in range(10)]
-    turns = []
-    real_run_db = state_batches.run_db
-
-    async def counted(work, *args):
-        turns.append(len(args[0]))
-        return await real_run_db(work, *args)
-
-    monkeypatch.setattr(state_batches, "run_db", counted)
 
     async def woken_together():
         return await asyncio.gather(*(state_batches.state_soon(p.token, "en") for p in phones))
