@@ -417,7 +417,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
         "change_parts": {part: percentiles(v) for part, v in change_parts.items()},
         "screen": (len(screen_out["ticks"]), percentiles(screen_out["ticks"])),
         "load": percentiles(loads), "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
-        "rss_max": max(rss_samples + [rss_end]), **measured,
+        "rss_max": max(rss_samples + [rss_end]), "rss_samples": rss_samples, **measured,
         "timeline": {"answers": [(f - window_start, lat) for f, lat in zip(finished_at, latencies)],
                      "switches": sorted(at - window_start for at in switched_at.values()),
                      "busy": busy_samples, "lags": lags},
@@ -548,6 +548,7 @@ def print_active(results: list[dict]) -> None:
         growth = (r["rss_end"] - r["rss_loaded"]) / r["rss_loaded"] * 100 if r["rss_loaded"] else float("nan")
         print(f"{r['config']}: server RSS MiB: before phones {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
               f"max {r['rss_max']:.0f}, end {r['rss_end']:.0f} (growth after loading {growth:+.1f} %)")
+        _print_rss_course(r)
     _print_errors(results)
 
 
@@ -581,6 +582,17 @@ def print_timeline(results: list[dict]) -> None:
             print(f"{start:>7.0f}{mark}{len(lats):>9}{p50:>8.0f}{p95:>8.0f}{machine:>16.0f}{server:>14.0f}"
                   f"{late * 1000:>19.0f}")
             start = end
+
+
+def _print_rss_course(r: dict) -> None:
+    """For a soak: RSS every 5 minutes, and its growth over the second half (a leak keeps growing there)."""
+    samples, every = r.get("rss_samples", []), int(300 / RSS_SAMPLE_SECONDS)
+    if len(samples) < 2 * every:
+        return
+    course = ", ".join(f"{i * RSS_SAMPLE_SECONDS / 60:.0f} min {v:.0f}" for i, v in enumerate(samples) if i % every == 0)
+    half = samples[len(samples) // 2]
+    print(f"{r['config']}: server RSS MiB every 5 minutes: {course}; end {r['rss_end']:.0f} "
+          f"(second half {(r['rss_end'] - half) / half * 100:+.1f} %)")
 
 
 def _print_errors(results: list[dict]) -> None:
