@@ -11,9 +11,11 @@ bench/load.py --idle; the workshop row's lock time from --measure-db. A process 
 
 - **steady answers**: phones x answers per phone per second x CPU per answer, plus every
   phone's held poll renewed each ui/routes.HOLD_SECONDS, plus one shared screen per workshop;
-- **the step change**: every phone of a workshop learns of it at once and fetches its new step
-  (a poll reply and one small JSON request, no script run); the whole burst, spread over the
-  processes, must fit the promised ``--step-target`` seconds;
+- **the step change**: every phone of a workshop learns of it at once: its held poll is
+  answered with its new state (no script run; the states of the polls woken together are read
+  in one or two database turns) and asked again; the whole burst, spread over the processes,
+  must fit the promised ``--step-target`` seconds. ``step_ms`` is one phone's state answered
+  alone (bench/run_cost.py), an upper bound for a phone in a batch;
 - **the workshop row**: every answer bumps its workshop's revision under that row's lock
   (fea_core/storage.Store._bump), so one workshop's answers are serial at the database,
   whatever the number of processes: at most 1 / lock time answers per second per workshop.
