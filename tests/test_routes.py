@@ -318,3 +318,37 @@ def test_a_poll_whose_workshop_is_deleted_before_the_state_is_read_gets_404(app_
     delete_workshop(app_store, workshop.id)
     response = asyncio.run(routes.live(request(phone.token, f"field=stage&seen={stage - 1}&lang=da")))
     assert (response.status_code, json.loads(response.body)) == (404, {"error": "unknown"})
+
+
+def test_a_poll_held_on_the_stage_sleeps_through_answers_that_only_move_the_revision(app_store, workshop, monkeypatch):
+    # Every answer moves the revision: a room of phones waiting for the stage must not wake for each one.
+    monkeypatch.setattr(routes, "CACHE_SECONDS", 0.02)
+    monkeypatch.setattr(routes, "HOLD_SECONDS", LONG_HOLD)
+    _, phone = participation.join(app_store, workshop.code)
+    stage = get(phone.token)[1]["stage"]
+
+    async def until(condition) -> None:
+        deadline = time.monotonic() + PATIENCE
+        while not condition():
+            assert time.monotonic() < deadline, "never happened"
+            await asyncio.sleep(0.01)
+
+    async def room():
+        waiting = asyncio.create_task(routes.live(held(phone.token, "stage", stage)))
+        await until(lambda: (workshop.id, 0) in routes._moved)  # the poll is held, waiting on the stage
+        event = routes._moved[(workshop.id, 0)]
+        revision = get_counters()[1]
+        for _ in range(3):  # three phones join: three revisions, the same stage
+            await asyncio.to_thread(participation.join, app_store, workshop.code)
+        await until(lambda: get_counters()[1] >= revision + 3)  # the reader has read them
+        await asyncio.sleep(0.1)
+        asleep = routes._moved.get((workshop.id, 0)) is event and not event.is_set() and not waiting.done()
+        await asyncio.to_thread(workshops.set_activity, app_store, workshop.id, ACTIVITY_COMPETENCE)
+        return asleep, await asyncio.wait_for(waiting, PATIENCE)
+
+    def get_counters():
+        return routes._counters_of[workshop.id][1]
+
+    asleep, response = asyncio.run(room())
+    assert asleep
+    assert json.loads(response.body)["stage"] == stage + 1

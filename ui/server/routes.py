@@ -37,7 +37,9 @@ HOLD_SECONDS = 20.0
 FIELDS = ("stage", "revision")
 _held: dict[int, int] = {}  # workshop -> polls held now
 _readers: dict[int, asyncio.Task] = {}  # workshop -> the task re-reading its counters while polls are held
-_moved: dict[int, asyncio.Event] = {}  # workshop -> set when this process reads new counters
+# (workshop, counter index) -> set when this process reads a new value of that counter. Apart:
+# every answer moves the revision, and phones waiting for the stage need not wake for each.
+_moved: dict[tuple[int, int], asyncio.Event] = {}
 _stopping = False  # True once the server stops: held polls answer at once, no new one is held
 
 
@@ -100,7 +102,7 @@ async def _current(token: str) -> tuple[int, int] | None:
     finally:
         _refreshing.discard(workshop_id)
     if counters != before:
-        _wake(_workshop_of.get(token))
+        _wake(_workshop_of.get(token), before, counters)
     return counters
 
 
@@ -112,10 +114,13 @@ def release_held_polls() -> None:
         event.set()
 
 
-def _wake(workshop_id: int | None) -> None:
-    event = _moved.pop(workshop_id, None)
-    if event is not None:
-        event.set()
+def _wake(workshop_id: int | None, before: tuple[int, int] | None, after: tuple[int, int] | None) -> None:
+    """Wake the polls held on each counter of the workshop that moved (all of them if one side is unknown)."""
+    for index in range(len(FIELDS)):
+        if before is None or after is None or before[index] != after[index]:
+            event = _moved.pop((workshop_id, index), None)
+            if event is not None:
+                event.set()
 
 
 async def _keep_reading(workshop_id: int, token: str) -> None:
@@ -148,9 +153,9 @@ async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) ->
             and not _stopping
             and (left := deadline - time.monotonic()) > 0
         ):
-            moved = _moved.get(workshop_id)
+            moved = _moved.get((workshop_id, index))
             if moved is None:
-                moved = _moved[workshop_id] = asyncio.Event()
+                moved = _moved[(workshop_id, index)] = asyncio.Event()
             try:
                 await asyncio.wait_for(moved.wait(), left)
             except asyncio.TimeoutError:
