@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, FACILITATOR, PATIENCE_SECONDS, PHONE, SCREENSHOTS, log_in_facilitator, open_room_controls, wait_for_app, warm_up
 
 FACTORS = ["innovation", "aabenhed", "teknikker_og_viden", "motivation", "systematik", "tid_og_ressourcer"]
@@ -115,7 +117,7 @@ def test_phones_join_rate_and_the_shared_screen_follows_live(app_server, browser
     open_room_controls(facilitator)
     facilitator.get_by_role("button", name="Luk runden").click()
     phones[2].get_by_text("Runden er lukket. Dine gemte svar er bevaret.").wait_for(timeout=PATIENCE_SECONDS * 1000)
-    assert phones[2].get_by_text("Innovation: 3").count() == 1
+    expect(phones[2].get_by_text("Innovation: 3")).to_have_count(1)  # a condition: the saved answers are listed
     phones[2].screenshot(path=str(ARTIFACTS / "phone-closed.png"), full_page=True)
 
 
