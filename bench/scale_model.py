@@ -41,7 +41,7 @@ HOLD_SECONDS = 20.0  # ui/routes.HOLD_SECONDS: a held poll is answered and renew
 MEASURED = {
     "answer_ms": 2.2,  # run_cost.py: an answer POST 1.7-2.7 ms of server CPU
     "poll_ms": 3.0,  # load.py --idle --phones 200: 200 poll replies in 20 s at 3 % of a core
-    "step_ms": 1.8,  # run_cost.py --runs 100 (2026-12-03): the new-step fetch, no script run; was 4.7-11.2 ms as a rerun
+    "step_ms": 1.2,  # run_cost.py --runs 100 (2026-12-03): the poll's answer with the state, one phone alone; was 1.8 as a fetch, 4.7-11.2 as a rerun
     "screen_ms_per_s": 7.2,  # run_cost.py --runs 100 (2026-12-03): the room view's live rerun, at most one a second
     "lock_ms": 2.0,  # --measure-db: the workshop row locked per answer (UPDATE + COMMIT, fsync on)
 }
@@ -93,7 +93,7 @@ def plan(phones: int, workshops: int, costs: Costs) -> Plan:
     if lock_use >= 0.5:
         bottleneck = "the workshop row's lock (answers of one room queue at the database)"
     elif by_step >= by_answers:
-        bottleneck = "the step-change burst (CPU of the processes for one room's new-step fetches)"
+        bottleneck = "the step-change burst (CPU of the processes for one room's step-change poll answers)"
     else:
         bottleneck = "steady answers (CPU of the processes)"
     return Plan(phones, workshops, processes, by_answers, by_step, per_workshop, ceiling, lock_use,
@@ -117,7 +117,7 @@ def _postgres_settings(p: Plan) -> str:
 
 
 def print_table(costs: Costs, scenarios) -> None:
-    print(f"costs: answer {costs.answer_ms} ms, poll {costs.poll_ms} ms, step fetch {costs.step_ms} ms, "
+    print(f"costs: answer {costs.answer_ms} ms, poll {costs.poll_ms} ms, step state {costs.step_ms} ms, "
           f"screen {costs.screen_ms_per_s} ms/s per workshop, row lock {costs.lock_ms:.2f} ms; "
           f"think {costs.think_s} s, headroom {costs.headroom:.0%} of a core, step target {costs.step_target_s} s")
     print(f"{'phones':>6} {'rooms':>5} {'procs':>5} {'(ans':>5} {'step)':>5} {'ans/s/room':>10} "
