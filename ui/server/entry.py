@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fea_core import config
 from ui.server import (
-    allocator, answer_routes, memory_trace, phone_routes, retention_job, routes, stopping, streamlit_pages, tcp_nodelay,
+    allocator, answer_routes, memory_trace, phone_routes, retention_job, routes, script_threads, stopping, tcp_nodelay,
 )
 
 SCRIPT = str(Path(__file__).resolve().parents[2] / "navigation.py")
@@ -28,13 +28,10 @@ _serving = False
 def tune_process() -> None:
     """Apply the process-wide settings the App needs before uvicorn starts (each runs once)."""
     tcp_nodelay.enable()
-    if config.script_turns():
-        # Imported only here: with FEA_SCRIPT_TURNS=0 no private ScriptRunner internals are touched.
-        from ui.server import script_threads
-
+    if config.script_turns():  # with FEA_SCRIPT_TURNS=0 no ScriptRunner internals are patched
         script_threads.enable(config.script_turns())
     allocator.tune()
-    streamlit_pages.register_navigation_early()  # navigation.py builds the pages with st.navigation
+    script_threads.register_navigation_early()  # navigation.py builds the pages with st.navigation
 
 
 @asynccontextmanager

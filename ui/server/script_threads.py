@@ -19,8 +19,10 @@ workers end when the queue is empty. An earlier version kept one thread per conc
 Streamlit's private internals used here (``ScriptRunner.start``, ``_run_script_thread``,
 ``_script_thread``, ``_is_in_script_thread``, the run context's thread attribute) are checked
 by ``problems()`` before ``enable`` patches anything: when a release renames one, the app logs
-one warning and keeps Streamlit's own thread per run. ui/server/entry.py imports this module only when
-FEA_SCRIPT_TURNS is above 0. The navigation flag is in ui/server/streamlit_pages.py.
+one warning and keeps Streamlit's own thread per run; with FEA_SCRIPT_TURNS=0 nothing is patched.
+
+This is the one module that touches Streamlit's private internals: the PagesManager navigation
+flag (register_navigation_early, set in every process) is here too, checked the same way.
 """
 
 from __future__ import annotations
@@ -164,4 +166,25 @@ def enable(turns: int) -> bool:
     if not patched:
         runner_class.start = start
         setattr(runner_class, _PATCHED, True)
+    return True
+
+
+def register_navigation_early() -> bool:
+    """Tell Streamlit before any session that the app navigates with st.navigation; return whether it took.
+
+    Streamlit only learns that when a session first calls st.navigation: until then the mere
+    pages/ folder makes it run URLs as an old-style multipage app, so after a restart the first
+    visitor of /screen got pages/screen.py alone (no login form) and a sidebar listing pages/
+    (streamlit/streamlit#9992's "Page not found" has the same cause). Without the private flag the
+    app still works once one session has run; that first visitor is the only loss.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        PagesManager = None
+    if PagesManager is None or not hasattr(PagesManager, "uses_pages_directory"):
+        _log.warning("Streamlit has no PagesManager.uses_pages_directory any more: the first visitor after a "
+                     "restart may see pages/ as a multipage app (ui/server/script_threads.py)")
+        return False
+    PagesManager.uses_pages_directory = False
     return True
