@@ -194,15 +194,43 @@ def _steer(store: Store, workshop_id: int, *, stage: bool = True, **values) -> W
     return get_workshop(store, workshop_id)
 
 
+# A new step opens for answers, hides its results and starts without the last step's timer.
+_NEW_STEP = {"activity_open": True, "results_visible": False, "timer_ends_at": None, "timer_seconds": None}
+
+
+class _MovedOn(Exception):
+    """The workshop had left the step a move came from: roll the move back (move_step)."""
+
+
 def set_activity(store: Store, workshop_id: int, activity: str) -> Workshop:
     """Make an activity the one every phone shows; it opens for answers, results hidden."""
     if activity not in flow.keys():
         raise ValueError(f"unknown activity {activity!r}")
-    # A new step starts without the last step's timer.
-    return _steer(
-        store, workshop_id, activity=activity, activity_open=True, results_visible=False,
-        timer_ends_at=None, timer_seconds=None,
-    )
+    return _steer(store, workshop_id, activity=activity, **_NEW_STEP)
+
+
+def move_step(store: Store, workshop_id: int, from_activity: str, to_activity: str) -> Workshop | None:
+    """Go from ``from_activity`` to ``to_activity``; None, and nothing changed, if the workshop was elsewhere.
+
+    A facilitator's click comes from a view drawn at one step. If the room has moved on since
+    (another tab, a clicker, a double click, or a browser that sends an old choice again after
+    a rerun: measured, a step list moved the room back under load), the click must move nothing.
+    """
+    if to_activity not in flow.keys():
+        raise ValueError(f"unknown activity {to_activity!r}")
+    if from_activity == to_activity:
+        return None
+    try:
+        with store.write(workshop_id, stage=True) as conn:
+            moved = conn.execute(
+                update(_W).where(_W.c.id == workshop_id, _W.c.activity == from_activity)
+                .values(activity=to_activity, **_NEW_STEP)
+            ).rowcount
+            if not moved:
+                raise _MovedOn()  # rolls back: no revision or stage bump for a move that did nothing
+    except _MovedOn:
+        return None
+    return get_workshop(store, workshop_id)
 
 
 def start_timer(store: Store, workshop_id: int, seconds: object, now: datetime | None = None) -> Workshop:

@@ -11,7 +11,7 @@ from html import escape
 import streamlit as st
 
 from fea_core import participation, workshops
-from ui import control_panel, live, room_keys, style, timer_view
+from ui import control_panel, live, room_keys, step_moves, style, timer_view
 from ui.auth import current_facilitator, login_began_at, require_facilitator
 from ui.context import store, t
 from ui.join_panel import join_url, unreachable_warning
@@ -27,9 +27,9 @@ wid = workshop.id
 # A clicker or the keyboard: acted on before anything is drawn, so this run shows the result.
 action = room_keys.pressed()
 if action == room_keys.NEXT:
-    control_panel.move(workshop, 1)
+    step_moves.move(workshop, 1)
 elif action == room_keys.PREVIOUS:
-    control_panel.move(workshop, -1)
+    step_moves.move(workshop, -1)
 elif action == room_keys.REVEAL:
     control_panel.toggle_results(workshop)
 if action:
@@ -67,6 +67,6 @@ with st.container(key="room_controls"):
         st.caption(t("room.controls_help"))
         # A link, so it opens in a new tab: the control view on a second screen or a tablet.
         st.link_button(t("room.open_control"), f"control?w={workshop.code}", icon=":material/open_in_new:")
-        control_panel.step_controls(workshop, compact=True)
+        control_panel.step_controls(workshop)
         control_panel.timer_controls(workshop)
         control_panel.step_tools(workshop)

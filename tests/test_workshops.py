@@ -8,7 +8,7 @@ import pytest
 
 from fea_core import workshops
 from fea_core.errors import InvalidText
-from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_WELCOME
+from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_PROBLEMS, ACTIVITY_TALK, ACTIVITY_WELCOME
 from fea_core.workshops import (
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -21,6 +21,7 @@ from fea_core.workshops import (
     get_workshop,
     list_workshops,
     live_counters,
+    move_step,
     new_join_code,
     normalize_code,
     reopen_workshop,
@@ -221,6 +222,40 @@ def test_set_activity_refuses_an_unknown_activity_and_changes_nothing(fresh_stor
     with pytest.raises(ValueError):
         set_activity(fresh_store, workshop.id, "karaoke")
     assert get_workshop(fresh_store, workshop.id) == workshop
+
+
+def test_a_move_from_the_step_the_room_is_on_goes_there_like_set_activity(fresh_store, workshop):
+    closed = set_results_visible(fresh_store, workshop.id, True)
+    moved = move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_TALK)
+    assert moved.activity == ACTIVITY_TALK
+    assert (moved.activity_open, moved.results_visible) == (True, False)
+    assert (moved.stage, moved.revision) == (closed.stage + 1, closed.revision + 1)
+
+
+def test_a_move_from_a_step_the_room_has_left_changes_nothing(fresh_store, workshop):
+    # The view was drawn at welcome; meanwhile another tab moved the room on to competence.
+    now = set_activity(fresh_store, workshop.id, ACTIVITY_COMPETENCE)
+    # A stale "go back to the talk" and a stale "next" (a double click) both do nothing,
+    # and the phones are not woken: neither counter moves.
+    assert move_step(fresh_store, workshop.id, ACTIVITY_TALK, ACTIVITY_WELCOME) is None
+    assert move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_TALK) is None
+    assert get_workshop(fresh_store, workshop.id) == now
+
+
+def test_a_double_click_on_next_moves_the_room_one_step(fresh_store, workshop):
+    first = move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_TALK)
+    assert move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_TALK) is None
+    assert get_workshop(fresh_store, workshop.id) == first
+
+
+def test_a_move_to_the_same_or_an_unknown_step_changes_nothing(fresh_store, workshop):
+    assert move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_WELCOME) is None
+    with pytest.raises(ValueError):
+        move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, "karaoke")
+    with pytest.raises(ValueError):
+        move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, "<b>problems</b>")
+    assert get_workshop(fresh_store, workshop.id) == workshop
+    assert move_step(fresh_store, workshop.id, ACTIVITY_WELCOME, ACTIVITY_PROBLEMS).activity == ACTIVITY_PROBLEMS
 
 
 def test_closing_and_opening_the_round_bumps_stage(fresh_store, competence_workshop):

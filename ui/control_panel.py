@@ -28,17 +28,11 @@ from fea_core.storage import utcnow
 from ui import handleplan_view as plan
 from ui import problem_solver_view as ps
 from ui import talk_view
+from ui.step_moves import go
 from ui.auth import logout_button
 from ui.context import language_switch, store, t
 from ui.course_view import course_link
 from ui.sharing_view import sharing_panel
-
-
-def move(workshop: Workshop, offset: int) -> None:
-    """Go ``offset`` steps on (back if negative); nothing at either end."""
-    target = flow.neighbour(workshop.activity, offset)
-    if target is not None:
-        workshops.set_activity(store(), workshop.id, target)
 
 
 def toggle_results(workshop: Workshop) -> None:
@@ -47,31 +41,28 @@ def toggle_results(workshop: Workshop) -> None:
         workshops.set_results_visible(store(), workshop.id, not workshop.results_visible)
 
 
-def step_controls(workshop: Workshop, *, compact: bool = False) -> None:
+def step_controls(workshop: Workshop) -> None:
     """Previous/next, the list of steps, open/close the round, reveal/hide the results."""
     step = flow.activity(workshop.activity)
     with st.container(key="step_buttons", horizontal=True, gap="small"):
-        if st.button(t("control.previous"), icon=":material/arrow_back:", key="step_previous",
-                     disabled=flow.neighbour(step.key, -1) is None):
-            move(workshop, -1)
-            st.rerun()
-        if st.button(t("control.next"), icon=":material/arrow_forward:", key="step_next", type="primary",
-                     disabled=flow.neighbour(step.key, 1) is None):
-            move(workshop, 1)
-            st.rerun()
-    # The database decides what is active (another tab, the keyboard, the live part's rerun may
-    # have changed it); only a click on this list changes it. A new list per stage: a value the
-    # browser still held for the last stage (a rerun racing a click) can never move the room back.
-    key = f"activity_{workshop.stage}"
-    st.radio(
-        t("screen.activity"),
-        flow.keys(),
-        index=flow.keys().index(workshop.activity),
-        format_func=lambda a: t(f"activity.{a}"),
-        key=key,
-        on_change=lambda: workshops.set_activity(store(), workshop.id, st.session_state[key]),
-        label_visibility="collapsed" if compact else "visible",
-    )
+        for offset, label, icon, kind in ((-1, "control.previous", ":material/arrow_back:", "secondary"),
+                                          (1, "control.next", ":material/arrow_forward:", "primary")):
+            target = flow.neighbour(step.key, offset)
+            st.button(t(label), icon=icon, key="step_next" if offset > 0 else "step_previous", type=kind,
+                      disabled=target is None, on_click=go, args=(workshop.id, step.key, target))
+    # The steps as buttons, not a radio: a radio's choice lives on in the browser, which sent an
+    # old one again after a rerun (measured under load: the room went back a step). A button
+    # sends a click and nothing else, and go() checks that the room is still where it was drawn.
+    st.markdown(f"**{t('screen.activity')}**")
+    with st.container(key="step_list", gap=None):
+        for key in flow.keys():
+            current = key == step.key
+            st.button(
+                t(f"activity.{key}"), key=f"step_to_{key}", width="stretch",
+                icon=":material/radio_button_checked:" if current else ":material/radio_button_unchecked:",
+                type="primary" if current else "tertiary", help=t("control.current_step") if current else None,
+                on_click=go, args=(workshop.id, step.key, key),
+            )
     with st.container(key="round_buttons", horizontal=True, gap="small"):
         if step.has_round:
             if workshop.activity_open:

@@ -97,6 +97,17 @@ __HIDDEN__
 
 # Every page (ui/accessibility.py): WCAG 2.1 AA fixes for Streamlit's own parts.
 FOCUS = "#1f5fa8"  # the theme's primaryColor: 6.4:1 on white, 3:1 needed for a focus indicator
+# The step list (ui/control_panel.py): buttons that read like a list, text at the left, close together.
+_STEP_LIST_CSS = """
+<style>
+.st-key-step_list { gap: .1rem; }
+.st-key-step_list button { justify-content: flex-start; min-height: 2.1rem; padding: .15rem .6rem; }
+.st-key-step_list button > div { width: 100%; justify-content: flex-start; text-align: left; }
+</style>
+"""
+_SCREEN_CSS += _STEP_LIST_CSS
+_ROOM_CSS += _STEP_LIST_CSS
+
 CAPTION = "rgb(85, 87, 97)"  # 7:1 on white; Streamlit draws captions at 60 % opacity (3.9:1)
 
 _ACCESSIBLE_CSS = f"""

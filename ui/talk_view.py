@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fea_core import talk, workshops
+from fea_core import talk
 from fea_core.errors import FeaError
 from fea_core.method import load_method
-from fea_core.model import ACTIVITY_COMPETENCE, Workshop
+from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_TALK, Workshop
 from fea_core.model_figure import competence_circle
 from fea_core.i18n import translate
 from fea_core.markdown_escape import escape_markdown
 from ui.context import language, method, store, t
 from ui.errors import show_error
+from ui.step_moves import go
 
 SUGGESTED = ("talk.suggested_1", "talk.suggested_2", "talk.suggested_3")
 
@@ -74,9 +75,8 @@ def talk_panel(workshop: Workshop, *, room: bool = False) -> None:
 
 def talk_tools(workshop: Workshop) -> None:
     """Below the presenter view: edit the dialogue questions; go on to the competence rating."""
-    if st.button(t("talk.to_rating"), type="primary", icon=":material/arrow_forward:", key="talk_to_rating"):
-        workshops.set_activity(store(), workshop.id, ACTIVITY_COMPETENCE)
-        st.rerun()
+    st.button(t("talk.to_rating"), type="primary", icon=":material/arrow_forward:", key="talk_to_rating",
+              on_click=go, args=(workshop.id, ACTIVITY_TALK, ACTIVITY_COMPETENCE))
     with st.expander(t("talk.edit"), icon=":material/edit:"):
         st.caption(t("talk.edit_help", limit=talk.QUESTIONS_MAX))
         key = f"talk_questions_text_{workshop.id}"

@@ -108,6 +108,27 @@ def app_server(tmp_path_factory):
     process.wait(timeout=20)
 
 
+@pytest.fixture(autouse=True)
+def _close_the_tests_contexts(request):
+    """Close the browser contexts a test opened and left open, when it ends.
+
+    The browser lives for a whole module: a page left open goes on holding polls and Streamlit
+    sessions on the server while the next tests run, and a module's later tests then pay for it.
+    """
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = list(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if not any(context is kept for kept in before):
+            try:
+                context.close()
+            except Exception:  # closed by the test already, or the browser is gone
+                pass
+
+
 def _patient(new_context):
     """Wrap Browser.new_context: every page action and wait of the context waits PATIENCE_MS."""
 
@@ -146,6 +167,19 @@ def wait_for_app(page, timeout: float = PATIENCE_SECONDS * 1000) -> None:
         notice.wait_for(state="hidden", timeout=timeout)
 
 
+def settled(page) -> None:
+    """Wait for the script run and for every components-v2 element to have drawn itself."""
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    # And for Streamlit's fade-ins to end: axe measured a caption mid-fade (3.88:1) when an
+    # English page's <html lang="en"> let it start at once.
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)", timeout=PATIENCE_MS)
+    # And for no element to be marked stale (faded) by a script run still under way.
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=PATIENCE_MS)
+
+
 def warm_up(browser, base: str) -> None:
     """Load the app once: Streamlit's first session after start may show a spurious
     'Page not found' for a non-default page (streamlit/streamlit#9992)."""
@@ -162,9 +196,23 @@ def log_in_facilitator(page, base: str, password: str = FACILITATOR[2], *, then:
     wait_for_app(page)
     page.get_by_label("Brugernavn").fill(FACILITATOR[0])
     page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
+    button = page.get_by_role("button", name="Log ind")
+    button.click()
     if then:
-        page.get_by_text(then).first.wait_for(timeout=PATIENCE_SECONDS * 1000)
+        shown = page.get_by_text(then).first
+        # Seen once on a loaded machine: the click landed while the cookie component's first
+        # rerun redrew the form, and the form came back filled, with no message. A person
+        # clicks again; so does this, only while the form is still there, with no run under way.
+        for _ in range(2):
+            try:
+                shown.wait_for(timeout=20_000)
+                break
+            except Exception:
+                wait_for_app(page)
+                if shown.is_visible() or not button.is_visible() or page.get_by_role("alert").count():
+                    break
+                button.click()
+        shown.wait_for(timeout=PATIENCE_MS)
     wait_for_app(page)
 
 
@@ -198,3 +246,36 @@ def open_room_controls(page) -> None:
     if panel.get_attribute("open") is None:
         page.locator(".st-key-room_controls summary").first.click()
     page.locator(".st-key-room_controls [data-testid='stExpanderDetails']").first.wait_for(timeout=PATIENCE_SECONDS * 1000)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed browser test: keep a picture of every open page and show the server log's tail.
+
+    CI prints only the test output; without the server's side a failure on a loaded machine is
+    a guess. The pictures land in test-artifacts/failures/ (untracked).
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    server = item.funcargs.get("app_server")
+    if server is not None:
+        logs = sorted(Path(server.data_dir).glob("streamlit-*.log"))
+        for log in logs:
+            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+            report.sections.append((f"server log {log.name} (last 60 lines)", "\n".join(lines[-60:])))
+    browser = item.funcargs.get("browser")
+    if browser is not None:
+        folder = ARTIFACTS / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        shown = []
+        for c, context in enumerate(browser.contexts):
+            for p, page in enumerate(context.pages):
+                path = folder / f"{item.name[:80]}-{c}-{p}.png"
+                try:
+                    page.screenshot(path=str(path), full_page=True, timeout=10_000)
+                    shown.append(f"{page.url} -> {path.relative_to(REPO)}")
+                except Exception as error:  # a closed or hung page: say so, keep the report
+                    shown.append(f"{page.url}: no picture ({error.__class__.__name__})")
+        report.sections.append(("open pages", "\n".join(shown) or "none"))

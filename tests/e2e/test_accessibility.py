@@ -22,7 +22,7 @@ from fea_core.model import (
 )
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity, set_results_visible
-from tests.e2e.conftest import PATIENCE_MS, DESKTOP, PHONE, FACILITATOR, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, PHONE, FACILITATOR, log_in_facilitator, settled, warm_up
 from tests.interview_fixtures import make_link
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -45,19 +45,6 @@ def violations(page) -> list[str]:
                             for n in v["nodes"][:4])
         found.append(f"{v['id']} ({len(v['nodes'])} nodes): {targets}")
     return found
-
-
-def settled(page) -> None:
-    """Wait for the script run and for every components-v2 element to have drawn itself."""
-    wait_for_app(page)
-    page.wait_for_timeout(500)
-    # And for Streamlit's fade-ins to end: axe measured a caption mid-fade (3.88:1) when an
-    # English page's <html lang="en"> let it start at once.
-    page.wait_for_function(
-        "() => document.getAnimations().every(a => a.playState !== 'running'"
-        " || a.effect.getComputedTiming().iterations === Infinity)", timeout=PATIENCE_MS)
-    # And for no element to be marked stale (faded) by a script run still under way.
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=PATIENCE_MS)
 
 
 def page_language(page) -> str:

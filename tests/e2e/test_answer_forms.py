@@ -384,6 +384,25 @@ def test_choices_not_sent_yet_stay_when_the_page_reruns_for_a_role_pick(store, o
     assert competence.my_ratings(store, participant) == {**ANSWERS, **some}
 
 
+def test_choices_not_sent_yet_stay_when_the_page_draws_the_step_anew(store, open_phone):
+    # A page run may mount the step component again, on a new root (seen once in CI, under load:
+    # a role pick lost the choices). Do what a new mount does, then let a page run draw it.
+    workshop, participant = workshop_at(store, ACTIVITY_COMPETENCE)
+    phone = open_phone(workshop, participant)
+    some = {"innovation": 5, "tid_og_ressourcer": 2}
+    rate_all(phone, some)
+    phone.evaluate("""() => {
+        const host = [...document.querySelectorAll('.st-key-phone_step *')].find(e => e.shadowRoot);
+        const root = (host ? host.shadowRoot : document).querySelector('.fea-root');
+        root.__feaPhone.cleanup();
+        root.replaceChildren();
+    }""")
+    expect(phone.get_by_test_id("rate-send")).to_have_count(0)  # the old drawing is gone
+    phone.locator(".st-key-lang_switch").get_by_role("radio", name="English").click()  # a page run with new data
+    expect(phone.get_by_test_id("rate-send")).to_have_text("Send my answers")
+    expect_chosen(phone, some)
+
+
 def test_a_choice_changed_after_sending_and_text_typed_but_not_sent_survive_a_language_switch(store, open_phone):
     workshop, participant = workshop_at(store, ACTIVITY_COMPETENCE)
     phone = open_phone(workshop, participant)

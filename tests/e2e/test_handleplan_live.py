@@ -42,7 +42,7 @@ def planned_workshop(store, name: str):
 
 def switch_step(page, label: str) -> None:
     """Pick a step in the control view's list of steps and wait until the view says it is on."""
-    page.get_by_role("radio", name=label, exact=True).click(force=True)  # Streamlit hides the input
+    page.locator(".st-key-step_list").get_by_role("button", name=label, exact=True).click()
     page.get_by_text(f"Nu: {label}").wait_for(timeout=WAIT)
     wait_for_app(page)
 
@@ -81,7 +81,7 @@ def test_the_first_agreement_typed_after_switching_to_trin_6_is_kept_through_a_s
     page.get_by_text("Trin 5: Konkretisér løsningen").first.wait_for(timeout=WAIT)
 
     # Switch to trin 6 and type the first agreement at once, as the issue's measurement did.
-    page.get_by_role("radio", name="Trin 6: Handleplan", exact=True).click(force=True)
+    page.locator(".st-key-step_list").get_by_role("button", name="Trin 6: Handleplan").click()
     page.locator(".st-key-new_action_what input").wait_for(timeout=WAIT)
     stage = workshops.get_workshop(store, workshop.id).stage
     actions = type_agreement(page, "Indfør tavlemøde hver mandag", "Mette", "15.3.2027")

@@ -14,7 +14,7 @@ from fea_core import participation
 from fea_core.model import ACTIVITY_PROBLEMS
 from fea_core.storage import open_store
 from fea_core.workshops import create_workshop, set_activity
-from tests.e2e.conftest import PATIENCE_MS, DESKTOP, FACILITATOR, PHONE, log_in_facilitator, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, DESKTOP, FACILITATOR, PHONE, log_in_facilitator, settled, wait_for_app, warm_up
 
 AA_SMALL_TEXT = 4.5
 GREY_TEXT = "[data-testid='stCaptionContainer'], .fea-caption, .fea-merged"
@@ -78,6 +78,7 @@ def test_the_hints_of_a_phones_problem_form_meet_aa(app_server, browser):
     page.goto(f"{app_server.base}/?code={workshop.code}&p={phone.token}")
     wait_for_app(page)
     page.get_by_test_id("item-text").wait_for(timeout=PATIENCE_MS)
+    settled(page)  # not mid-fade: Streamlit fades new elements in
     colours = grey_text_colours(page)
     assert colours, "the problem form has a character counter"
     assert lowest_contrast(colours) >= AA_SMALL_TEXT, colours
@@ -86,6 +87,7 @@ def test_the_hints_of_a_phones_problem_form_meet_aa(app_server, browser):
 def test_captions_on_the_facilitators_pages_meet_aa(app_server, browser):
     page = browser.new_context(**DESKTOP).new_page()
     log_in_facilitator(page, app_server.base)
+    settled(page)  # not mid-fade: Streamlit fades new elements in
     colours = grey_text_colours(page)
     assert colours, "the workshop list has captions"
     assert lowest_contrast(colours) >= AA_SMALL_TEXT, colours
@@ -96,6 +98,7 @@ def test_the_join_pages_anonymity_caption_meets_aa_with_streamlits_opacity_count
     page.goto(app_server.base + "/")
     wait_for_app(page)
     page.get_by_text("Du er anonym").wait_for(timeout=PATIENCE_MS)
+    settled(page)  # not mid-fade: Streamlit fades new elements in
     colours = grey_text_colours(page)
     assert colours, "the join page has a caption"
     assert lowest_contrast(colours) >= AA_SMALL_TEXT, colours

@@ -190,6 +190,23 @@ def app(db_url):
     return build
 
 
+class StepList:
+    """The list of steps (ui/control_panel.py): one button per step, the current one primary."""
+
+    PREFIX = "step_to_"
+
+    def __init__(self, buttons) -> None:
+        self.buttons = {b.key[len(self.PREFIX):]: b for b in buttons}
+        current = [key for key, b in self.buttons.items() if b.proto.type == "primary"]
+        assert len(current) == 1, f"expected one current step, got {current}"
+        self.value = current[0]
+        self.options = [b.label for b in buttons]
+
+    def choose(self, activity: str) -> AppTest:
+        """Click the step's button; return the AppTest after the click's run."""
+        return self.buttons[activity].click().run()
+
+
 class View:
     """Reading what a run rendered; handed to tests as the ``view`` fixture.
 
@@ -260,11 +277,10 @@ class View:
         return pd.DataFrame(rows[1:], columns=rows[0])
 
     @staticmethod
-    def steps(at: AppTest):
+    def steps(at: AppTest) -> "StepList | None":
         """Return the control view's (or the room's compact controls') list of steps, if drawn."""
-        found = [r for r in at.radio if (r.key or "").startswith("activity_")]
-        assert len(found) <= 1, [r.key for r in found]
-        return found[0] if found else None
+        found = [b for b in at.button if (b.key or "").startswith(StepList.PREFIX)]
+        return StepList(found) if found else None
 
     @staticmethod
     def button(at: AppTest, label: str):

@@ -418,7 +418,7 @@ def test_a_saved_idea_placement_lands_in_the_solution_matrixs_quadrant(
 # --- the shared screen ------------------------------------------------------------------------
 
 
-def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, view, facilitator, room):
+def test_the_step_list_lists_the_four_steps_with_their_danish_labels(app, view, facilitator, room):
     workshop = room(ACTIVITY_PROBLEMS)
 
     at = open_screen(app, view, facilitator, workshop.code)
@@ -429,13 +429,13 @@ def test_the_activity_radio_lists_the_four_steps_with_their_danish_labels(app, v
 
 
 @pytest.mark.parametrize("activity", list(NEW_ACTIVITY_LABELS))
-def test_choosing_a_step_in_the_radio_changes_the_activity_and_bumps_the_stage(
+def test_choosing_a_step_in_the_list_changes_the_activity_and_bumps_the_stage(
     app, view, store, facilitator, make_workshop, activity
 ):
     workshop = make_workshop()
     at = open_screen(app, view, facilitator, workshop.code)
 
-    view.ok(view.steps(at).set_value(activity).run())
+    view.ok(view.steps(at).choose(activity))
 
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == activity

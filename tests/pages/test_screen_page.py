@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1.util import patch_config_options
 
 from fea_core import accounts, competence, participation, workshops
-from fea_core.model import ACTIVITY_COMPETENCE
+from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_TALK, ACTIVITY_WELCOME
 from ui import join_panel
 
 NOT_FOUND = "Workshoppen findes ikke, eller den er ikke din."
@@ -162,7 +162,7 @@ def test_choosing_the_competence_activity_changes_the_workshop_and_bumps_its_sta
     workshop = make_workshop()
     at = open_control(app, view, facilitator, workshop.code)
 
-    view.ok(view.steps(at).set_value(ACTIVITY_COMPETENCE).run())
+    view.ok(view.steps(at).choose(ACTIVITY_COMPETENCE))
 
     now = workshops.get_workshop(store, workshop.id)
     assert now.activity == ACTIVITY_COMPETENCE
@@ -298,6 +298,45 @@ def test_a_rerun_keeps_an_activity_chosen_in_another_tab(app, view, store, facil
     assert now.activity == ACTIVITY_COMPETENCE
     assert now.stage == changed.stage  # the phones were not sent back and forth
     assert view.steps(at).value == ACTIVITY_COMPETENCE
+
+
+MOVED_ON = "Trinnet var allerede skiftet, så klikket ændrede ikke noget. Se det aktuelle trin."
+
+
+@pytest.mark.parametrize("click", ["list", "next", "previous"])
+def test_a_click_on_a_view_the_room_has_left_moves_nothing_and_says_so(
+    app, view, store, facilitator, make_workshop, click
+):
+    # This tab was drawn at the talk; another tab (or the clicker) moved the room on to
+    # competence. A click here, made before this tab followed, must not move the room again
+    # or back: that is how a room once went back a step under load.
+    workshop = workshops.set_activity(store, make_workshop().id, ACTIVITY_TALK)
+    at = open_control(app, view, facilitator, workshop.code)
+    assert view.steps(at).value == ACTIVITY_TALK
+    changed = workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)
+
+    if click == "list":
+        view.ok(view.steps(at).choose(ACTIVITY_WELCOME))
+    else:
+        view.ok(view.button(at, "Næste trin" if click == "next" else "Forrige trin").click().run())
+
+    assert workshops.get_workshop(store, workshop.id) == changed  # no move, no bump
+    assert [toast.value for toast in at.toast] == [MOVED_ON]
+    assert view.steps(at).value == ACTIVITY_COMPETENCE  # and the view now shows where the room is
+
+
+def test_next_and_previous_move_one_step_from_the_step_shown(app, view, store, facilitator, make_workshop):
+    workshop = make_workshop()
+    at = open_control(app, view, facilitator, workshop.code)
+
+    view.ok(view.button(at, "Næste trin").click().run())
+    assert workshops.get_workshop(store, workshop.id).activity == ACTIVITY_TALK
+    assert view.steps(at).value == ACTIVITY_TALK
+    view.ok(view.button(at, "Næste trin").click().run())
+    view.ok(view.button(at, "Forrige trin").click().run())
+    now = workshops.get_workshop(store, workshop.id)
+    assert (now.activity, now.stage) == (ACTIVITY_TALK, workshop.stage + 3)
+    assert not at.toast
 
 
 def countdowns(at, view):

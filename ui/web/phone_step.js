@@ -75,11 +75,22 @@ function drawTimer(p) {
   if (p.state.timer_ends_at != null) p.clock = setInterval(show, 1000);
 }
 
+// What was chosen or typed but not sent belongs to this phone's step: kept through a language
+// switch, new content or the page drawing this component anew (a page run may mount it again,
+// with a new root), dropped when the step changes. Kept on the window, not on the root.
+function drafts() {
+  return window.__feaDrafts || (window.__feaDrafts = {});
+}
+
+function draftKey(p, state) {
+  return `${p.data.live_url}|${state.activity}`;
+}
+
 function draw(p, state) {
   const moved = p.state && p.state.activity !== state.activity;
-  // What was chosen or typed but not sent belongs to its step: kept through a language switch
-  // or new content, dropped when the step changes.
-  if (moved) p.pending = {};
+  if (moved) delete drafts()[draftKey(p, p.state)];
+  const key = draftKey(p, state);
+  p.pending = drafts()[key] || (drafts()[key] = {});
   p.state = state;
   p.skew = state.server_now != null ? Date.now() / 1000 - state.server_now : 0;
   const view = state.view;
@@ -144,7 +155,7 @@ export default function (component) {
   const root = parentElement.querySelector('.fea-root');
   let p = root.__feaPhone;
   if (!p) {
-    p = { prints: {}, boxes: {}, pending: {}, stopped: false, delay: data.interval, abort: new AbortController() };
+    p = { prints: {}, boxes: {}, pending: {}, stopped: false, delay: data.interval, abort: new AbortController(), data };
     root.__feaPhone = p;
     for (const name of ['timer', 'head', 'chosen', 'notices', 'caption', 'form', 'plan']) {
       p.boxes[name] = el('div', { class: `fea-part-${name}` });
