@@ -62,10 +62,10 @@ def test_an_unknown_workshop_code_is_not_found(app, view, facilitator, make_work
 
     assert [e.value for e in at.error] == [NOT_FOUND]
     assert "Temadag i Lager Nord" not in view.text(at)
-    assert not at.radio
+    assert view.steps(at) is None and not at.radio
     control = open_control(app, view, facilitator, "NOSUCH")
     assert [e.value for e in control.error] == [NOT_FOUND]
-    assert not control.radio and not control.sidebar.button
+    assert view.steps(control) is None and not control.radio and not control.sidebar.button
 
 
 def test_another_facilitators_workshop_is_not_found(app, view, store, facilitator, make_workshop):

@@ -47,8 +47,8 @@ def test_a_throwaway_step_is_steered_shown_on_the_room_view_and_the_phones_and_t
 
     # The control view lists it and "Næste trin" goes from the Vidensoplæg to the pause.
     control = open_page(app, view, facilitator, workshop.code, "pages/control.py")
-    [steps] = [r for r in control.radio if "Pause" in r.options]
-    assert list(steps.options[1:4]) == ["Vidensoplæg", "Pause", "Arbejdsmiljøkompetencemodellen"]
+    steps = view.steps(control)
+    assert steps.options[1:4] == ["Vidensoplæg", "Pause", "Arbejdsmiljøkompetencemodellen"]
     view.ok(view.button(control, "Næste trin").click().run())
     assert workshops.get_workshop(store, workshop.id).activity == PAUSE
 
