@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 PROBE = (
     "import threading; from ui.server import allocator; first = allocator.tune(); second = allocator.tune(); "
     "trimmers = [t for t in threading.enumerate() if t.name == 'fea-malloc-trim']; "
-    "print(first, second, len(trimmers), all(t.daemon for t in trimmers))"
+    "import pyarrow; arrow = pyarrow.default_memory_pool().backend_name; "
+    "print(first, second, len(trimmers), all(t.daemon for t in trimmers), arrow == 'system')"
 )
 
 
@@ -26,11 +27,16 @@ def _probe(**env) -> list[str]:
 
 
 def test_on_glibc_the_server_tunes_malloc_once_with_one_daemon_trimming_thread():
-    assert _probe(FEA_MALLOC_TUNING="") == ["True", "True", "1", "True"]
+    assert _probe(FEA_MALLOC_TUNING="", ARROW_DEFAULT_MEMORY_POOL="") == ["True", "True", "1", "True", "True"]
 
 
 def test_fea_malloc_tuning_off_leaves_malloc_alone():
-    assert _probe(FEA_MALLOC_TUNING="off") == ["False", "False", "0", "True"]
+    assert _probe(FEA_MALLOC_TUNING="off", ARROW_DEFAULT_MEMORY_POOL="") == ["False", "False", "0", "True", "False"]
+
+
+def test_an_operators_arrow_pool_is_left_to_decide():
+    # Arrow reads ARROW_DEFAULT_MEMORY_POOL itself; the tuning does not override it.
+    assert _probe(FEA_MALLOC_TUNING="", ARROW_DEFAULT_MEMORY_POOL="mimalloc") == ["True", "True", "1", "True", "False"]
 
 
 @pytest.mark.parametrize("entry_file", ["app.py", "serve.py"])
