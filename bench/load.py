@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # fea_core, whe
 
 from bench.server import Server, cpu_seconds, machine_cpu_seconds, rss_mib  # noqa: E402
 from ui.live import RETRY_INTERVAL_MS  # noqa: E402
+from ui.server import memory_trace  # noqa: E402
 from fea_core.items import ITEMS_PER_STEP_MAX  # noqa: E402
 from bench.ws_client import STEP_ITEMS, STEP_OTHER, LivePoller, Phone, RunResult, Screen  # noqa: E402
 
@@ -276,6 +277,8 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     rss_start = rss_mib(pids)
     phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
     rss_loaded = rss_mib(pids)
+    if getattr(args, "memory_trace", None):  # the server's memory trace takes its baseline now
+        memory_trace.loaded_marker(Path(args.memory_trace).resolve()).touch()
     latencies: list[float] = []
     by_step: dict[str, list[float]] = defaultdict(list)
     finished_at: list[float] = []
@@ -488,9 +491,9 @@ def run_config(mode: str, args, idle: bool = False) -> dict:
             else:
                 trace = {}
                 if args.memory_trace:  # ui/server/memory_trace.py: the baseline once every phone has loaded
-                    ramp = args.ramp if args.ramp is not None else args.phones / 20
-                    trace = {"FEA_MEMORY_TRACE": str(Path(args.memory_trace).resolve()),
-                             "FEA_MEMORY_TRACE_AFTER": str(int(ramp + 30))}
+                    # (the soak's "after loading"; a guessed number of seconds missed the first burst)
+                    trace = {"FEA_MEMORY_TRACE": str(Path(args.memory_trace).resolve()), "FEA_MEMORY_TRACE_AFTER": "loaded"}
+                    memory_trace.loaded_marker(Path(args.memory_trace).resolve()).unlink(missing_ok=True)
                 servers = [Server(mode, Path(tmp), Path(tmp) / f"server-{i}.log", extra_env=trace)
                            for i in range(args.processes)]
                 for s in servers:

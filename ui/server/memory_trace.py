@@ -3,7 +3,8 @@
 Off unless the variable is set: tracemalloc costs CPU and memory of its own, so a soak's RSS
 figure is measured without it and this mode says *what* grows. When set, tracemalloc starts with
 the server (10 frames per allocation); the baseline snapshot is taken FEA_MEMORY_TRACE_AFTER
-seconds in (default 60: after the phones have loaded), and every FEA_MEMORY_TRACE_EVERY seconds
+seconds in (default 60), or with "loaded" when the bench says every phone has loaded (a
+file beside the report, loaded_marker()), and every FEA_MEMORY_TRACE_EVERY seconds
 (default 60) the file is rewritten with the traced heap's total and the 25 places whose
 allocations grew most since the baseline. `bench/load.py --memory-trace FILE` sets it.
 """
@@ -35,8 +36,18 @@ def _report(baseline: tracemalloc.Snapshot, since: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def _trace(path: Path, after: float, every: float) -> None:
-    await asyncio.sleep(after)
+def loaded_marker(path: Path) -> Path:
+    """The file whose appearance takes the baseline (FEA_MEMORY_TRACE_AFTER=loaded): the bench
+    creates it the moment every phone has loaded, so the baseline is not a guess of seconds."""
+    return path.with_name(path.name + ".loaded")
+
+
+async def _trace(path: Path, after: float | None, every: float) -> None:
+    if after is None:
+        while not loaded_marker(path).exists():
+            await asyncio.sleep(0.2)
+    else:
+        await asyncio.sleep(after)
     baseline = await asyncio.to_thread(lambda: tracemalloc.take_snapshot().filter_traces(_FILTERS))
     since = time.monotonic()
     while True:
@@ -50,7 +61,8 @@ def start() -> asyncio.Task | None:
     if not target:
         return None
     tracemalloc.start(10)
-    after = float(os.environ.get("FEA_MEMORY_TRACE_AFTER", "60"))
+    wait = os.environ.get("FEA_MEMORY_TRACE_AFTER", "60").strip()
+    after = None if wait == "loaded" else float(wait)
     every = float(os.environ.get("FEA_MEMORY_TRACE_EVERY", "60"))
     return asyncio.get_running_loop().create_task(_trace(Path(target), after, every), name="fea-memory-trace")
 
