@@ -48,8 +48,10 @@ def step_controls(workshop: Workshop) -> None:
         for offset, label, icon, kind in ((-1, "control.previous", ":material/arrow_back:", "secondary"),
                                           (1, "control.next", ":material/arrow_forward:", "primary")):
             target = flow.neighbour(step.key, offset)
-            st.button(t(label), icon=icon, key="step_next" if offset > 0 else "step_previous", type=kind,
-                      disabled=target is None, on_click=go, args=(workshop.id, step.key, target))
+            # Keyed by the step shown: a second click of a double click, made on this view, is this
+            # button's and not the next view's (whose "next" would go one step further).
+            st.button(t(label), icon=icon, key=f"step_{'next' if offset > 0 else 'previous'}_from_{step.key}",
+                      type=kind, disabled=target is None, on_click=go, args=(workshop.id, step.key, target))
     # The steps as buttons, not a radio: a radio's choice lives on in the browser, which sent an
     # old one again after a rerun (measured under load: the room went back a step). A button
     # sends a click and nothing else, and go() checks that the room is still where it was drawn.
@@ -58,7 +60,7 @@ def step_controls(workshop: Workshop) -> None:
         for key in flow.keys():
             current = key == step.key
             st.button(
-                t(f"activity.{key}"), key=f"step_to_{key}", width="stretch",
+                t(f"activity.{key}"), key=f"step_to_{key}_from_{step.key}", width="stretch",
                 icon=":material/radio_button_checked:" if current else ":material/radio_button_unchecked:",
                 type="primary" if current else "tertiary", help=t("control.current_step") if current else None,
                 on_click=go, args=(workshop.id, step.key, key),

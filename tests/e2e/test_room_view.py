@@ -283,6 +283,23 @@ def test_keys_on_the_room_view_change_the_step_and_reveal_the_results(app_server
     assert workshops.get_workshop(store, ws.id).activity == ACTIVITY_PROBLEMS
 
 
+def test_a_double_click_on_next_moves_the_room_one_step(app_server, browser, store):
+    # A nervous double click: both clicks are made on the view drawn at the welcome step, so
+    # the second must not take the room on past the talk (ui/step_moves.py).
+    ws = seeded_workshop(store, "Dobbeltklik")
+    control = facilitator_page(browser, app_server, {"width": 1280, "height": 800})
+    open_view(control, app_server, "control", ws.code)
+    control.get_by_text("Nu: Velkommen og deltagelse").first.wait_for(timeout=WAIT)
+    wait_for_app(control)
+
+    control.get_by_role("button", name="Næste trin").dblclick()
+
+    control.get_by_text("Nu: Vidensoplæg").first.wait_for(timeout=WAIT)
+    wait_for_app(control)
+    now = workshops.get_workshop(store, ws.id)
+    assert (now.activity, now.stage) == (ACTIVITY_TALK, ws.stage + 1)
+
+
 def test_a_timer_started_on_the_control_view_counts_down_on_the_room_view(app_server, browser, store):
     ws = seeded_workshop(store, "Temadag med nedtælling")
     workshops.set_activity(store, ws.id, ACTIVITY_COMPETENCE)

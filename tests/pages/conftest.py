@@ -196,7 +196,7 @@ class StepList:
     PREFIX = "step_to_"
 
     def __init__(self, buttons) -> None:
-        self.buttons = {b.key[len(self.PREFIX):]: b for b in buttons}
+        self.buttons = {b.key[len(self.PREFIX):].split("_from_")[0]: b for b in buttons}
         current = [key for key, b in self.buttons.items() if b.proto.type == "primary"]
         assert len(current) == 1, f"expected one current step, got {current}"
         self.value = current[0]
