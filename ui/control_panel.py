@@ -45,13 +45,13 @@ def step_controls(workshop: Workshop) -> None:
     """Previous/next, the list of steps, open/close the round, reveal/hide the results."""
     step = flow.activity(workshop.activity)
     with st.container(key="step_buttons", horizontal=True, gap="small"):
-        for offset, label, icon, kind in ((-1, "control.previous", ":material/arrow_back:", "secondary"),
-                                          (1, "control.next", ":material/arrow_forward:", "primary")):
+        for name, offset, icon, kind in (("previous", -1, ":material/arrow_back:", "secondary"),
+                                         ("next", 1, ":material/arrow_forward:", "primary")):
             target = flow.neighbour(step.key, offset)
             # Keyed by the step shown: a second click of a double click, made on this view, is this
             # button's and not the next view's (whose "next" would go one step further).
-            st.button(t(label), icon=icon, key=f"step_{'next' if offset > 0 else 'previous'}_from_{step.key}",
-                      type=kind, disabled=target is None, on_click=go, args=(workshop.id, step.key, target))
+            st.button(t(f"control.{name}"), icon=icon, key=f"step_{name}_from_{step.key}", type=kind,
+                      disabled=target is None, on_click=go, args=(workshop.id, step.key, target))
     # The steps as buttons, not a radio: a radio's choice lives on in the browser, which sent an
     # old one again after a rerun (measured under load: the room went back a step). A button
     # sends a click and nothing else, and go() checks that the room is still where it was drawn.

@@ -155,7 +155,7 @@ export default function (component) {
   const root = parentElement.querySelector('.fea-root');
   let p = root.__feaPhone;
   if (!p) {
-    p = { prints: {}, boxes: {}, pending: {}, stopped: false, delay: data.interval, abort: new AbortController(), data };
+    p = { prints: {}, boxes: {}, stopped: false, delay: data.interval, abort: new AbortController() };
     root.__feaPhone = p;
     for (const name of ['timer', 'head', 'chosen', 'notices', 'caption', 'form', 'plan']) {
       p.boxes[name] = el('div', { class: `fea-part-${name}` });
