@@ -238,20 +238,27 @@ async def _poll_loop(url: str, token: str, lang: str, watcher: Watcher, args, de
     await poller.close()
 
 
-async def _screen_loop(url: str, code: str, args, deadline: float, counters: Counter, out: dict):
+async def _screen_loop(url: str, code: str, args, counters: Counter, out: dict):
+    """The shared screen: log in, then rerun as the room view does until out["deadline"].
+
+    out["open"] is set once it has logged in and drawn (or failed to): a temadag's phones join by
+    the QR code on that screen, so the bench opens it before any phone.
+    """
     screen = Screen(url, f"w={code}", page_name="screen", counters=counters, timeout=args.timeout)
     try:
         await screen.connect()
         opened = await screen.log_in(BENCH_USER, BENCH_PASSWORD)
     except Exception as exc:
         out["errors"][f"screen: {type(exc).__name__}: {exc}"[:120]] += 1
+        out["open"].set()
         return
+    out["open"].set()
     if opened.errors:
         out["errors"].update(f"screen: {e}" for e in opened.errors)
         await screen.close()
         return
     interval = RETRY_INTERVAL_MS / 1000
-    while time.monotonic() < deadline:
+    while time.monotonic() < out["deadline"]:
         sent = time.monotonic()
         result = await screen.tick()
         if result.errors:
@@ -274,6 +281,14 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     poll = getattr(args, "poll", 1.0)
     args.poll = poll
     facilitator = await asyncio.to_thread(Facilitator, code)
+    # The shared screen is open before the phones join (they scan its QR code), as on a temadag:
+    # its login and first room view are the server's warm-up, not growth "after loading".
+    screen_out = {"ticks": [], "errors": errors, "window_start": math.inf, "deadline": math.inf,
+                  "open": asyncio.Event()}
+    screen_task = None
+    if getattr(args, "screen", True):
+        screen_task = asyncio.create_task(_screen_loop(urls[0], code, args, counters, screen_out))
+        await screen_out["open"].wait()
     rss_start = rss_mib(pids)
     phones, loads = await open_phones(urls, code, tokens, args, counters, errors)
     rss_loaded = rss_mib(pids)
@@ -289,8 +304,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
     switched_at: dict[int, float] = {}
     outcome = Counter()
     settle = getattr(args, "settle", SETTLE_SECONDS)
-    deadline = time.monotonic() + settle + args.duration
-    screen_out = {"ticks": [], "errors": errors, "window_start": math.inf}
+    deadline = screen_out["deadline"] = time.monotonic() + settle + args.duration
     rss_samples: list[float] = []
     busy_samples: list[tuple[float, float, float]] = []  # (seconds into the window, machine busy %, server CPU %)
 
@@ -386,13 +400,12 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
 
     stage0 = facilitator.workshop.stage
     watchers = [Watcher(stage0) for _ in phones]
-    # A loaded page's watcher polls from then on, and the shared screen is open before the room
-    # starts answering: both start --settle seconds before the window (else the window would
-    # open with every phone's first poll and the screen's login at once, which no room does).
+    # A loaded page's watcher polls from then on: --settle seconds before the window (else the
+    # window would open with every phone's first poll at once, which no room does).
     tasks = [asyncio.create_task(_poll_loop(p.base_url, p.token, p.lang, w, args, deadline, errors, random.Random(-i)))
              for i, (p, w) in enumerate(zip(phones, watchers))]
-    if getattr(args, "screen", True):
-        tasks.append(asyncio.create_task(_screen_loop(urls[0], code, args, deadline, counters, screen_out)))
+    if screen_task is not None:
+        tasks.append(screen_task)
     await asyncio.sleep(settle)
     window = Window(pids, counters)
     window_start = screen_out["window_start"] = time.monotonic()
@@ -549,7 +562,7 @@ def print_active(results: list[dict]) -> None:
         ticks, lat = r["screen"]
         print(f"{r['config']}: shared screen: {ticks} live-fragment runs, p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms")
         growth = (r["rss_end"] - r["rss_loaded"]) / r["rss_loaded"] * 100 if r["rss_loaded"] else float("nan")
-        print(f"{r['config']}: server RSS MiB: before phones {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
+        print(f"{r['config']}: server RSS MiB: before phones (shared screen open) {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
               f"max {r['rss_max']:.0f}, end {r['rss_end']:.0f} (growth after loading {growth:+.1f} %)")
         _print_rss_course(r)
     _print_errors(results)
