@@ -250,9 +250,9 @@ async def _screen_loop(url: str, code: str, args, counters: Counter, out: dict):
         opened = await screen.log_in(BENCH_USER, BENCH_PASSWORD)
     except Exception as exc:
         out["errors"][f"screen: {type(exc).__name__}: {exc}"[:120]] += 1
-        out["open"].set()
         return
-    out["open"].set()
+    finally:
+        out["open"].set()  # opened or failed: the phones may join now
     if opened.errors:
         out["errors"].update(f"screen: {e}" for e in opened.errors)
         await screen.close()
@@ -432,7 +432,7 @@ async def active_run(urls, pids, code, tokens, args) -> dict:
         "changes": (len(changes), len(switched_at), percentiles(changes)),
         "change_parts": {part: percentiles(v) for part, v in change_parts.items()},
         "screen": (len(screen_out["ticks"]), percentiles(screen_out["ticks"])),
-        "load": percentiles(loads), "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
+        "load": percentiles(loads), "screen_first": screen_task is not None, "rss_start": rss_start, "rss_loaded": rss_loaded, "rss_end": rss_end,
         "rss_max": max(rss_samples + [rss_end]), "rss_samples": rss_samples, **measured,
         "timeline": {"answers": [(f - window_start, lat) for f, lat in zip(finished_at, latencies)],
                      "switches": sorted(at - window_start for at in switched_at.values()),
@@ -562,7 +562,8 @@ def print_active(results: list[dict]) -> None:
         ticks, lat = r["screen"]
         print(f"{r['config']}: shared screen: {ticks} live-fragment runs, p50 {lat[0]:.0f} ms, p95 {lat[1]:.0f} ms")
         growth = (r["rss_end"] - r["rss_loaded"]) / r["rss_loaded"] * 100 if r["rss_loaded"] else float("nan")
-        print(f"{r['config']}: server RSS MiB: before phones (shared screen open) {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
+        start = "before phones (shared screen open)" if r.get("screen_first") else "before phones"
+        print(f"{r['config']}: server RSS MiB: {start} {r['rss_start']:.0f}, all loaded {r['rss_loaded']:.0f}, "
               f"max {r['rss_max']:.0f}, end {r['rss_end']:.0f} (growth after loading {growth:+.1f} %)")
         _print_rss_course(r)
     _print_errors(results)
