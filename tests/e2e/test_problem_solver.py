@@ -9,7 +9,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, wait_for_app, warm_up
+from tests.e2e.conftest import PATIENCE_MS, ARTIFACTS, DESKTOP, PATIENCE_SECONDS, PHONE, SCREENSHOTS, open_room_controls, open_room_tool, wait_for_app, warm_up
 from tests.e2e.test_walking_skeleton import login_and_create_workshop
 
 
@@ -104,7 +104,7 @@ def test_problems_and_ideas_go_from_phones_through_both_matrices_to_a_choice(app
     assert facilitator.locator("a[href^='javascript']").count() == 0
 
     # The facilitator merges no. 2 into no. 1 and hides the hostile one.
-    facilitator.get_by_text("Redigér problemerne").click()
+    open_room_tool(facilitator, "Redigér problemerne")
     choose_in_selectbox(facilitator, ".st-key-src_problem", "1. Travlhed om morgenen")
     choose_in_selectbox(facilitator, ".st-key-src_problem", "2. For meget travlhed")
     facilitator.locator(".st-key-merge_problem").get_by_role("button").click()
