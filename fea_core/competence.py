@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from fea_core import schema
 from fea_core.errors import InvalidRating, MissingAnswers
+from fea_core.frames import rows_frame
 from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
 from fea_core.storage import Store, lock_participant, utcnow
@@ -101,7 +102,7 @@ def rating_rows(store: Store, workshop_id: int) -> pd.DataFrame:
     )
     with store.read() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["participant_id", "role", "factor", "value", "version"])
+    frame = rows_frame(rows, ["participant_id", "role", "factor", "value", "version"])
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     frame["version"] = frame["version"].map(_version).astype("object")
     return frame

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from fea_core import handleplan, release, schema
 from fea_core.aggregate import ALL_GROUP, MIN_GROUP_SIZE, CompetenceSummary, competence_summary
 from fea_core.decisions import get_decisions
+from fea_core.frames import rows_frame
 from fea_core.i18n import translate
 from fea_core.interview_summary import InterviewSummary, summarise
 from fea_core.items import all_items, get_item, list_items, merged_sources_by_target
@@ -107,7 +108,7 @@ def _raw_placements(store: Store, workshop_id: int) -> pd.DataFrame:
             .join(it, it.c.id == pl.c.item_id)
             .where(pl.c.workshop_id == workshop_id)
         ).all()
-    return pd.DataFrame(rows, columns=["kind", "item_number", "participant_id", "x", "y"])
+    return rows_frame(rows, ["kind", "item_number", "participant_id", "x", "y"])
 
 
 def _raw_items(every_item: Sequence[Item]) -> pd.DataFrame:
