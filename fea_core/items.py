@@ -228,7 +228,7 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     wid, during = participant.workshop_id, flow.sent_during(kind)
     # Numbered and checked for duplicates in the workshop's turn: 200 phones sending at once
     # queue for one round trip each, not for the whole save.
-    row = store.insert_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
+    row = store.change_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
     if row is not None:
         return _row_to_item(row)
     with store.read() as conn:

@@ -118,9 +118,12 @@ class Item:
 
 @dataclass(frozen=True)
 class Placement:
-    """One phone's position for one item in a 2x2 matrix, each axis 1 (low) to 5 (high)."""
+    """One phone's position for one item in a 2x2 matrix, each axis 1 (low) to 5 (high), with the
+    item's number and kind as the phone shows them."""
 
     item_id: int
     participant_id: int
     x: int
     y: int
+    number: int
+    kind: str

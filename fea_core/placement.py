@@ -8,17 +8,20 @@ left); a new placement of the same item replaces the earlier one.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import delete, select, update
+from sqlalchemy import DateTime, Integer, SmallInteger, case, delete, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fea_core import flow, schema
 from fea_core.errors import InvalidPlacement, NotThisActivity, StaleItem
+from fea_core.frames import rows_frame
 from fea_core.items import counted_for
 from fea_core.model import (
     ITEM_KINDS,
     Participant,
     Placement,
 )
-from fea_core.storage import Store, lock_participant, utcnow
+from fea_core.storage import Store, utcnow
 
 PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
 # Which kind of item each matrix activity places.
@@ -39,10 +42,15 @@ def validate_position(x: object, y: object) -> tuple[int, int]:
     return x, y
 
 
+def _check_item_id(item_id: object) -> None:
+    """Raise StaleItem unless the id could be an item's (a whole number in SQLite's range)."""
+    if isinstance(item_id, bool) or not isinstance(item_id, int) or not 0 < item_id < 2**63:
+        raise StaleItem(item_id=item_id, reason="unknown")
+
+
 def _item_row(conn, item_id: object, workshop_id: int):
     """Return the item's row if it is one of this workshop's items of the kind placed now, else raise StaleItem."""
-    if isinstance(item_id, bool) or not isinstance(item_id, int) or not 0 < item_id < 2**63:  # SQLite's range
-        raise StaleItem(item_id=item_id, reason="unknown")
+    _check_item_id(item_id)
     # The activity comes along in the same round trip (store.write has checked it is a matrix).
     activity = select(_W.c.activity).where(_W.c.id == workshop_id).scalar_subquery().label("activity_now")
     row = conn.execute(select(_I, activity).where(_I.c.id == item_id)).first()
@@ -61,31 +69,57 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
     The item must still be on the list (not hidden or merged meanwhile), else StaleItem.
     """
     x, y = validate_position(x, y)
+    _check_item_id(item_id)
     workshop_id = participant.workshop_id
-    with store.write(workshop_id, open_for=MATRICES) as conn:
-        # Re-check inside the write: the facilitator may have closed the step, or hidden or
-        # merged the item, since the phone drew its list.
+    checked = []
+
+    def check_item(conn) -> None:
+        # The phone may have drawn its list before the facilitator hid or merged the item.
         item = _item_row(conn, item_id, workshop_id)
         if item.hidden or item.merged_into is not None:
             raise StaleItem(item_id=item_id, reason="hidden" if item.hidden else "merged")
-        lock_participant(conn, participant.id)  # two tabs: one updates what the other inserted
-        key = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
-        now = utcnow()
-        moved = conn.execute(update(_PL).where(key).values(x=x, y=y, updated_at=now)).rowcount
-        if not moved:
-            conn.execute(
-                _PL.insert().values(
-                    item_id=item_id, participant_id=participant.id, workshop_id=workshop_id, x=x, y=y, updated_at=now
-                )
-            )
-    return Placement(item_id=item_id, participant_id=participant.id, x=x, y=y)
+        checked.append(item)
+
+    # Saved in the workshop's turn as one upsert: the workshop's row lock queues a phone's two
+    # tabs too, and the primary key (item, phone) makes the second an update, never a second row.
+    # (No participant lock: every change of a placement takes the workshop's row first.)
+    upsert = _upsert(store, workshop_id, participant.id, item_id, x, y)
+    if store.change_in_turn(workshop_id, upsert, open_for=MATRICES, before=check_item) is None:
+        # Hidden or merged between the check and the turn (the guarded bump refuses a step
+        # that moved on): say which.
+        with store.read() as conn:
+            item = _item_row(conn, item_id, workshop_id)
+        raise StaleItem(item_id=item_id, reason="merged" if item.merged_into is not None else "hidden")
+    item = checked[0]
+    return Placement(item_id=item_id, participant_id=participant.id, x=x, y=y, number=item.number, kind=item.kind)
+
+
+def _upsert(store: Store, workshop_id: int, participant_id: int, item_id: int, x: int, y: int):
+    """Return INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING of the placement. It inserts
+    nothing unless the item is still listed and of the kind the room places now."""
+    placed_now = select(case(PLACED_DURING, value=_W.c.activity)).where(_W.c.id == workshop_id).scalar_subquery()
+    row = select(
+        literal(item_id, Integer), literal(participant_id, Integer), literal(workshop_id, Integer),
+        literal(x, SmallInteger), literal(y, SmallInteger), literal(utcnow(), DateTime(timezone=True)),
+    ).where(
+        _I.c.id == item_id, _I.c.workshop_id == workshop_id, _I.c.hidden.is_(False), _I.c.merged_into.is_(None),
+        _I.c.kind == placed_now,
+    )
+    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_PL)
+    insert = insert.from_select(["item_id", "participant_id", "workshop_id", "x", "y", "updated_at"], row)
+    moved = {"x": insert.excluded.x, "y": insert.excluded.y, "updated_at": insert.excluded.updated_at}
+    return insert.on_conflict_do_update(index_elements=[_PL.c.item_id, _PL.c.participant_id], set_=moved).returning(
+        _PL.c.item_id)
 
 
 def remove_placement(store: Store, participant: Participant, item_id: int) -> None:
     """Take back the phone's placement of an item (skip it) while its matrix is open."""
-    with store.write(participant.workshop_id, open_for=MATRICES) as conn:
-        _item_row(conn, item_id, participant.workshop_id)
-        conn.execute(delete(_PL).where((_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)))
+    _check_item_id(item_id)
+    workshop_id = participant.workshop_id
+    mine = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
+    # In the workshop's turn, as place_item: a phone's two tabs never lock in opposite orders.
+    store.change_in_turn(workshop_id, delete(_PL).where(mine).returning(_PL.c.item_id), open_for=MATRICES,
+                         before=lambda conn: _item_row(conn, item_id, workshop_id))
 
 
 def my_placements(store: Store, participant: Participant, kind: str) -> dict[int, tuple[int, int]]:
@@ -128,9 +162,8 @@ def placement_rows(store: Store, workshop_id: int, kind: str) -> pd.DataFrame:
             .join(_I, _I.c.id == _PL.c.item_id)
             .where(_PL.c.workshop_id == workshop_id, _I.c.kind == kind)
         ).all()
-    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
-    target = counted_for(items)
-    frame["item_id"] = frame["item_id"].map(target)
+    frame = rows_frame(rows, ROW_COLUMNS)
+    frame["item_id"] = frame["item_id"].map(counted_for(items))
     frame = frame.dropna(subset=["item_id"])
     frame = frame.astype({"item_id": "int64", "participant_id": "int64", "x": "float64", "y": "float64"})
     # One phone, one voice per item: a source and its target placed by the same phone are averaged.

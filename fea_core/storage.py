@@ -234,20 +234,26 @@ class Store:
         with self._write_turn:
             yield from self._write(workshop_id, stage, wanted)
 
-    def insert_in_turn(self, workshop_id: int, insert, *, open_for: str | tuple[str, ...]) -> Row | None:
-        """Run one INSERT ... RETURNING in the workshop's turn; return its row (None: it inserted nothing).
+    def change_in_turn(self, workshop_id: int, change, *, open_for: str | tuple[str, ...],
+                       before: Callable[[Connection], None] | None = None) -> Row | None:
+        """Run one INSERT, UPDATE or DELETE ... RETURNING in the workshop's turn; return its first
+        row (None: it changed nothing).
 
         For a row that must see every row the workshop's other writers committed before it (the
-        next item number, the duplicate check). The revision is bumped only if a row went in. On
+        next item number, the duplicate check), and for a phone's own rows, which then change in
+        one order with the workshop's (its row lock first: no deadlock between a phone's two tabs).
+        The revision is bumped only if a row changed. On
         PostgreSQL the lock, the statement, the bump and COMMIT go in one round trip, so the
         workshop's row is locked for that round trip only, not for the whole save. Refused like
-        ``write(open_for=...)``.
+        ``write(open_for=...)``. ``before`` runs first in the same transaction, without the
+        lock (a check that may raise, rolling back).
         """
         wanted = (open_for,) if isinstance(open_for, str) else tuple(open_for)
         returned: list[Row | None] = []
-        with self._write_turn:
-            for _conn in self._write(workshop_id, False, wanted, then=insert, returned=returned):
-                pass  # nothing before it: the statement runs in the bump's turn
+        with self._write_turn, contextmanager(self._write)(workshop_id, False, wanted, then=change,
+                                                           returned=returned) as conn:
+            if before is not None:
+                before(conn)
         return returned[0]
 
     def _write(

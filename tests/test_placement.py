@@ -55,7 +55,7 @@ def test_the_scale_is_one_to_five():
 def test_a_phone_places_a_problem_while_trin_2_is_open(solver, problems):
     phone = solver.phone()
     saved = place_item(solver.store, phone, problems[0].id, 4, 2)
-    assert saved == Placement(item_id=problems[0].id, participant_id=phone.id, x=4, y=2)
+    assert saved == Placement(item_id=problems[0].id, participant_id=phone.id, x=4, y=2, number=1, kind="problem")
     assert my_placements(solver.store, phone, "problem") == {problems[0].id: (4, 2)}
     assert rows_of(solver) == [(problems[0].id, phone.id, 4.0, 2.0)]
 

@@ -72,13 +72,11 @@ def _save_item(participant: Participant, body: dict, language: str) -> dict:
 
 def _save_placement(participant: Participant, body: dict, language: str) -> dict:
     item_id, x, y = _as_int(body.get("item_id")), _as_int(body.get("x")), _as_int(body.get("y"))
-    store = _store()
-    placement.place_item(store, participant, item_id, x, y)
-    item = items.get_item(store, item_id)
-    matrix = load_method(language).matrix_for(item.kind)
+    placed = placement.place_item(_store(), participant, item_id, x, y)
+    matrix = load_method(language).matrix_for(placed.kind)
     quadrant = matrix.quadrants[classify(x, y, matrix)]
     return {
-        "message": translate(language, "steps.placed", number=item.number, quadrant=quadrant),
+        "message": translate(language, "steps.placed", number=placed.number, quadrant=quadrant),
         "lands_in": translate(language, "steps.lands_in", quadrant=quadrant),
     }
 
