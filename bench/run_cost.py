@@ -5,7 +5,8 @@
 Starts the app (repository settings), prepares a workshop, and for each phone step
 (rating, trin 1, trin 2 with 12 cards) sends --runs full page runs and --runs
 interactions from one simulated phone, one after the other; then the shared screen's live
-fragment; then (--long-list) trin 1 once the workshop holds thousands of problems, as after
+fragment, and (--room) the same once 400 phones have placed all 12 cards, each run after one
+more placement (the matrix is rebuilt per change); then (--long-list) trin 1 once the workshop holds thousands of problems, as after
 the soak's ten rounds: the screen's live fragment and full run, and a phone's send. Prints
 the server's CPU milliseconds per run (from /proc, so other work on the machine changes the
 wall clock but hardly this). A room's capacity is roughly one core
@@ -62,7 +63,8 @@ async def _measure(server: Server, label: str, action, runs: int) -> tuple[str, 
     return label, cpu * 1000 / runs, statistics.median(walls) * 1000, scripts
 
 
-async def scenario(server: Server, code: str, token: str, runs: int, long_list: int = 0) -> list[tuple[str, float, float]]:
+async def scenario(server: Server, code: str, token: str, runs: int, long_list: int = 0,
+                   room: int = 0) -> list[tuple[str, float, float]]:
     facilitator = Facilitator(code)
     await _measure_idle(server)
     phone = Phone(server.url, f"code={code}&p={token}")
@@ -92,6 +94,18 @@ async def scenario(server: Server, code: str, token: str, runs: int, long_list: 
     if opened.errors:
         raise RuntimeError(f"screen: {opened.errors}")
     rows.append(await _measure(server, "shared screen trin 2, live fragment", screen.rerun_live, runs))
+    if room:
+        # A whole room has placed every card and the results are shown: the matrix is rebuilt
+        # after each new placement, as on the shared screen when the facilitator shows it live.
+        place = await asyncio.to_thread(_fill_placements, facilitator, room)
+        _SESSION[0] = screen
+
+        async def placed_then_rerun():
+            await asyncio.to_thread(place)
+            return await screen.rerun_live()
+
+        rows.append(await _measure(server, f"trin 2 screen, {room} phones x 12 placed, fragment", placed_then_rerun,
+                                   min(runs, 60)))
     if long_list:
         # The soak's state after ten rounds of trin 1: thousands of problems, most hidden.
         listed = await asyncio.to_thread(_fill_long_list, facilitator, long_list)
@@ -115,6 +129,31 @@ def _new_phone(facilitator: Facilitator) -> str:
     from fea_core import participation
 
     return participation.join(facilitator.store, facilitator.workshop.code)[1].token
+
+
+def _fill_placements(facilitator: Facilitator, phones: int):
+    """Let ``phones`` new phones place every card of trin 2 (one bulk insert); return a function
+    that makes one of them move one card, as a phone does, through the service."""
+    import itertools
+
+    from fea_core import items, participation, placement, schema, workshops
+    from fea_core.storage import utcnow
+
+    store, wid = facilitator.store, facilitator.workshop.id
+    cards = [i.id for i in items.list_items(store, wid, "problem")]
+    room = [participation.join(store, facilitator.workshop.code)[1] for _ in range(phones)]
+    with store.write(wid) as conn:
+        conn.execute(schema.placements.insert(), [
+            {"item_id": c, "participant_id": p.id, "workshop_id": wid, "x": 1 + (p.id + c) % 5,
+             "y": 1 + (3 * p.id + c) % 5, "updated_at": utcnow()} for p in room for c in cards])
+    workshops.set_results_visible(store, wid, True)  # the matrix drawn, not "results hidden"
+    moves = itertools.cycle((p, c) for p in room for c in cards)
+
+    def move_one() -> None:
+        phone, card = next(moves)
+        placement.place_item(store, phone, card, 1 + (phone.id + card + 1) % 5, 3)
+
+    return move_one
 
 
 def _fill_long_list(facilitator: Facilitator, total: int) -> int:
@@ -142,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=200)
     p.add_argument("--long-list", type=int, default=6000,
                    help="then measure trin 1 with this many problems, a tenth listed (0: skip)")
+    p.add_argument("--room", type=int, default=400,
+                   help="then measure trin 2's screen once this many phones placed all 12 cards (0: skip)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fea-cost-") as tmp:
         os.environ["FEA_DATA_DIR"] = tmp
@@ -150,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         server = Server("tuned", Path(tmp), Path(tmp) / "server.log")
         try:
             server.wait_ready()
-            rows = asyncio.run(scenario(server, code, tokens[0], args.runs, args.long_list))
+            rows = asyncio.run(scenario(server, code, tokens[0], args.runs, args.long_list, args.room))
         finally:
             server.stop()
     print(f"server CPU when idle: {_idle_rate * 100:.1f} % of a core (subtracted below)")
