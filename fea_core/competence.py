@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fea_core import schema
 from fea_core.errors import InvalidRating, MissingAnswers
 from fea_core.frames import rows_frame
 from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
-from fea_core.storage import Store, lock_participant, utcnow
+from fea_core.storage import Store, utcnow
 
 _R = schema.ratings
 _P = schema.participants
@@ -48,24 +50,14 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
     checked = validate_answers(answers)
     workshop_id = participant.workshop_id
     now = utcnow()
-    with store.write(workshop_id, open_for=ACTIVITY_COMPETENCE) as conn:
-        # Replace, never add: a double submit or a second tab cannot count twice. The phone's
-        # own row lock queues its tabs (other phones never wait for it).
-        lock_participant(conn, participant.id)
-        conn.execute(delete(_R).where(_R.c.participant_id == participant.id))
-        conn.execute(
-            _R.insert(),
-            [
-                {
-                    "participant_id": participant.id,
-                    "workshop_id": workshop_id,
-                    "factor": key,
-                    "value": value,
-                    "updated_at": now,
-                }
-                for key, value in checked.items()
-            ],
-        )
+    rows = [{"participant_id": participant.id, "workshop_id": workshop_id, "factor": key, "value": value,
+             "updated_at": now} for key, value in checked.items()]
+    # Replace, never add: a double submit or a second tab cannot count twice. One upsert in the
+    # workshop's turn: its row lock queues the phone's tabs too (other phones' saves queue there anyway).
+    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_R).values(rows)
+    replaced = {"value": insert.excluded.value, "updated_at": insert.excluded.updated_at}
+    upsert = insert.on_conflict_do_update(index_elements=[_R.c.participant_id, _R.c.factor], set_=replaced)
+    store.change_in_turn(workshop_id, upsert.returning(_R.c.participant_id), open_for=ACTIVITY_COMPETENCE)
 
 
 def my_ratings(store: Store, participant: Participant) -> dict[str, int | None]:

@@ -388,14 +388,6 @@ def check_open_activity(conn: Connection, workshop_id: int, activities: tuple[st
     return row.activity
 
 
-def lock_participant(conn: Connection, participant_id: int) -> None:
-    """Lock the participant's row till commit on PostgreSQL, so its own saves (two tabs) run one at a time."""
-    # FOR NO KEY UPDATE: rows inserted meanwhile that refer to the participant are not held up.
-    conn.execute(
-        select(schema.participants.c.id).where(schema.participants.c.id == participant_id).with_for_update(key_share=True)
-    )
-
-
 def _bump_and_commit(conn: Connection, first, then=None) -> tuple | None:
     # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
     # workshop, in every process, queues on it. So the tail of the transaction (the bump or the
