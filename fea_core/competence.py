@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import DateTime, Integer, SmallInteger, String, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,11 +50,18 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
     checked = validate_answers(answers)
     workshop_id = participant.workshop_id
     now = utcnow()
-    rows = [{"participant_id": participant.id, "workshop_id": workshop_id, "factor": key, "value": value,
-             "updated_at": now} for key, value in checked.items()]
+    # Six SELECTs of bound values, not a multi-row VALUES: SQLAlchemy compiles the latter anew on
+    # every call (2.4 ms a rating); this shape is compiled once. WHERE true: SQLite's upsert after
+    # a SELECT needs one to parse.
+    rows = union_all(*(
+        select(literal(participant.id, Integer), literal(workshop_id, Integer), literal(key, String),
+               literal(value, SmallInteger), literal(now, DateTime(timezone=True))).where(true())
+        for key, value in checked.items()
+    ))
     # Replace, never add: a double submit or a second tab cannot count twice. One upsert in the
     # workshop's turn: its row lock queues the phone's tabs too (other phones' saves queue there anyway).
-    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_R).values(rows)
+    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_R)
+    insert = insert.from_select(["participant_id", "workshop_id", "factor", "value", "updated_at"], rows)
     replaced = {"value": insert.excluded.value, "updated_at": insert.excluded.updated_at}
     upsert = insert.on_conflict_do_update(index_elements=[_R.c.participant_id, _R.c.factor], set_=replaced)
     store.change_in_turn(workshop_id, upsert.returning(_R.c.participant_id), open_for=ACTIVITY_COMPETENCE)
