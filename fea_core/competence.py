@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import DateTime, Integer, SmallInteger, String, literal, select, true, union_all
+from sqlalchemy import DateTime, Integer, SmallInteger, String, func, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -86,6 +86,14 @@ def ratings_of(store: Store, participant_ids: list[int]) -> dict[int, dict[str, 
 
 def _version(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def count_respondents(store: Store, workshop_id: int) -> int:
+    """Return how many phones have sent their ratings (people only, no figures)."""
+    with store.read() as conn:
+        return conn.execute(
+            select(func.count(func.distinct(_R.c.participant_id))).where(_R.c.workshop_id == workshop_id)
+        ).scalar_one()
 
 
 def rating_rows(store: Store, workshop_id: int) -> pd.DataFrame:

@@ -224,6 +224,16 @@ def test_a_double_submit_replaces_the_answers(room):
     assert my_ratings(room.store, phone) == {**dict.fromkeys(FACTORS, 5), "tid_og_ressourcer": None}
 
 
+def test_respondents_are_counted_once_per_phone_however_often_they_submit(room):
+    first, second, silent = room.join(), room.join(), room.join()
+    assert competence.count_respondents(room.store, room.workshop.id) == 0
+    room.rate(first, 2)
+    room.rate(first, 4, motivation=None)  # a second submit is the same person
+    room.rate(second, 5)
+    assert competence.count_respondents(room.store, room.workshop.id) == 2
+    assert silent.id not in set(rating_rows(room.store, room.workshop.id)["participant_id"])
+
+
 def test_a_submit_bumps_the_revision_by_one_and_not_the_stage(room):
     phone = room.join()
     before = get_workshop(room.store, room.workshop.id)

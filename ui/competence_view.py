@@ -8,7 +8,7 @@ import streamlit as st
 from fea_core import release
 from fea_core.aggregate import ALL_GROUP, CompetenceSummary, competence_summary
 from fea_core.charts import radar_spec
-from fea_core.competence import rating_rows
+from fea_core.competence import count_respondents
 from fea_core.disclosure import CHANGED, DERIVABLE, FEW
 from fea_core.export.common import count, number
 from fea_core.method import load_method
@@ -56,7 +56,7 @@ def summary_at(workshop_id: int, revision: int, lang: str) -> tuple[CompetenceSu
 @st.cache_data(max_entries=128, show_spinner=False)
 def respondents_at(workshop_id: int, revision: int) -> int:
     """Return how many phones have answered so far (people only, no figures: safe to show live)."""
-    return int(rating_rows(store(), workshop_id)["participant_id"].nunique())
+    return count_respondents(store(), workshop_id)
 
 
 def withheld_notes(summary: CompetenceSummary, released: Release, lang: str) -> list[str]:
@@ -107,16 +107,17 @@ def competence_panel(workshop: Workshop, joined: int, *, room: bool = False) -> 
     """Render the live competence view for the shared screen (``room``: sized for the projector)."""
     lang = language()
     m = load_method(lang)
-    summary, radar_all, radar_groups, released = summary_at(workshop.id, workshop.revision, lang)
     answered = respondents_at(workshop.id, workshop.revision)
     state = t("competence.open") if workshop.activity_open else t("competence.closed")
     st.markdown(f"### {m.competence_model}")
     st.caption(f"{state} · {t('competence.answered', n=answered, joined=joined)}")
 
     if not workshop.results_visible:
+        # Only the count while hidden: the figures (and their release) wait for "Vis resultater".
         st.progress(min(answered / joined, 1.0) if joined else 0.0)
         st.info(t("competence.hidden"), icon=":material/visibility_off:")
         return
+    summary, radar_all, radar_groups, released = summary_at(workshop.id, workshop.revision, lang)
 
     earlier = competence_compare.earlier_rated(workshop.id)  # the forløb's earlier rounds, if any
     group_notes = breakdown_notes(summary, lang)
