@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 
 import pytest
 
+from fea_core import similar_items
 from fea_core.similar_items import (
     THRESHOLD,
+    DuplicateFinder,
     duplicate_groups,
     normalise,
     pairs_of,
@@ -128,3 +131,65 @@ def test_a_long_list_compares_only_the_newest_items_and_answers():
 
 def test_pairs_of_a_group_are_every_pair_once():
     assert pairs_of([3, 1, 2, 1]) == {frozenset((1, 3)), frozenset((2, 3)), frozenset((1, 2))}
+
+
+# --- the finder the screen keeps per list: only new items are compared ----------------------------
+
+
+def test_the_finder_compares_only_the_new_items_with_the_list(monkeypatch):
+    shapes = []
+    real = similar_items.process.cdist
+
+    def counting(left, right, **kwargs):
+        shapes.append((len(left), len(right)))
+        return real(left, right, **kwargs)
+
+    monkeypatch.setattr(similar_items.process, "cdist", counting)
+    finder = DuplicateFinder()
+    items = rows("Travlhed", "Støj i kontoret", "Uklare roller", "For mange møder")
+    assert finder.groups(items) == []
+    items = items + [Row(105, 5, "Travlhed om morgenen")]
+    assert numbers(finder.groups(items)) == [[1, 5]]
+    assert numbers(finder.groups(items)) == [[1, 5]]
+    assert shapes == [(4, 4), (1, 5)]  # nothing new the third time: no comparison at all
+
+
+def test_an_edited_or_unhidden_item_is_compared_again():
+    finder = DuplicateFinder()
+    items = rows("Travlhed", "Støj i kontoret", "Uklare roller")
+    assert finder.groups(items) == []
+    items[2] = replace(items[2], text="Travlhed hele dagen")  # the facilitator edits nr. 3
+    assert numbers(finder.groups(items)) == [[1, 3]]
+    items[0] = replace(items[0], hidden=True)
+    assert finder.groups(items) == []
+    items[1] = replace(items[1], text="travlhed!")  # edited while nr. 1 is hidden
+    assert numbers(finder.groups(items)) == [[2, 3]]
+    items[0] = replace(items[0], hidden=False)  # back on the list: compared with what is there now
+    assert numbers(finder.groups(items)) == [[1, 2, 3]]
+
+
+def test_the_finder_always_agrees_with_comparing_everything_anew():
+    rng = random.Random(21)
+    words = ["Travlhed", "travlhed om morgenen", "Støj", "støj i kontoret", "Uklare roller", "roller uklare",
+             "For mange møder", "Møder", "Ingen pauser", "Pauser", "", "!!!"]
+    finder = DuplicateFinder()
+    items: list[Row] = []
+    dismissed: set[frozenset] = set()
+    for step in range(300):
+        action = rng.random()
+        if action < 0.45 or not items:
+            items.append(Row(1000 + step, len(items) + 1, rng.choice(words)))
+        elif action < 0.65:
+            k = rng.randrange(len(items))
+            items[k] = replace(items[k], hidden=not items[k].hidden)
+        elif action < 0.8:
+            k = rng.randrange(len(items))
+            items[k] = replace(items[k], text=rng.choice(words))
+        elif action < 0.9:
+            k = rng.randrange(len(items))
+            items[k] = replace(items[k], merged_into=None if items[k].merged_into else items[0].id)
+        else:
+            groups = duplicate_groups(items)
+            if groups:
+                dismissed |= pairs_of([i.id for i in rng.choice(groups)])
+        assert finder.groups(items, dismissed=dismissed) == duplicate_groups(items, dismissed=dismissed), step

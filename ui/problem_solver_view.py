@@ -248,6 +248,13 @@ def _dismiss(kind: str, item_ids: tuple[int, ...]) -> None:
     st.session_state.setdefault(DISMISSED, set()).update(similar_items.pairs_of(item_ids))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _finder(workshop_id: int, kind: str) -> similar_items.DuplicateFinder:
+    # One per list and process, shared by the room and control views: each run compares only
+    # the items new since the last one (the full run follows every new item in trin 1).
+    return similar_items.DuplicateFinder()
+
+
 def duplicate_suggestions(workshop: Workshop, kind: str) -> None:
     """Suggest likely duplicates among the listed items, each group with one-click "Saml" and "Ikke det samme".
 
@@ -258,7 +265,7 @@ def duplicate_suggestions(workshop: Workshop, kind: str) -> None:
     if notice and notice[0] == kind:
         st.session_state.pop(MERGE_NOTICE)
         (st.error if notice[1] == "error" else st.success)(notice[2], icon=":material/call_merge:")
-    groups = similar_items.duplicate_groups(
+    groups = _finder(workshop.id, kind).groups(
         items.list_items(store(), workshop.id, kind), dismissed=st.session_state.get(DISMISSED, set())
     )[:SUGGESTIONS_SHOWN]
     if not groups:
