@@ -226,6 +226,35 @@ def test_an_item_hidden_between_reading_the_room_and_writing_is_not_placed(solve
     assert solver.placements_saved() == 0
 
 
+@pytest.mark.databases("postgresql")  # SQLite's write turn holds the whole database from the check on
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda solver, made: hide_item(solver.store, made[0].id), "hidden"),
+    (lambda solver, made: merge_items(solver.store, made[1].id, [made[0].id]), "merged"),
+])
+def test_an_item_changed_between_the_check_and_the_workshops_turn_is_not_placed(solver, problems, monkeypatch,
+                                                                                 change, reason):
+    # place_item checks the item in its transaction, then upserts in the workshop's turn (the
+    # row lock); the facilitator's change commits in between. The upsert's own guard must see it.
+    phone = solver.phone()
+    real = placement_module._item_row
+
+    def check_then_change(conn, item_id, workshop_id):
+        row = real(conn, item_id, workshop_id)
+        if not changed:  # once: the refusal reads the item again to say why
+            changed.append(change(solver, problems))
+        return row
+
+    changed = []
+
+    monkeypatch.setattr(placement_module, "_item_row", check_then_change)
+    before = solver.counters()
+    with pytest.raises(StaleItem) as raised:
+        place_item(solver.store, phone, problems[0].id, 3, 3)
+    assert raised.value.params["reason"] == reason
+    assert solver.placements_saved() == 0
+    assert solver.counters()[0] == before[0] + 1  # the facilitator's change bumped it; the phone's did not
+
+
 @pytest.mark.parametrize("bad_id", [987_654, None, "1", True])
 def test_placing_an_item_that_does_not_exist_raises_stale_item(solver, problems, bad_id):
     with pytest.raises(StaleItem):
