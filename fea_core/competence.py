@@ -6,8 +6,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 from sqlalchemy import DateTime, Integer, SmallInteger, String, func, literal, select, true, union_all
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fea_core import schema
 from fea_core.errors import InvalidRating, MissingAnswers
@@ -60,7 +58,7 @@ def submit_ratings(store: Store, participant: Participant, answers: dict[str, in
     ))
     # Replace, never add: a double submit or a second tab cannot count twice. One upsert in the
     # workshop's turn: its row lock queues the phone's tabs too (other phones' saves queue there anyway).
-    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_R)
+    insert = store.upsert_into(_R)
     insert = insert.from_select(["participant_id", "workshop_id", "factor", "value", "updated_at"], rows)
     replaced = {"value": insert.excluded.value, "updated_at": insert.excluded.updated_at}
     upsert = insert.on_conflict_do_update(index_elements=[_R.c.participant_id, _R.c.factor], set_=replaced)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import DateTime, Integer, SmallInteger, case, delete, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fea_core import flow, schema
 from fea_core.errors import InvalidPlacement, NotThisActivity, StaleItem
@@ -105,7 +103,7 @@ def _upsert(store: Store, workshop_id: int, participant_id: int, item_id: int, x
         _I.c.id == item_id, _I.c.workshop_id == workshop_id, _I.c.hidden.is_(False), _I.c.merged_into.is_(None),
         _I.c.kind == placed_now,
     )
-    insert = (sqlite_insert if store.is_sqlite else postgresql_insert)(_PL)
+    insert = store.upsert_into(_PL)
     insert = insert.from_select(["item_id", "participant_id", "workshop_id", "x", "y", "updated_at"], row)
     moved = {"x": insert.excluded.x, "y": insert.excluded.y, "updated_at": insert.excluded.updated_at}
     return insert.on_conflict_do_update(index_elements=[_PL.c.item_id, _PL.c.participant_id], set_=moved).returning(

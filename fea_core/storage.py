@@ -37,6 +37,8 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import column as sql_column
 from sqlalchemy.sql import table as sql_table
@@ -233,6 +235,10 @@ class Store:
             raise ValueError("open_for needs a workshop")
         with self._write_turn:
             yield from self._write(workshop_id, stage, wanted)
+
+    def upsert_into(self, table):
+        """Return an INSERT into ``table`` in this database's dialect, which has on_conflict_do_update."""
+        return (sqlite_insert if self.is_sqlite else postgresql_insert)(table)
 
     def change_in_turn(self, workshop_id: int, change, *, open_for: str | tuple[str, ...],
                        before: Callable[[Connection], None] | None = None) -> Row | None:
