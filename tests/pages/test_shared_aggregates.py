@@ -32,7 +32,8 @@ def counted(monkeypatch):
 
         return wrapper
 
-    monkeypatch.setattr(ui.competence_view, "rating_rows", counting("ratings", ui.competence_view.rating_rows))
+    monkeypatch.setattr(ui.competence_view, "count_respondents",
+                        counting("ratings", ui.competence_view.count_respondents))
     # The radar's figures come from the batched release (fea_core.release), also once per change.
     monkeypatch.setattr(release, "released", counting("released", release.released))
     real_rows = placement.placement_rows
@@ -65,6 +66,25 @@ def test_three_screens_rerunning_share_one_radar_computation_per_change(
         view.ok(at.run())
         view.ok(at.run())
     assert counted["ratings"] == 2 and counted["released"] == 2  # ... one more, whoever looks and how often
+
+
+def test_while_the_results_are_hidden_the_screens_count_respondents_and_compute_no_figures(
+    app, view, store, facilitator, make_workshop, counted
+):
+    workshop = make_workshop()
+    workshops.set_activity(store, workshop.id, ACTIVITY_COMPETENCE)  # a new step starts hidden
+    for values in ((4, 2, 3, 5, 1, 3), (5, 3, 2, 4, 1, 2), (3, 3, 3, 4, 2, 2)):
+        rate(store, workshop, values)
+    screens = [open_screen(app, view, facilitator, workshop.code) for _ in range(2)]
+    rate(store, workshop, (1, 1, 1, 1, 1, 1))
+    for at in screens:
+        view.ok(at.run())
+        assert "4 af 4" in " ".join(c.value for c in at.caption)  # the count, live
+    assert counted["ratings"] == 2 and counted["released"] == 0  # no release, summary or radar
+
+    workshops.set_results_visible(store, workshop.id, True)
+    view.ok(screens[0].run())
+    assert counted["released"] == 1
 
 
 def test_the_problem_matrix_is_computed_once_per_change_for_every_screen(
