@@ -96,13 +96,17 @@ class DuplicateFinder:
         self._lock = threading.Lock()
         self._words: dict[tuple[int, str], str] = {}  # (id, text) -> its topic words
         self._compared: set[tuple[int, str]] = set()  # the list of the last call: each pair of it compared
-        self._matches: set[frozenset] = set()  # pairs of (id, text) that score THRESHOLD or more
+        self._matches: set[tuple] = set()  # pairs of (id, text), the smaller first, that score THRESHOLD or more
+        self._last: tuple | None = None  # (what was asked, the groups found) of the last call
 
     def groups(self, items: Iterable, *, dismissed: Collection[frozenset] = ()) -> list[tuple]:
         """Return what ``duplicate_groups`` returns for these items."""
         listed = _listed(items)
         keys = [(i.id, i.text) for i in listed]
+        asked = (tuple(keys), frozenset(dismissed))
         with self._lock:
+            if self._last is not None and self._last[0] == asked:
+                return list(self._last[1])  # the same list, asked again (another screen, a rerun)
             pairs = self._matching_pairs(keys)
         parent = list(range(len(listed)))
 
@@ -113,18 +117,21 @@ class DuplicateFinder:
             return k
 
         index = {key: k for k, key in enumerate(keys)}
-        for pair in pairs:  # the groups are connected components: the order does not matter
-            a, b = sorted(index[key] for key in pair)
-            if frozenset((listed[a].id, listed[b].id)) in dismissed:
+        for first, second in pairs:  # connected components: the order of the pairs does not matter
+            if dismissed and frozenset((first[0], second[0])) in dismissed:
                 continue
-            parent[root(b)] = root(a)
+            a, b = root(index[first]), root(index[second])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
         groups: dict[int, list] = {}
         for k, item in enumerate(listed):
             groups.setdefault(root(k), []).append(item)
-        found = [tuple(g) for g in groups.values() if len(g) > 1]
-        return sorted(found, key=lambda g: g[0].number)
+        found = sorted((tuple(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0].number)
+        with self._lock:
+            self._last = (asked, found)
+        return list(found)
 
-    def _matching_pairs(self, keys: list[tuple[int, str]]) -> list[frozenset]:
+    def _matching_pairs(self, keys: list[tuple[int, str]]) -> list[tuple]:
         current = set(keys)
         new = [key for key in keys if key not in self._compared]
         for key in new:
@@ -139,11 +146,11 @@ class DuplicateFinder:
                 for b in scores[a].nonzero()[0]:
                     other = keys[int(b)]
                     if other != key and self._words[key] and self._words[other]:
-                        self._matches.add(frozenset((key, other)))
-        # Only what is listed now is kept: an item back on the list later is compared anew.
+                        self._matches.add((key, other) if key < other else (other, key))
+        if self._compared - current:  # only what is listed now is kept: an item back later is compared anew
+            self._words = {k: w for k, w in self._words.items() if k in current}
+            self._matches = {m for m in self._matches if m[0] in current and m[1] in current}
         self._compared = current
-        self._words = {k: w for k, w in self._words.items() if k in current}
-        self._matches = {m for m in self._matches if m <= current}
         return list(self._matches)
 
 
