@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import DateTime, Integer, SmallInteger, String, func, literal, select, true, union_all
+from sqlalchemy import DateTime, Integer, SmallInteger, String, bindparam, func, literal, select, true, union_all
 
 from fea_core import schema
 from fea_core.errors import InvalidRating, MissingAnswers
 from fea_core.frames import rows_frame
 from fea_core.method import load_method
 from fea_core.model import ACTIVITY_COMPETENCE, RATING_MAX, RATING_MIN, Participant
-from fea_core.storage import Store, utcnow
+from fea_core.storage import Store, upsert_into, utcnow
 
 _R = schema.ratings
 _P = schema.participants
@@ -46,23 +47,34 @@ def validate_answers(answers: dict[str, int | None]) -> dict[str, int | None]:
 def submit_ratings(store: Store, participant: Participant, answers: dict[str, int | None]) -> None:
     """Save (or replace) the participant's six ratings while the round is open."""
     checked = validate_answers(answers)
-    workshop_id = participant.workshop_id
-    now = utcnow()
-    # Six SELECTs of bound values, not a multi-row VALUES: SQLAlchemy compiles the latter anew on
-    # every call (2.4 ms a rating); this shape is compiled once. WHERE true: SQLite's upsert after
-    # a SELECT needs one to parse.
-    rows = union_all(*(
-        select(literal(participant.id, Integer), literal(workshop_id, Integer), literal(key, String),
-               literal(value, SmallInteger), literal(now, DateTime(timezone=True))).where(true())
-        for key, value in checked.items()
-    ))
+    values = {"participant_id": participant.id, "workshop_id": participant.workshop_id, "updated_at": utcnow()}
+    values.update({f"value_{n}": checked[key] for n, key in enumerate(factor_keys())})
     # Replace, never add: a double submit or a second tab cannot count twice. One upsert in the
     # workshop's turn: its row lock queues the phone's tabs too (other phones' saves queue there anyway).
-    insert = store.upsert_into(_R)
+    store.change_in_turn(participant.workshop_id, _ratings_upsert(store.is_sqlite), values,
+                         open_for=ACTIVITY_COMPETENCE)
+
+
+@functools.cache
+def _ratings_upsert(sqlite: bool):
+    """Return the upsert of a phone's six ratings, built once: values come as bind parameters.
+
+    Six SELECTs of bound values, not a multi-row VALUES: SQLAlchemy compiles the latter anew on
+    every call. WHERE true: SQLite's upsert after a SELECT needs one to parse.
+    """
+    def bound(name: str, kind):
+        return bindparam(name, type_=kind)
+
+    rows = union_all(*(
+        select(bound("participant_id", Integer), bound("workshop_id", Integer), literal(key, String),
+               bound(f"value_{n}", SmallInteger), bound("updated_at", DateTime(timezone=True))).where(true())
+        for n, key in enumerate(factor_keys())
+    ))
+    insert = upsert_into(_R, sqlite=sqlite)
     insert = insert.from_select(["participant_id", "workshop_id", "factor", "value", "updated_at"], rows)
     replaced = {"value": insert.excluded.value, "updated_at": insert.excluded.updated_at}
     upsert = insert.on_conflict_do_update(index_elements=[_R.c.participant_id, _R.c.factor], set_=replaced)
-    store.change_in_turn(workshop_id, upsert.returning(_R.c.participant_id), open_for=ACTIVITY_COMPETENCE)
+    return upsert.returning(_R.c.participant_id)
 
 
 def my_ratings(store: Store, participant: Participant) -> dict[str, int | None]:

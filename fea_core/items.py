@@ -13,9 +13,23 @@ can form.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Boolean, DateTime, Integer, case, exists, func, literal, select, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from fea_core import flow, schema
 from fea_core.errors import DuplicateItem, FeaError, StaleItem
@@ -24,7 +38,7 @@ from fea_core.model import (
     Item,
     Participant,
 )
-from fea_core.storage import Store, utcnow
+from fea_core.storage import Store, check_open_activity, utcnow
 from fea_core.text_cleaning import clean_text, same_text_key
 from fea_core.workshops import get_workshop
 
@@ -142,19 +156,19 @@ def _lock_workshop(conn, workshop_id: int):
     ).one()
 
 
-def _listed_same(workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None):
-    """Return a query for the listed items (not hidden, not merged) of the kind that say the same as text."""
-    query = select(_I.c.id, _I.c.number).where(
+def _listed_same(workshop_id, kind: str, text_key):
+    """Return a query for the listed items (not hidden, not merged) of the kind whose text key is
+    ``text_key`` (same_text_key of a text): the same words."""
+    return select(_I.c.id, _I.c.number).where(
         _I.c.workshop_id == workshop_id,
         _I.c.kind == kind,
-        _I.c.text_key == same_text_key(text),  # an indexed lookup, however long the list
+        _I.c.text_key == text_key,  # an indexed lookup, however long the list
         _I.c.hidden.is_(False),
         _I.c.merged_into.is_(None),
     )
-    return query.where(_I.c.id != exclude_id) if exclude_id is not None else query
 
 
-def _next_number(workshop_id: int, kind: str):
+def _next_number(workshop_id, kind: str):
     # Hidden and merged items keep their numbers: the next one follows the highest ever given.
     return (
         select(func.coalesce(func.max(_I.c.number), 0) + 1)
@@ -165,7 +179,10 @@ def _next_number(workshop_id: int, kind: str):
 
 def _check_duplicate(conn, workshop_id: int, kind: str, text: str, *, exclude_id: int | None = None) -> None:
     """Raise DuplicateItem if a listed item of the kind says the same (the workshop's row is locked)."""
-    same = conn.execute(_listed_same(workshop_id, kind, text, exclude_id=exclude_id).limit(1)).first()
+    same = _listed_same(workshop_id, kind, same_text_key(text))
+    if exclude_id is not None:
+        same = same.where(_I.c.id != exclude_id)
+    same = conn.execute(same.limit(1)).first()
     if same is not None:
         raise DuplicateItem(number=same.number, item_id=same.id)
 
@@ -175,13 +192,14 @@ def step_kinds(kind: str) -> tuple[str, ...]:
     return flow.sent_together(kind)
 
 
-def _sent_in_step(workshop_id: int, kind: str, author_id: int):
+def _sent_in_step(workshop_id, kind: str, author_id):
     """Return a query counting the items a phone sent in kind's step, hidden and merged ones included."""
+    # Equalities, not IN: the query is part of a shape compiled once (fea_core.storage's turn).
+    of_step = or_(*(_I.c.kind == k for k in step_kinds(kind)))
     return (
         select(func.count())
         .select_from(_I)
-        .where(_I.c.workshop_id == workshop_id, _I.c.author_participant_id == author_id,
-               _I.c.kind.in_(step_kinds(kind)))
+        .where(_I.c.workshop_id == workshop_id, _I.c.author_participant_id == author_id, of_step)
         .scalar_subquery()
     )
 
@@ -191,20 +209,30 @@ def _check_step_limit(conn, workshop_id: int, kind: str, author_id: int) -> None
         raise TooManyItems(limit=ITEMS_PER_STEP_MAX)
 
 
-def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int | None):
-    """Return an INSERT of the item with the next number that inserts nothing if the list has its text,
-    or (for a phone's item) if the phone has sent its limit for the step."""
+def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int | None) -> tuple:
+    """Return (statement, values): an INSERT of the item with the next number that inserts nothing
+    if the list has its text, or (for a phone's item) if the phone has sent its limit for the step."""
+    values = {"workshop_id": workshop_id, "text": text, "text_key": same_text_key(text),
+              "author_participant_id": author_id, "created_at": utcnow()}
+    return _insert_shape(kind, author_id is not None), values
+
+
+@functools.cache
+def _insert_shape(kind: str, by_phone: bool):
+    """The INSERT of _insert_unless_listed, built once per kind (values bound per call)."""
+    workshop_id, text_key = bindparam("workshop_id", type_=Integer), bindparam("text_key", type_=String)
+    author_id = bindparam("author_participant_id", type_=Integer)
     row = select(
-        literal(workshop_id),
+        workshop_id,
         literal(kind),
         _next_number(workshop_id, kind),
-        literal(text),
-        literal(same_text_key(text)),
-        literal(author_id, Integer),
-        literal(utcnow(), DateTime(timezone=True)),
+        bindparam("text", type_=String),
+        text_key,
+        author_id,
+        bindparam("created_at", type_=DateTime(timezone=True)),
         literal(False, Boolean),
-    ).where(~exists(_listed_same(workshop_id, kind, text)))
-    if author_id is not None:
+    ).where(~exists(_listed_same(workshop_id, kind, text_key)))
+    if by_phone:
         row = row.where(_sent_in_step(workshop_id, kind, author_id) < ITEMS_PER_STEP_MAX)
     columns = ["workshop_id", "kind", "number", "text", "text_key", "author_participant_id", "created_at", "hidden"]
     return _I.insert().from_select(columns, row).returning(*_I.c)
@@ -212,7 +240,7 @@ def _insert_unless_listed(workshop_id: int, kind: str, text: str, author_id: int
 
 def _insert(conn, workshop_id: int, kind: str, text: str, author_id: int | None) -> int:
     _check_duplicate(conn, workshop_id, kind, text)
-    return conn.execute(_insert_unless_listed(workshop_id, kind, text, author_id)).one().id
+    return conn.execute(*_insert_unless_listed(workshop_id, kind, text, author_id)).one().id
 
 
 def submit_item(store: Store, participant: Participant, kind: str, text: str) -> Item:
@@ -228,10 +256,11 @@ def submit_item(store: Store, participant: Participant, kind: str, text: str) ->
     wid, during = participant.workshop_id, flow.sent_during(kind)
     # Numbered and checked for duplicates in the workshop's turn: 200 phones sending at once
     # queue for one round trip each, not for the whole save.
-    row = store.change_in_turn(wid, _insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
+    row = store.change_in_turn(wid, *_insert_unless_listed(wid, kind, cleaned, participant.id), open_for=during)
     if row is not None:
         return _row_to_item(row)
     with store.read() as conn:
+        check_open_activity(conn, wid, (during,))  # a step that moved on is the first thing to say
         _check_step_limit(conn, wid, kind, participant.id)
         _check_duplicate(conn, wid, kind, cleaned)
     # The same text was listed a moment ago and hidden or merged since: save it the slow way.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, bindparam, func, select, update
 
 from fea_core import schema
 from fea_core.errors import InvalidRole, UnknownJoinCode, UnknownParticipant, WorkshopEnded
@@ -63,10 +63,17 @@ def _is_token_shaped(token) -> bool:
 
 def resume(store: Store, token: str) -> Participant:
     """Return the participant with this token, or raise UnknownParticipant."""
-    found = resume_many(store, [token]).get(token)
-    if found is None:
+    row = None
+    if _is_token_shaped(token):
+        with store.read() as conn:
+            row = conn.execute(_BY_TOKEN, {"token": token}).first()
+    if row is None:
         raise UnknownParticipant()
-    return found
+    return _row_to_participant(row)
+
+
+# Every phone's answer starts here: built once, its value bound per call.
+_BY_TOKEN = select(_P).where(_P.c.token == bindparam("token", type_=String))
 
 
 def resume_many(store: Store, tokens: list[str]) -> dict[str, Participant]:

@@ -7,8 +7,10 @@ left); a new placement of the same item replaces the earlier one.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
-from sqlalchemy import DateTime, Integer, SmallInteger, case, delete, literal, select
+from sqlalchemy import DateTime, Integer, SmallInteger, bindparam, case, delete, select
 
 from fea_core import flow, schema
 from fea_core.errors import InvalidPlacement, NotThisActivity, StaleItem
@@ -19,7 +21,7 @@ from fea_core.model import (
     Participant,
     Placement,
 )
-from fea_core.storage import Store, utcnow
+from fea_core.storage import Store, upsert_into, utcnow
 
 PLACEMENT_MIN, PLACEMENT_MAX = 1, 5
 # Which kind of item each matrix activity places.
@@ -49,9 +51,7 @@ def _check_item_id(item_id: object) -> None:
 def _item_row(conn, item_id: object, workshop_id: int):
     """Return the item's row if it is one of this workshop's items of the kind placed now, else raise StaleItem."""
     _check_item_id(item_id)
-    # The activity comes along in the same round trip (store.write has checked it is a matrix).
-    activity = select(_W.c.activity).where(_W.c.id == workshop_id).scalar_subquery().label("activity_now")
-    row = conn.execute(select(_I, activity).where(_I.c.id == item_id)).first()
+    row = conn.execute(_ITEM_NOW, {"item_id": item_id, "workshop_id": workshop_id}).first()
     if row is None or row.workshop_id != workshop_id:
         raise StaleItem(item_id=item_id, reason="unknown")
     if row.activity_now not in PLACED_DURING:  # the facilitator moved on a moment ago
@@ -59,6 +59,13 @@ def _item_row(conn, item_id: object, workshop_id: int):
     if row.kind != PLACED_DURING[row.activity_now]:
         raise StaleItem(item_id=item_id, reason="other_kind")
     return row
+
+
+# The item with the workshop's activity in the same round trip. Built once (values bound per call).
+_ITEM_NOW = select(
+    _I, select(_W.c.activity).where(_W.c.id == bindparam("workshop_id", type_=Integer))
+    .scalar_subquery().label("activity_now"),
+).where(_I.c.id == bindparam("item_id", type_=Integer))
 
 
 def place_item(store: Store, participant: Participant, item_id: int, x: int, y: int) -> Placement:
@@ -81,8 +88,10 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
     # Saved in the workshop's turn as one upsert: the workshop's row lock queues a phone's two
     # tabs too, and the primary key (item, phone) makes the second an update, never a second row.
     # (No participant lock: every change of a placement takes the workshop's row first.)
-    upsert = _upsert(store, workshop_id, participant.id, item_id, x, y)
-    if store.change_in_turn(workshop_id, upsert, open_for=MATRICES, before=check_item) is None:
+    values = {"item_id": item_id, "participant_id": participant.id, "workshop_id": workshop_id,
+              "x": x, "y": y, "updated_at": utcnow()}
+    if store.change_in_turn(workshop_id, _upsert(store.is_sqlite), values, open_for=MATRICES,
+                            before=check_item) is None:
         # Hidden or merged between the check and the turn (the guarded bump refuses a step
         # that moved on): say which.
         with store.read() as conn:
@@ -92,32 +101,44 @@ def place_item(store: Store, participant: Participant, item_id: int, x: int, y: 
     return Placement(item_id=item_id, participant_id=participant.id, x=x, y=y, number=item.number, kind=item.kind)
 
 
-def _upsert(store: Store, workshop_id: int, participant_id: int, item_id: int, x: int, y: int):
-    """Return INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING of the placement. It inserts
-    nothing unless the item is still listed and of the kind the room places now."""
+@functools.cache
+def _upsert(sqlite: bool):
+    """Return INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING of a placement, built once
+    (values bound per call). It inserts nothing unless the item is still listed and of the kind
+    the room places now."""
+    def bound(name: str, kind):
+        return bindparam(name, type_=kind)
+
+    workshop_id, item_id = bound("workshop_id", Integer), bound("item_id", Integer)
     placed_now = select(case(PLACED_DURING, value=_W.c.activity)).where(_W.c.id == workshop_id).scalar_subquery()
     row = select(
-        literal(item_id, Integer), literal(participant_id, Integer), literal(workshop_id, Integer),
-        literal(x, SmallInteger), literal(y, SmallInteger), literal(utcnow(), DateTime(timezone=True)),
+        item_id, bound("participant_id", Integer), workshop_id,
+        bound("x", SmallInteger), bound("y", SmallInteger), bound("updated_at", DateTime(timezone=True)),
     ).where(
         _I.c.id == item_id, _I.c.workshop_id == workshop_id, _I.c.hidden.is_(False), _I.c.merged_into.is_(None),
         _I.c.kind == placed_now,
     )
-    insert = store.upsert_into(_PL)
+    insert = upsert_into(_PL, sqlite=sqlite)
     insert = insert.from_select(["item_id", "participant_id", "workshop_id", "x", "y", "updated_at"], row)
     moved = {"x": insert.excluded.x, "y": insert.excluded.y, "updated_at": insert.excluded.updated_at}
     return insert.on_conflict_do_update(index_elements=[_PL.c.item_id, _PL.c.participant_id], set_=moved).returning(
         _PL.c.item_id)
 
 
+# A phone's placement of an item, taken back. Built once (values bound per call).
+_REMOVE = delete(_PL).where(
+    _PL.c.item_id == bindparam("item_id", type_=Integer),
+    _PL.c.participant_id == bindparam("participant_id", type_=Integer),
+).returning(_PL.c.item_id)
+
+
 def remove_placement(store: Store, participant: Participant, item_id: int) -> None:
     """Take back the phone's placement of an item (skip it) while its matrix is open."""
     _check_item_id(item_id)
     workshop_id = participant.workshop_id
-    mine = (_PL.c.item_id == item_id) & (_PL.c.participant_id == participant.id)
     # In the workshop's turn, as place_item: a phone's two tabs never lock in opposite orders.
-    store.change_in_turn(workshop_id, delete(_PL).where(mine).returning(_PL.c.item_id), open_for=MATRICES,
-                         before=lambda conn: _item_row(conn, item_id, workshop_id))
+    store.change_in_turn(workshop_id, _REMOVE, {"item_id": item_id, "participant_id": participant.id},
+                         open_for=MATRICES, before=lambda conn: _item_row(conn, item_id, workshop_id))
 
 
 def my_placements(store: Store, participant: Participant, kind: str) -> dict[int, tuple[int, int]]:

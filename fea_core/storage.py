@@ -10,6 +10,7 @@ workshop is at one of them and open, both when it starts and atomically with the
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
@@ -32,6 +33,7 @@ from sqlalchemy import (
     event,
     exists,
     inspect,
+    or_,
     select,
     text,
     true,
@@ -44,7 +46,7 @@ from sqlalchemy.sql import column as sql_column
 from sqlalchemy.sql import table as sql_table
 from sqlalchemy.pool import StaticPool
 
-from fea_core import config, migration_tables, schema, sqlalchemy_compiled
+from fea_core import config, migration_tables, schema
 from fea_core.errors import NotThisActivity, RoundClosed, StoreBusy
 from fea_core.text_cleaning import same_text_key
 
@@ -236,14 +238,14 @@ class Store:
         with self._write_turn:
             yield from self._write(workshop_id, stage, wanted)
 
-    def upsert_into(self, table):
-        """Return an INSERT into ``table`` in this database's dialect, which has on_conflict_do_update."""
-        return (sqlite_insert if self.is_sqlite else postgresql_insert)(table)
-
-    def change_in_turn(self, workshop_id: int, change, *, open_for: str | tuple[str, ...],
+    def change_in_turn(self, workshop_id: int, change, values: dict, *, open_for: str | tuple[str, ...],
                        before: Callable[[Connection], None] | None = None) -> Row | None:
         """Run one INSERT, UPDATE or DELETE ... RETURNING in the workshop's turn; return its first
         row (None: it changed nothing).
+
+        ``change`` is built once, by a cached builder, with named bind parameters that ``values``
+        gives: the turn is compiled once per shape and each call only binds its values (building
+        and compiling a statement per answer was most of an answer's CPU under load).
 
         For a row that must see every row the workshop's other writers committed before it (the
         next item number, the duplicate check), and for a phone's own rows, which then change in
@@ -251,12 +253,13 @@ class Store:
         The revision is bumped only if a row changed. On
         PostgreSQL the lock, the statement, the bump and COMMIT go in one round trip, so the
         workshop's row is locked for that round trip only, not for the whole save. Refused like
-        ``write(open_for=...)``. ``before`` runs first in the same transaction, without the
+        ``write(open_for=...)``, but only atomically with the bump: the turn's guard decides, so no
+        check is spent before it. ``before`` runs first in the same transaction, without the
         lock (a check that may raise, rolling back).
         """
         wanted = (open_for,) if isinstance(open_for, str) else tuple(open_for)
         returned: list[Row | None] = []
-        with self._write_turn, contextmanager(self._write)(workshop_id, False, wanted, then=change,
+        with self._write_turn, contextmanager(self._write)(workshop_id, False, wanted, then=(change, values),
                                                            returned=returned) as conn:
             if before is not None:
                 before(conn)
@@ -273,7 +276,7 @@ class Store:
         try:
             try:
                 with self._busy_as_domain_error(), conn.begin():
-                    if wanted:
+                    if wanted and then is None:
                         check_open_activity(conn, workshop_id, wanted)
                     yield conn
                     if workshop_id is not None:
@@ -289,31 +292,20 @@ class Store:
             raise RoundClosed() from None  # closed and reopened meanwhile: still nothing saved
 
     def _bump(self, conn: Connection, workshop_id: int, stage: bool, wanted: tuple[str, ...], then=None) -> Row | None:
-        """Bump the revision, refusing per ``wanted``; with ``then``, run it first and bump only if it returned a row."""
-        values = {"revision": _W.c.revision + 1}
-        if stage:
-            values["stage"] = _W.c.stage + 1
-        bump = update(_W).where(_W.c.id == workshop_id)
+        """Bump the revision, refusing per ``wanted``; with ``then`` (a statement and its values),
+        run it first and bump only if it returned a row."""
+        turn = {"turn_workshop": workshop_id}
         if self.is_sqlite:
             # The writer holds the whole database: a guard in the WHERE and a row count suffice.
-            row = conn.execute(then).first() if then is not None else None
+            row = conn.execute(then[0], then[1]).first() if then is not None else None
             if then is not None and row is None:
                 return None
-            if conn.execute(bump.where(_open_for(wanted)).values(**values)).rowcount == 0 and wanted:
+            if conn.execute(_sqlite_bump(stage, wanted), turn).rowcount == 0 and wanted:
                 raise _Refused()
             return row
-        if wanted:
-            # 1 / 0 unless the guard holds on the newest row version (READ COMMITTED re-reads it
-            # after any lock wait): the error aborts the transaction, so the pipelined COMMIT rolls back.
-            values["revision"] = _W.c.revision + 1 // cast(_open_for(wanted), Integer)
+        tail = _tail(conn.dialect, stage, wanted, None if then is None else then[0])
         try:
-            if then is None:
-                return _bump_and_commit(conn, bump.values(**values))
-            # Lock first; the statement then gets a snapshot taken after the lock was granted.
-            lock = select(_W.c.id).where(_W.c.id == workshop_id).with_for_update(key_share=True)
-            new = then.cte("new")
-            bump_if_new = bump.where(exists(select(1).select_from(new))).values(**values).cte("bump")
-            return _bump_and_commit(conn, lock, select(new).add_cte(bump_if_new))
+            return tail.run(conn, turn if then is None else {**then[1], **turn})
         except DivisionByZero:
             raise _Refused() from None
 
@@ -374,11 +366,19 @@ class _Refused(Exception):
     """The guarded bump found the workshop no longer open for the answer: nothing was saved."""
 
 
+def upsert_into(table, *, sqlite: bool):
+    """Return an INSERT into ``table`` in SQLite's or PostgreSQL's dialect, which has on_conflict_do_update."""
+    return (sqlite_insert if sqlite else postgresql_insert)(table)
+
+
 def _open_for(wanted: tuple[str, ...]):
     """Return the SQL condition: the workshop is at one of these activities, open and not ended (true if none)."""
     if not wanted:
         return true()
-    return _W.c.activity.in_(wanted) & _W.c.activity_open.is_(True) & _W.c.ended_at.is_(None)
+    # Equalities, not IN: an IN list is a parameter SQLAlchemy expands per execution, so the
+    # turn's SQL (compiled once, values bound per call) could not be rendered ahead.
+    at = or_(*(_W.c.activity == activity for activity in wanted))
+    return at & _W.c.activity_open.is_(True) & _W.c.ended_at.is_(None)
 
 
 def check_open_activity(conn: Connection, workshop_id: int, activities: tuple[str, ...], *, lock: bool = False) -> str:
@@ -394,38 +394,79 @@ def check_open_activity(conn: Connection, workshop_id: int, activities: tuple[st
     return row.activity
 
 
-def _bump_and_commit(conn: Connection, first, then=None) -> tuple | None:
-    # PostgreSQL: the bump locks the workshop's row until COMMIT, and every writer of that
-    # workshop, in every process, queues on it. So the tail of the transaction (the bump or the
-    # lock, ``then`` if given, and COMMIT) goes to the server as one message: the lock is never
-    # held while this thread waits for the GIL between statements. (A psycopg pipeline sends each
-    # statement as it is queued: a busy process left the row locked in "ClientRead" for seconds.)
-    # One message of several statements needs client-side binding: psycopg's ClientCursor quotes
-    # the values. ``then`` runs after ``first`` in a snapshot of its own; its first row is
-    # returned (with attribute names, as SQLAlchemy's rows have). SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing.
-    statements = [first] if then is None else [first, then]
-    script, params = [], {}
-    for n, statement in enumerate(statements):
-        sql, values = _driver_sql(conn, statement)
-        script.append(_PLACEHOLDER.sub(lambda m, n=n: f"%(s{n}_{m.group(1)})s", sql))
-        params.update({f"s{n}_{name}": value for name, value in values.items()})
-    with ClientCursor(conn.connection.driver_connection, row_factory=namedtuple_row) as cursor:
-        cursor.execute("; ".join(script + ["COMMIT"]), params)
-        if then is None:
-            return None
-        cursor.nextset()  # the result of ``then``
-        return cursor.fetchone()
+def _bump_values(stage: bool) -> dict:
+    values = {"revision": _W.c.revision + 1}
+    if stage:
+        values["stage"] = _W.c.stage + 1
+    return values
+
+
+@functools.cache
+def _sqlite_bump(stage: bool, wanted: tuple[str, ...]):
+    """The bump for SQLite, built once per shape: guarded in its WHERE (the writer holds the database)."""
+    workshop = bindparam("turn_workshop", type_=Integer)
+    return update(_W).where(_W.c.id == workshop, _open_for(wanted)).values(**_bump_values(stage))
+
+
+class _Tail:
+    """The end of a PostgreSQL write as one message: the bump (or the lock and a change with a
+    guarded bump), then COMMIT, compiled once per shape.
+
+    The bump locks the workshop's row until COMMIT, and every writer of that workshop, in every
+    process, queues on it. As one message the lock is never held while this thread waits for the
+    GIL between statements. (A psycopg pipeline sends each statement as it is queued: a busy
+    process left the row locked in "ClientRead" for seconds.) One message of several statements
+    needs client-side binding: psycopg's ClientCursor quotes the values. The change runs after
+    the lock in a snapshot of its own; its first row is returned (with attribute names, as
+    SQLAlchemy's rows have). SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing.
+    """
+
+    def __init__(self, dialect, statements: list):
+        self.compiled = [statement.compile(dialect=dialect) for statement in statements]
+        script = []
+        for n, compiled in enumerate(self.compiled):
+            if "%%" in compiled.string:  # a literal percent sign would confuse the renaming below
+                raise ValueError("statements sent with the commit must not contain '%'")
+            # Each statement's parameters get a prefix of their own: two statements may share a name.
+            script.append(_PLACEHOLDER.sub(lambda m, n=n: f"%(s{n}_{m.group(1)})s", compiled.string))
+        self.script = "; ".join(script + ["COMMIT"])
+
+    def params(self, values: dict) -> dict:
+        """Return the script's parameters for these values of the shape's bind parameters."""
+        params = {}
+        for n, compiled in enumerate(self.compiled):
+            params.update({f"s{n}_{name}": value for name, value in compiled.construct_params(values).items()})
+        return params
+
+    def run(self, conn: Connection, values: dict) -> tuple | None:
+        with ClientCursor(conn.connection.driver_connection, row_factory=namedtuple_row) as cursor:
+            cursor.execute(self.script, self.params(values))
+            if len(self.compiled) == 1:
+                return None
+            cursor.nextset()  # the change's result
+            return cursor.fetchone()
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _driver_sql(conn: Connection, statement) -> tuple[str, dict]:
-    """Return the statement's SQL for the driver and its values, compiled once per shape (fea_core/sqlalchemy_compiled.py)."""
-    sql, values = sqlalchemy_compiled.driver_sql(conn, statement)
-    if "%%" in sql:  # a literal percent sign would confuse the renaming above
-        raise ValueError("statements sent with the commit must not contain '%'")
-    return sql, values
+@functools.lru_cache(maxsize=256)  # bounded: a caller that builds its change per call only loses speed
+def _tail(dialect, stage: bool, wanted: tuple[str, ...], change) -> _Tail:
+    """Return the PostgreSQL tail for this shape; the workshop is the bind parameter ``turn_workshop``."""
+    workshop = bindparam("turn_workshop", type_=Integer)
+    values = _bump_values(stage)
+    if wanted:
+        # 1 / 0 unless the guard holds on the newest row version (READ COMMITTED re-reads it
+        # after any lock wait): the error aborts the transaction, so the pipelined COMMIT rolls back.
+        values["revision"] = _W.c.revision + 1 // cast(_open_for(wanted), Integer)
+    bump = update(_W).where(_W.c.id == workshop)
+    if change is None:
+        return _Tail(dialect, [bump.values(**values)])
+    # Lock first; the change then gets a snapshot taken after the lock was granted.
+    lock = select(_W.c.id).where(_W.c.id == workshop).with_for_update(key_share=True)
+    new = change.cte("new")
+    bump_if_new = bump.where(exists(select(1).select_from(new))).values(**values).cte("bump")
+    return _Tail(dialect, [lock, select(new).add_cte(bump_if_new)])
 
 
 def _use_wal(cur) -> None:

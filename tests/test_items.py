@@ -186,6 +186,24 @@ def test_a_room_that_moved_on_while_the_phone_was_sending_saves_nothing(solver, 
     assert solver.count(schema.items) == 0
 
 
+@pytest.mark.parametrize("close", ["move_on", "close"])
+def test_a_repeated_text_after_the_step_ended_is_told_the_step_not_the_duplicate(solver, close):
+    # The turn inserts nothing for a text already listed; the phone is then told why in the
+    # order a person needs: the step that moved on (or closed) first, not "already on the list".
+    phone, other = solver.phone(), solver.phone()
+    solver.step(ACTIVITY_PROBLEMS)
+    submit_item(solver.store, phone, "problem", "Støj")
+    if close == "move_on":
+        solver.step(ACTIVITY_PROBLEM_MATRIX)
+    else:
+        solver.close()
+    before = solver.counters()
+    with pytest.raises(NotThisActivity if close == "move_on" else RoundClosed):
+        submit_item(solver.store, other, "problem", " støj ")
+    assert solver.count(schema.items) == 1
+    assert solver.counters() == before
+
+
 def test_an_unknown_kind_is_a_programming_error(solver):
     with pytest.raises(ValueError):
         add_item_as_facilitator(solver.store, solver.id, "wish", "Støj")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import bcrypt
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
-from fea_core import competence, participation, schema, sqlalchemy_compiled, storage
+from fea_core import competence, participation, schema, storage
 from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
 from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed
@@ -555,40 +555,65 @@ def test_a_wrong_pool_setting_stops_the_app_with_its_name(postgres_url, monkeypa
 
 
 def test_the_one_message_tail_compiles_each_shape_once_and_binds_each_calls_values():
-    from types import SimpleNamespace
-
-    from sqlalchemy import Integer, cast
     from sqlalchemy.dialects import postgresql
 
-    conn = SimpleNamespace(dialect=postgresql.psycopg.dialect())
-    w = schema.workshops
+    dialect = postgresql.psycopg.dialect()
+    storage._tail.cache_clear()
+    plain = storage._tail(dialect, False, ("problems", "keep"), None)
+    assert storage._tail(dialect, False, ("problems", "keep"), None) is plain  # one shape, compiled once
+    assert storage._tail.cache_info().misses == 1
+    assert "problems" not in plain.script and "%(s0_turn_workshop)s" in plain.script  # values are bound
+    assert plain.script.endswith("; COMMIT")
+    params = plain.params({"turn_workshop": 7})
+    assert params["s0_turn_workshop"] == 7
+    assert sorted(v for k, v in params.items() if k.startswith("s0_activity")) == ["keep", "problems"]
+    assert plain.params({"turn_workshop": 3})["s0_turn_workshop"] == 3  # the next call's own value
+    # A change with a lock: two statements, each with its own prefix, the workshop in both.
+    change = update(schema.items).where(schema.items.c.id == bindparam("item_id")).values(hidden=True).returning(
+        schema.items.c.id)
+    turn = storage._tail(dialect, False, ("problems",), change)
+    params = turn.params({"turn_workshop": 5, "item_id": 11})
+    assert params["s0_turn_workshop"] == params["s1_turn_workshop"] == 5 and params["s1_item_id"] == 11
+    assert turn.script.index("FOR NO KEY UPDATE") < turn.script.index("UPDATE items")
 
-    def guarded_bump(workshop_id: int, wanted: tuple[str, ...]):
-        guard = storage._open_for(wanted)
-        return update(w).where(w.c.id == workshop_id).values(revision=w.c.revision + 1 // cast(guard, Integer))
 
-    sqlalchemy_compiled.CACHE.clear()
-    sql_a, values_a = storage._driver_sql(conn, guarded_bump(3, ("problems",)))
-    sql_b, values_b = storage._driver_sql(conn, guarded_bump(7, ("ideas",)))
-    assert len(sqlalchemy_compiled.CACHE) == 1  # one shape, compiled once
-    assert sql_a == sql_b and "3" not in sql_a and "problems" not in sql_a  # values are bound, not inlined
-    assert values_a == {"param_1": 1, "id_1": 3, "activity_1_1": "problems"}
-    assert values_b == {"param_1": 1, "id_1": 7, "activity_1_1": "ideas"}
-    # An IN list of another length gets as many placeholders as values.
-    sql_c, values_c = storage._driver_sql(conn, guarded_bump(7, ("problems", "keep", "ideas")))
-    assert sql_c.count("%(activity_1_") == 3
-    assert [values_c[f"activity_1_{n}"] for n in (1, 2, 3)] == ["problems", "keep", "ideas"]
-
-
-def test_without_sqlalchemys_private_cache_the_tail_compiles_the_same_sql_and_values(monkeypatch):
-    # A SQLAlchemy release that renames _compile_w_cache: the public compile gives what the cache gave.
-    from types import SimpleNamespace
-
+def test_a_shape_without_a_value_is_refused_before_anything_is_sent():
     from sqlalchemy.dialects import postgresql
+    from sqlalchemy.exc import InvalidRequestError
 
-    conn = SimpleNamespace(dialect=postgresql.psycopg.dialect())
-    w = schema.workshops
-    statement = update(w).where(w.c.id == 7, w.c.activity.in_(["problems", "keep"])).values(revision=w.c.revision + 1)
-    cached = storage._driver_sql(conn, statement)
-    monkeypatch.setattr(sqlalchemy_compiled, "PRIVATE_CACHE_USABLE", False)
-    assert storage._driver_sql(conn, statement) == cached
+    change = update(schema.items).where(schema.items.c.id == bindparam("item_id")).values(hidden=True).returning(
+        schema.items.c.id)
+    turn = storage._tail(postgresql.psycopg.dialect(), False, (), change)
+    with pytest.raises(InvalidRequestError, match="item_id"):
+        turn.params({"turn_workshop": 5})
+
+
+@pytest.mark.databases("postgresql", "sqlite")
+def test_every_answer_reuses_its_shape_so_the_turn_is_compiled_once(fresh_store, workshop):
+    # The answers' statements are built once (cached builders): were one built per call, every
+    # answer would compile its turn anew (the cost this cache removes) and evict the others.
+    from fea_core import items, placement, workshops
+
+    store, w = fresh_store, workshop
+    phones = [participation.join(store, w.code)[1] for _ in range(3)]
+    storage._tail.cache_clear()
+    workshops.set_activity(store, w.id, "competence")
+    for phone in phones:
+        competence.submit_ratings(store, phone, {k: 3 for k in competence.factor_keys()})
+    workshops.set_activity(store, w.id, "problems")
+    sent = [items.submit_item(store, phone, "problem", f"Problem {n}") for n, phone in enumerate(phones)]
+    workshops.set_activity(store, w.id, "problem_matrix")
+    for phone in phones:
+        for item in sent:
+            placement.place_item(store, phone, item.id, 2, 4)
+        placement.remove_placement(store, phone, sent[0].id)
+    if store.is_sqlite:
+        assert storage._tail.cache_info().misses == 0  # SQLite has no one-message tail
+        assert competence.count_respondents(store, w.id) == 3
+        return
+    # Five shapes (set_activity's bump with a stage; ratings, item, placement, skip), each compiled
+    # once; 3 + 3 + 3 + 9 + 3 turns.
+    assert storage._tail.cache_info().misses == 5
+    assert storage._tail.cache_info().hits == 21 - 5
+    assert competence.count_respondents(store, w.id) == 3
+    assert len(placement.placement_rows(store, w.id, "problem")) == 3 * 2
