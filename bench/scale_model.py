@@ -39,7 +39,7 @@ HOLD_SECONDS = 20.0  # ui/routes.HOLD_SECONDS: a held poll is answered and renew
 
 # Measured on the project's 2-core machine (see README "Performance"; quote yours with the flags).
 MEASURED = {
-    "answer_ms": 2.2,  # run_cost.py: an answer POST 1.7-2.7 ms of server CPU
+    "answer_ms": 1.5,  # run_cost.py --runs 60 (2026-12-03, statements built once): an answer POST 1.3-1.6 ms of server CPU (was 1.7-3.7)
     "poll_ms": 3.0,  # load.py --idle --phones 200: 200 poll replies in 20 s at 3 % of a core
     "step_ms": 1.2,  # run_cost.py --runs 100 (2026-12-03): the poll's answer with the state, one phone alone; was 1.8 as a fetch, 4.7-11.2 as a rerun
     "screen_ms_per_s": 7.2,  # run_cost.py --runs 100 (2026-12-03): the room view's live rerun, at most one a second

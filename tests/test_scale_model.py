@@ -1,8 +1,18 @@
 """bench/scale_model.py multiplies measured costs into processes and database settings."""
 
+import dataclasses
+
 from bench.scale_model import MEASURED, Costs, plan
 
-COSTS = Costs(**MEASURED)
+# Fixed costs (those measured when the model was written): the tests check the model's logic,
+# which must not change its verdicts whenever a new measurement moves MEASURED.
+COSTS = Costs(answer_ms=2.2, poll_ms=3.0, step_ms=1.2, screen_ms_per_s=7.2, lock_ms=2.0)
+
+
+def test_the_measured_costs_are_all_given_and_positive():
+    assert set(MEASURED) == {"answer_ms", "poll_ms", "step_ms", "screen_ms_per_s", "lock_ms"}
+    assert all(value > 0 for value in MEASURED.values())
+    assert plan(1000, 1, Costs(**MEASURED)).processes >= 1
 
 
 def test_more_phones_never_need_fewer_processes():
@@ -20,7 +30,7 @@ def test_one_room_is_limited_by_its_burst_and_many_rooms_by_steady_answers():
 
 
 def test_a_slow_commit_makes_the_workshop_row_the_first_bottleneck():
-    slow_disk = Costs(**{**MEASURED, "lock_ms": 5.0})
+    slow_disk = dataclasses.replace(COSTS, lock_ms=5.0)
     assert plan(5000, 1, slow_disk).lock_use >= 1.0
     assert "lock" in plan(5000, 1, slow_disk).bottleneck
     assert plan(5000, 20, slow_disk).lock_use < 0.2  # rooms lock different rows
