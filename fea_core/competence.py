@@ -62,12 +62,10 @@ def _ratings_upsert(sqlite: bool):
     Six SELECTs of bound values, not a multi-row VALUES: SQLAlchemy compiles the latter anew on
     every call. WHERE true: SQLite's upsert after a SELECT needs one to parse.
     """
-    def bound(name: str, kind):
-        return bindparam(name, type_=kind)
-
     rows = union_all(*(
-        select(bound("participant_id", Integer), bound("workshop_id", Integer), literal(key, String),
-               bound(f"value_{n}", SmallInteger), bound("updated_at", DateTime(timezone=True))).where(true())
+        select(bindparam("participant_id", type_=Integer), bindparam("workshop_id", type_=Integer),
+               literal(key, String), bindparam(f"value_{n}", type_=SmallInteger),
+               bindparam("updated_at", type_=DateTime(timezone=True))).where(true())
         for n, key in enumerate(factor_keys())
     ))
     insert = upsert_into(_R, sqlite=sqlite)

@@ -419,45 +419,32 @@ def list_signature(store: Store, workshop_id: int, kinds: Iterable[str]) -> tupl
 
 def items_by_author(store: Store, participant: Participant, kinds: Iterable[str]) -> list[Item]:
     """Return a phone's own listed items of these kinds (not hidden, not merged), kind by kind, by number."""
-    kinds = tuple(kinds)
-    with store.read() as conn:  # each sent item is answered with this list: a shape built once
-        rows = conn.execute(_by_author(kinds), {"workshop_id": participant.workshop_id, "author": participant.id})
-        return [_row_to_item(r) for r in rows]
-
-
-@functools.cache
-def _by_author(kinds: tuple[str, ...]):
-    for kind in kinds:
-        _check_kind(kind)
-    in_order = case({kind: n for n, kind in enumerate(kinds)}, value=_I.c.kind)
-    return select(_I).where(
-        _I.c.workshop_id == bindparam("workshop_id", type_=Integer),
-        _I.c.author_participant_id == bindparam("author", type_=Integer),
-        _I.c.kind.in_(kinds),
-        _I.c.merged_into.is_(None),
-        _I.c.hidden.is_(False),
-    ).order_by(in_order, _I.c.number)
+    return items_by_authors(store, participant.workshop_id, [participant.id], kinds)[participant.id]
 
 
 def items_by_authors(
     store: Store, workshop_id: int, participant_ids: list[int], kinds: Iterable[str]
 ) -> dict[int, list[Item]]:
     """Return each phone's own listed items of these kinds in one read, as ``items_by_author`` does."""
-    kinds = list(kinds)
+    found: dict[int, list[Item]] = {pid: [] for pid in participant_ids}
+    with store.read() as conn:  # each sent item is answered with this list: a shape built once
+        for r in conn.execute(_by_authors(tuple(kinds)), {"workshop_id": workshop_id, "authors": list(found)}):
+            found[r.author_participant_id].append(_row_to_item(r))
+    return found
+
+
+@functools.cache
+def _by_authors(kinds: tuple[str, ...]):
     for kind in kinds:
         _check_kind(kind)
-    found: dict[int, list[Item]] = {pid: [] for pid in participant_ids}
-    query = select(_I).where(
-        _I.c.workshop_id == workshop_id,
-        _I.c.author_participant_id.in_(list(found)),
+    in_order = case({kind: n for n, kind in enumerate(kinds)}, value=_I.c.kind)
+    return select(_I).where(
+        _I.c.workshop_id == bindparam("workshop_id", type_=Integer),
+        _I.c.author_participant_id.in_(bindparam("authors", expanding=True)),
         _I.c.kind.in_(kinds),
         _I.c.merged_into.is_(None),
         _I.c.hidden.is_(False),
-    )
-    with store.read() as conn:
-        for r in conn.execute(query):
-            found[r.author_participant_id].append(_row_to_item(r))
-    return {pid: sorted(mine, key=lambda i: (kinds.index(i.kind), i.number)) for pid, mine in found.items()}
+    ).order_by(in_order, _I.c.number)
 
 
 def all_items(store: Store, workshop_id: int, kind: str) -> list[Item]:

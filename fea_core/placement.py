@@ -106,14 +106,12 @@ def _upsert(sqlite: bool):
     """Return INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING of a placement, built once
     (values bound per call). It inserts nothing unless the item is still listed and of the kind
     the room places now."""
-    def bound(name: str, kind):
-        return bindparam(name, type_=kind)
-
-    workshop_id, item_id = bound("workshop_id", Integer), bound("item_id", Integer)
+    workshop_id, item_id = bindparam("workshop_id", type_=Integer), bindparam("item_id", type_=Integer)
     placed_now = select(case(PLACED_DURING, value=_W.c.activity)).where(_W.c.id == workshop_id).scalar_subquery()
     row = select(
-        item_id, bound("participant_id", Integer), workshop_id,
-        bound("x", SmallInteger), bound("y", SmallInteger), bound("updated_at", DateTime(timezone=True)),
+        item_id, bindparam("participant_id", type_=Integer), workshop_id,
+        bindparam("x", type_=SmallInteger), bindparam("y", type_=SmallInteger),
+        bindparam("updated_at", type_=DateTime(timezone=True)),
     ).where(
         _I.c.id == item_id, _I.c.workshop_id == workshop_id, _I.c.hidden.is_(False), _I.c.merged_into.is_(None),
         _I.c.kind == placed_now,
