@@ -27,10 +27,16 @@ pytestmark = pytest.mark.databases("sqlite", "postgresql")
 # Seconds a thread may take for something that should not wait at all. A blocked thread waits
 # until released, so a long limit loses nothing, and a loaded machine still passes.
 WAIT = 30.0
+# The name of the thread a test holds at its bump.
+SLOW_PHONE = "the slow phone"
 
 
-def in_thread(work) -> tuple[threading.Thread, list]:
-    """Start ``work`` in a thread; return it and a list that gets its result or exception."""
+def in_thread(work, name: str | None = None) -> tuple[threading.Thread, list]:
+    """Start ``work`` in a thread; return it and a list that gets its result or exception.
+
+    A hook that must recognise the thread checks its ``name``: it is set before the thread
+    starts, so a fast thread cannot reach the hook before the test knows it.
+    """
     outcome: list = []
 
     def run():
@@ -39,7 +45,7 @@ def in_thread(work) -> tuple[threading.Thread, list]:
         except BaseException as exc:  # noqa: BLE001 - the test inspects it
             outcome.append(exc)
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     return thread, outcome
 
@@ -225,16 +231,14 @@ def test_another_phones_rating_goes_through_while_a_rating_is_written_but_not_ye
     ws_id = room.workshop.id
     before = revision(room.store, ws_id)
     written, release = threading.Event(), threading.Event()
-    slow_thread: list[threading.Thread] = []
 
     def hold_the_slow_one(conn):
-        if threading.current_thread() in slow_thread:
+        if threading.current_thread().name == SLOW_PHONE:
             written.set()
             assert release.wait(WAIT)
 
     pause_before_the_bump(monkeypatch, hold_the_slow_one)
-    thread, outcome = in_thread(lambda: room.rate(slow, 2))
-    slow_thread.append(thread)
+    thread, outcome = in_thread(lambda: room.rate(slow, 2), name=SLOW_PHONE)
     assert written.wait(WAIT), "the slow phone's rating never reached its bump"
     try:
         rating, rated = in_thread(lambda: room.rate(quick, 5))
@@ -280,16 +284,16 @@ def test_another_phones_item_goes_through_while_an_item_is_on_its_way_to_its_tur
     ws_id = room.workshop.id
     set_activity(room.store, ws_id, ACTIVITY_PROBLEMS)
     reached, release = threading.Event(), threading.Event()
-    slow_thread: list[threading.Thread] = []
 
     def hold_the_slow_one(conn):
-        if threading.current_thread() in slow_thread:
+        if threading.current_thread().name == SLOW_PHONE:
             reached.set()
             assert release.wait(WAIT)
 
     pause_before_the_bump(monkeypatch, hold_the_slow_one)
-    thread, outcome = in_thread(lambda: submit_item(room.store, slow, "problem", "Travlhed om morgenen"))
-    slow_thread.append(thread)
+    thread, outcome = in_thread(
+        lambda: submit_item(room.store, slow, "problem", "Travlhed om morgenen"), name=SLOW_PHONE
+    )
     assert reached.wait(WAIT), "the slow phone's item never reached its turn"
     try:
         sending, sent = in_thread(lambda: submit_item(room.store, quick, "problem", "For mange møder"))
