@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import NoReturn
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -214,11 +215,15 @@ class Store:
         # 100 ms (busy_timeout): queue this process's writers on a lock instead, so a busy
         # room waits its turn in milliseconds. Other processes still meet busy_timeout.
         self._write_turn = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
+        # PostgreSQL: reads and a phone's turn send no BEGIN and no ROLLBACK (a round trip each).
+        # Under READ COMMITTED a statement sees the same in a transaction as on its own. The
+        # engine it gives shares the pool; SQLAlchemy sets autocommit per checkout and resets it.
+        self._autocommit = engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """Yield a connection for reads (a consistent snapshot per statement)."""
-        with self.engine.connect() as conn:
+        """Yield a connection for reads (a consistent snapshot per statement). Never write here."""
+        with self._autocommit.connect() as conn:
             yield conn
 
     @contextmanager
@@ -251,19 +256,35 @@ class Store:
         next item number, the duplicate check), and for a phone's own rows, which then change in
         one order with the workshop's (its row lock first: no deadlock between a phone's two tabs).
         The revision is bumped only if a row changed. On
-        PostgreSQL the lock, the statement, the bump and COMMIT go in one round trip, so the
-        workshop's row is locked for that round trip only, not for the whole save. Refused like
+        PostgreSQL the lock, the statement and the bump go in one message, which is the whole
+        transaction, so the workshop's row is locked for that round trip only. Refused like
         ``write(open_for=...)``, but only atomically with the bump: the turn's guard decides, so no
-        check is spent before it. ``before`` runs first in the same transaction, without the
-        lock (a check that may raise, rolling back).
+        check is spent before it. ``before`` is a read that runs first, without the lock (a check
+        that may raise: then nothing is written).
         """
         wanted = (open_for,) if isinstance(open_for, str) else tuple(open_for)
-        returned: list[Row | None] = []
-        with self._write_turn, contextmanager(self._write)(workshop_id, False, wanted, then=(change, values),
-                                                           returned=returned) as conn:
+        if self.is_sqlite:
+            returned: list[Row | None] = []
+            with self._write_turn, contextmanager(self._write)(workshop_id, False, wanted, then=(change, values),
+                                                               returned=returned) as conn:
+                if before is not None:
+                    before(conn)
+            return returned[0]
+        # PostgreSQL, in autocommit: a message of several statements is one implicit transaction,
+        # so the answer costs no BEGIN round trip.
+        with self._autocommit.connect() as conn:
             if before is not None:
                 before(conn)
-        return returned[0]
+            try:
+                return self._bump(conn, workshop_id, False, wanted, (change, values))
+            except _Refused:
+                self._say_why_refused(workshop_id, wanted)
+
+    def _say_why_refused(self, workshop_id: int, wanted: tuple[str, ...]) -> NoReturn:
+        # Rolled back: the facilitator moved on or closed the round before the bump. Say which.
+        with self.read() as now:
+            check_open_activity(now, workshop_id, wanted)
+        raise RoundClosed() from None  # closed and reopened meanwhile: still nothing saved
 
     def _write(
         self, workshop_id: int | None, stage: bool, wanted: tuple[str, ...], then=None, returned: list | None = None
@@ -286,14 +307,14 @@ class Store:
             finally:
                 conn.close()
         except _Refused:
-            # Rolled back: the facilitator moved on or closed the round before the bump. Say which.
-            with self.read() as now:
-                check_open_activity(now, workshop_id, wanted)
-            raise RoundClosed() from None  # closed and reopened meanwhile: still nothing saved
+            self._say_why_refused(workshop_id, wanted)
 
     def _bump(self, conn: Connection, workshop_id: int, stage: bool, wanted: tuple[str, ...], then=None) -> Row | None:
         """Bump the revision, refusing per ``wanted``; with ``then`` (a statement and its values),
-        run it first and bump only if it returned a row."""
+        run it first and bump only if it returned a row.
+
+        On PostgreSQL, without ``then`` this ends the write's open transaction; with ``then`` the
+        connection is in autocommit (change_in_turn) and this one message is the whole transaction."""
         turn = {"turn_workshop": workshop_id}
         if self.is_sqlite:
             # The writer holds the whole database: a guard in the WHERE and a row count suffice.
@@ -409,8 +430,8 @@ def _sqlite_bump(stage: bool, wanted: tuple[str, ...]):
 
 
 class _Tail:
-    """The end of a PostgreSQL write as one message: the bump (or the lock and a change with a
-    guarded bump), then COMMIT, compiled once per shape.
+    """The end of a PostgreSQL write as one message, compiled once per shape: the bump and COMMIT,
+    or (the whole transaction, in autocommit) the lock and a change with a guarded bump.
 
     The bump locks the workshop's row until COMMIT, and every writer of that workshop, in every
     process, queues on it. As one message the lock is never held while this thread waits for the
@@ -418,10 +439,11 @@ class _Tail:
     process left the row locked in "ClientRead" for seconds.) One message of several statements
     needs client-side binding: psycopg's ClientCursor quotes the values. The change runs after
     the lock in a snapshot of its own; its first row is returned (with attribute names, as
-    SQLAlchemy's rows have). SQLAlchemy's own COMMIT afterwards finds no transaction and sends nothing.
+    SQLAlchemy's rows have). SQLAlchemy's own COMMIT or ROLLBACK afterwards finds no transaction and
+    sends nothing.
     """
 
-    def __init__(self, dialect, statements: list):
+    def __init__(self, dialect, statements: list, *, commit: bool):
         self.compiled = [statement.compile(dialect=dialect) for statement in statements]
         script = []
         for n, compiled in enumerate(self.compiled):
@@ -429,7 +451,9 @@ class _Tail:
                 raise ValueError("statements sent with the commit must not contain '%'")
             # Each statement's parameters get a prefix of their own: two statements may share a name.
             script.append(_PLACEHOLDER.sub(lambda m, n=n: f"%(s{n}_{m.group(1)})s", compiled.string))
-        self.script = "; ".join(script + ["COMMIT"])
+        # No COMMIT in autocommit: the message is a transaction of its own (a COMMIT there
+        # would only make the server log "there is no transaction in progress").
+        self.script = "; ".join(script + ["COMMIT"] * commit)
 
     def params(self, values: dict) -> dict:
         """Return the script's parameters for these values of the shape's bind parameters."""
@@ -457,16 +481,17 @@ def _tail(dialect, stage: bool, wanted: tuple[str, ...], change) -> _Tail:
     values = _bump_values(stage)
     if wanted:
         # 1 / 0 unless the guard holds on the newest row version (READ COMMITTED re-reads it
-        # after any lock wait): the error aborts the transaction, so the pipelined COMMIT rolls back.
+        # after any lock wait): the error aborts the transaction, so nothing of it is committed.
         values["revision"] = _W.c.revision + 1 // cast(_open_for(wanted), Integer)
     bump = update(_W).where(_W.c.id == workshop)
-    if change is None:
-        return _Tail(dialect, [bump.values(**values)])
+    if change is None:  # the end of a write's open transaction
+        return _Tail(dialect, [bump.values(**values)], commit=True)
     # Lock first; the change then gets a snapshot taken after the lock was granted.
     lock = select(_W.c.id).where(_W.c.id == workshop).with_for_update(key_share=True)
     new = change.cte("new")
     bump_if_new = bump.where(exists(select(1).select_from(new))).values(**values).cte("bump")
-    return _Tail(dialect, [lock, select(new).add_cte(bump_if_new)])
+    # The whole transaction, sent on a connection in autocommit (change_in_turn).
+    return _Tail(dialect, [lock, select(new).add_cte(bump_if_new)], commit=False)
 
 
 def _use_wal(cur) -> None:

@@ -16,7 +16,14 @@ from fea_core.accounts import authenticator_credentials, cookie_key
 from fea_core.storage import MIGRATIONS, SQLITE_BUSY_TIMEOUT_MS, open_store
 from fea_core.errors import DuplicateItem, NotThisActivity, RoundClosed
 from fea_core.model import ACTIVITY_COMPETENCE, ACTIVITY_WELCOME
-from fea_core.workshops import create_workshop, end_workshop, find_by_code, get_workshop, set_activity_open
+from fea_core.workshops import (
+    create_workshop,
+    end_workshop,
+    find_by_code,
+    get_workshop,
+    set_activity,
+    set_activity_open,
+)
 
 pytestmark = pytest.mark.databases("sqlite", "postgresql")
 
@@ -575,6 +582,7 @@ def test_the_one_message_tail_compiles_each_shape_once_and_binds_each_calls_valu
     params = turn.params({"turn_workshop": 5, "item_id": 11})
     assert params["s0_turn_workshop"] == params["s1_turn_workshop"] == 5 and params["s1_item_id"] == 11
     assert turn.script.index("FOR NO KEY UPDATE") < turn.script.index("UPDATE items")
+    assert "COMMIT" not in turn.script  # sent in autocommit: the message is the transaction
 
 
 def test_a_shape_without_a_value_is_refused_before_anything_is_sent():
@@ -617,3 +625,37 @@ def test_every_answer_reuses_its_shape_so_the_turn_is_compiled_once(fresh_store,
     assert storage._tail.cache_info().hits == 21 - 5
     assert competence.count_respondents(store, w.id) == 3
     assert len(placement.placement_rows(store, w.id, "problem")) == 3 * 2
+
+
+@pytest.mark.databases("postgresql")
+def test_a_phones_answer_costs_two_round_trips_for_its_token_and_two_for_its_turn(fresh_store, workshop, tmp_path):
+    # Reads and a phone's turn run in autocommit: no BEGIN, ROLLBACK or COMMIT of their own
+    # (each a round trip under a busy room's lock queue). What remains is the pool's pre-ping
+    # per checkout, the token's SELECT, and the turn's one message.
+    from sqlalchemy import event
+
+    store, w = fresh_store, workshop
+    set_activity_open(store, w.id, True)
+    store.engine.dispose()
+    sent = tmp_path / "frontend.trace"
+    trace = sent.open("w")
+
+    @event.listens_for(store.engine, "connect")
+    def _trace(dbapi_conn, _record):
+        dbapi_conn.pgconn.trace(trace.fileno())  # psycopg's public libpq trace: every message sent
+
+    phones = [participation.join(store, w.code)[1] for _ in range(2)]
+    set_activity(store, w.id, ACTIVITY_COMPETENCE)
+    trace.flush()
+    start = sent.stat().st_size
+    for phone in phones:
+        competence.submit_ratings(store, participation.resume(store, phone.token), {k: 4 for k in competence.factor_keys()})
+    trace.flush()
+    messages = [line.split("\t") for line in sent.read_text()[start:].splitlines() if "\tF\t" in line]
+    queries = [m[4].strip().strip('"') for m in messages if m[3] == "Query"]
+    round_trips = [m for m in messages if m[3] in ("Query", "Sync")]
+    assert not [q for q in queries if q.split(" ")[0].upper() in ("BEGIN", "ROLLBACK", "COMMIT")], queries
+    assert not [q for q in queries if q.rstrip().endswith("COMMIT")], "a turn in autocommit sends no COMMIT"
+    assert len(round_trips) == 2 * 4, queries
+    assert competence.count_respondents(store, w.id) == 2
+    trace.close()
