@@ -157,8 +157,11 @@ async def _hold(token: str, index: int, seen: int, counters: tuple[int, int]) ->
             if moved is None:
                 moved = _moved[(workshop_id, index)] = asyncio.Event()
             try:
-                await asyncio.wait_for(moved.wait(), left)
-            except asyncio.TimeoutError:
+                # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own
+                # (Python 3.11), and a step change wakes hundreds of held polls at once.
+                async with asyncio.timeout(left):
+                    await moved.wait()
+            except TimeoutError:
                 pass
             if _stopping:
                 break  # answer with what the phone has; it asks again (elsewhere) once this process is gone
