@@ -116,7 +116,8 @@ def _item_entry(c: _Ctx) -> dict:
         "kinds": [{"key": k, "label": c.t(f"steps.kind_{k}"), "field": c.t(f"steps.text_{kinds[0]}"),
                    "placeholder": c.t(f"steps.placeholder_{kinds[0]}")} for k in kinds],
         "max_chars": items.ITEM_TEXT_MAX,
-        "mine": mine,
+        # By kind: the form adds what it sends to its kind and shows the kinds in this order.
+        "mine": {k: [item.text for item in c.mine if item.kind == k] for k in kinds},
     }}
 
 

@@ -205,13 +205,14 @@ def listed(room, kind: str) -> list[str]:
     return [i.text for i in items.list_items(room.store, room.id, kind)]
 
 
-def test_a_problem_is_saved_numbered_and_the_phones_own_list_comes_back(trin_1):
+def test_a_problem_is_saved_numbered_and_its_saved_text_comes_back_for_the_phones_list(trin_1):
     room, phone = trin_1
     items.submit_item(room.store, room.phone(), "problem", "Et andet telefons problem")
 
     status, reply = answer(phone, "items", {"kind": "problem", "text": "Vi når ikke at holde pauser", "lang": "da"})
 
-    assert (status, reply) == (200, {"ok": True, "message": SENT, "mine": ["Vi når ikke at holde pauser"]})
+    assert (status, reply) == (200, {"ok": True, "message": SENT,
+                                     "sent": {"kind": "problem", "text": "Vi når ikke at holde pauser"}})
     saved = items.list_items(room.store, room.id, "problem")[-1]
     assert (saved.number, saved.text, saved.author_participant_id) == (2, "Vi når ikke at holde pauser", phone.id)
 
@@ -222,8 +223,7 @@ def test_choosing_det_fungerer_godt_saves_a_keep_item_listed_with_the_phones_pro
 
     status, reply = answer(phone, "items", {"kind": "keep", "text": "Vi hjælper hinanden på travle dage"})
 
-    assert status == 200
-    assert reply["mine"] == ["Vi når ikke at holde pauser", "Vi hjælper hinanden på travle dage"]
+    assert (status, reply["sent"]) == (200, {"kind": "keep", "text": "Vi hjælper hinanden på travle dage"})
     assert listed(room, "keep") == ["Vi hjælper hinanden på travle dage"]
     assert listed(room, "problem") == ["Vi når ikke at holde pauser"]
 
@@ -252,7 +252,7 @@ def test_a_200_character_text_is_taken(trin_1):
 
     status, reply = answer(phone, "items", {"kind": "problem", "text": "a" * 200})
 
-    assert (status, reply["mine"]) == (200, ["a" * 200])
+    assert (status, reply["sent"]["text"]) == (200, "a" * 200)
     assert listed(room, "problem") == ["a" * 200]
 
 
@@ -274,7 +274,7 @@ def test_a_hostile_text_is_stored_and_returned_verbatim_as_json(trin_1):
 
     assert status == 200
     assert headers["content-type"] == "application/json"  # data for a text node, never HTML
-    assert reply["mine"] == [HOSTILE]
+    assert reply["sent"] == {"kind": "problem", "text": HOSTILE}
     assert listed(room, "problem") == [HOSTILE]
 
 
@@ -294,7 +294,7 @@ def test_a_problem_sent_during_trin_3_is_refused_and_an_idea_is_taken(room):
     assert answer(phone, "items", {"kind": "problem", "text": "Pauser"})[0] == 409
     status, reply = answer(phone, "items", {"kind": "idea", "text": "Fast pause kl. 10"})
 
-    assert (status, reply["mine"]) == (200, ["Fast pause kl. 10"])
+    assert (status, reply["sent"]) == (200, {"kind": "idea", "text": "Fast pause kl. 10"})
     assert [(i.kind, i.text) for i in items.items_by_author(room.store, phone, ("idea", "problem"))] == [
         ("idea", "Fast pause kl. 10")
     ]
@@ -621,7 +621,7 @@ def test_the_invisible_characters_are_gone_from_the_saved_text_and_the_phones_li
 
     status, reply = answer(phone, "items", {"kind": "problem", "text": "For\u200bmange\u2060 møder"})
 
-    assert (status, reply["mine"]) == (200, ["Formange møder"])
+    assert (status, reply["sent"]["text"]) == (200, "Formange møder")
     assert listed(room, "problem") == ["Formange møder"]
 
 
@@ -653,7 +653,7 @@ def test_the_limit_counts_only_the_phones_own_items(trin_1):
 
     status, reply = answer(phone, "items", {"kind": "problem", "text": "Mit første punkt"})
 
-    assert (status, reply["mine"]) == (200, ["Mit første punkt"])
+    assert (status, reply["sent"]["text"]) == (200, "Mit første punkt")
 
 
 @pytest.mark.parametrize("content_type", [

@@ -204,7 +204,7 @@ def test_hostile_text_is_returned_as_the_same_data_not_markup(room):
 
     cleaned = problem.text  # as the domain cleaned it on the way in (no formatting added)
     assert state["chosen_problem"]["text"] == cleaned
-    assert state["view"]["form"]["mine"] == []  # trin 3 lists the phone's ideas, not its problems
+    assert state["view"]["form"]["mine"] == {"idea": []}  # trin 3 lists the phone's ideas, not its problems
     assert "<img" in state["chosen_problem"]["text"]  # kept as text: the component draws text nodes
 
 

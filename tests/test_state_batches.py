@@ -56,7 +56,7 @@ def test_states_made_together_equal_the_states_made_one_by_one_in_every_step(roo
     items.submit_item(room.store, phones[0], "problem", "Travlhed")
     items.submit_item(room.store, phones[1], "problem", "Uklare roller")
     made = states_for(room.store, [(p, "da") for p in phones], now=NOW)
-    assert [s["view"]["form"]["mine"] for s in made] == [["Travlhed"], ["Uklare roller"], [], []]
+    assert [s["view"]["form"]["mine"]["problem"] for s in made] == [["Travlhed"], ["Uklare roller"], [], []]
     assert made == [state_for(room.store, p, "da", now=NOW) for p in phones]
 
     room.step(ACTIVITY_PROBLEM_MATRIX)

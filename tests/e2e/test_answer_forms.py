@@ -207,7 +207,7 @@ def test_choosing_and_sending_a_rating_an_item_and_a_placement_sends_no_websocke
     status(phone, "Nr. 1 er gemt").wait_for(timeout=REPLY)
 
 
-def test_an_item_shows_hostile_text_literally_counts_characters_refuses_a_duplicate_and_saves_a_keep(
+def test_an_item_shows_hostile_text_literally_counts_characters_refuses_a_duplicate_saves_a_keep_and_lists_in_order(
     store, open_phone
 ):
     workshop, participant = workshop_at(store, ACTIVITY_PROBLEMS)
@@ -261,6 +261,21 @@ def test_an_item_shows_hostile_text_literally_counts_characters_refuses_a_duplic
     expect(mine.locator("li")).to_have_text([HOSTILE, "God faglig sparring"])
     saved = {(i.kind, i.text) for i in items.items_by_author(store, participant, ("problem", "keep"))}
     assert saved == {("problem", HOSTILE), ("keep", "God faglig sparring")}
+
+    # A problem after the keep joins the problems (the reply names its kind, as cleaned by the
+    # server: the invisible characters are gone), in the order a reload shows them.
+    choose(phone, "item-kind", "Et problem")
+    text.fill("For\u200b mange\u2060 møder")
+    phone.get_by_test_id("item-send").click()
+    status(phone, "Tak! Det er sendt til storskærmen.").wait_for(timeout=REPLY)
+    in_order = [HOSTILE, "For mange møder", "God faglig sparring"]
+    expect(mine.locator("li")).to_have_text(in_order)
+    expect(mine).to_contain_text("Du har sendt 3:")
+    top(phone.get_by_test_id("item-kind"))
+    phone.screenshot(path=str(SCREENSHOTS / "phone-items.png"))
+    phone.reload()
+    wait_for_app(phone)
+    expect(phone.get_by_test_id("item-mine").locator("li")).to_have_text(in_order)
 
 
 def _card_number(phone) -> str:

@@ -160,7 +160,7 @@ def test_trin_1_on_the_phone_shows_the_step_title_and_a_problem_or_keep_form(app
     assert form["max_chars"] == items.ITEM_TEXT_MAX == 200
     assert (form["text"]["send"], form["text"]["yours"]) == ("Send", "Du har sendt {n}:")
     assert form["url"] == f"/api/answer/{participant.token}/items"
-    assert form["mine"] == []
+    assert form["mine"] == {"problem": [], "keep": []}
     assert not at.text_area and not [b for b in at.button if b.label == "Send"]  # no widgets, no reruns
 
 
@@ -175,7 +175,7 @@ def test_a_reloaded_phone_gets_its_own_problems_and_keep_items_back_and_no_one_e
 
     form = item_form(phone(app, view, participant), view)
 
-    assert form["mine"] == ["Vi når ikke at holde pauser", "Vi hjælper hinanden på travle dage"]
+    assert form["mine"] == {"problem": ["Vi når ikke at holde pauser"], "keep": ["Vi hjælper hinanden på travle dage"]}
 
 
 def test_a_closed_trin_1_shows_trinnet_er_lukket_the_phones_own_list_and_no_form(app, view, store, room, join):
@@ -200,7 +200,7 @@ def test_a_hostile_text_is_sent_to_the_phone_verbatim_and_never_drawn_as_markdow
 
     at = phone(app, view, participant)
 
-    assert item_form(at, view)["mine"] == [HOSTILE]  # data for a text node, never HTML
+    assert item_form(at, view)["mine"] == {"problem": [HOSTILE], "keep": []}  # data for a text node, never HTML
     rendered = [e.value for e in list(at.markdown) + list(at.caption) + list(at.subheader)]
     assert not any("javascript" in value for value in rendered)
 
@@ -369,7 +369,7 @@ def test_trin_3_offers_ideas_only_and_lists_the_phones_ideas_not_its_problems(ap
         "key": "idea", "label": "En idé", "field": "Din idé til en løsning (én ad gangen)",
         "placeholder": "Fx: 15 minutters fælles opsamling hver fredag",
     }]
-    assert form["mine"] == ["15 minutters fælles opsamling hver fredag"]
+    assert form["mine"] == {"idea": ["15 minutters fælles opsamling hver fredag"]}
 
 
 # --- phone, trin 4 ----------------------------------------------------------------------------

@@ -22,21 +22,25 @@ function itemForm(root, data, pending) {
   }
   const send = el('button', { type: 'button', class: 'fea-button fea-primary', 'data-testid': 'item-send' }, data.text.send);
   const live = liveRegions();
+  // The phone's own items by kind; shown kind by kind, in the order of data.kinds (as a reload lists them).
+  const mineByKind = Object.fromEntries(data.kinds.map(k => [k.key, [...(data.mine[k.key] || [])]]));
   const mine = el('div', { 'data-testid': 'item-mine' });
-  const showMine = texts => {
+  const showMine = () => {
+    const texts = data.kinds.flatMap(k => mineByKind[k.key]);
     mine.replaceChildren();
     if (!texts.length) return;
     mine.append(el('div', { class: 'fea-caption', style: 'margin-top:1rem' }, data.text.yours.replace('{n}', texts.length)),
       el('ul', { class: 'fea-mine' }, ...texts.map(t => el('li', {}, t))));
   };
-  showMine(data.mine);
+  showMine();
   send.addEventListener('click', () => busy(send, async () => {
     const reply = await postAnswer(data, { kind: kind.key, text: text.value });
     live.show(alertBox(reply.ok ? 'success' : 'error', reply.message));
     if (reply.ok) {
       text.value = pending.text = '';
       count();
-      showMine(reply.mine);
+      mineByKind[reply.sent.kind].push(reply.sent.text);  // the saved text, as the server cleaned it
+      showMine();
       text.focus();  // ready for the next one; the confirmation is read from the live region
     }
   }));
