@@ -4,8 +4,9 @@
 
 The same service calls the answer route (ui/server/answer_routes.py) makes, without HTTP: a
 phone's token looked up, six ratings, an item (the route answers with its saved text; the phone
-keeps its own list), a placement. Prints this thread's CPU and the wall time per call, so a change to how
-an answer's statements are built or sent shows here before it shows in bench/cluster.py.
+keeps its own list), a placement. Prints this thread's CPU and the wall time per call, so a
+change to how an answer's statements are built or sent shows here before it shows in
+bench/cluster.py.
 """
 
 from __future__ import annotations
