@@ -219,10 +219,38 @@ class Store:
         # Under READ COMMITTED a statement sees the same in a transaction as on its own. The
         # engine it gives shares the pool; SQLAlchemy sets autocommit per checkout and resets it.
         self._autocommit = engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._shared = threading.local()  # this thread's connection inside one_connection()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """Yield a connection for reads (a consistent snapshot per statement). Never write here."""
+        with self._autocommit_connection() as conn:
+            yield conn
+
+    @contextmanager
+    def one_connection(self) -> Iterator[None]:
+        """Let this thread's reads and turns (change_in_turn) inside share one connection.
+
+        For a phone's answer on PostgreSQL: its token lookup and its turn then cost one pool
+        checkout and one pre-ping round trip, not two. Both run in autocommit, so sharing
+        changes nothing they see. SQLite has no round trips to save: a no-op there.
+        """
+        if self.is_sqlite or getattr(self._shared, "conn", None) is not None:
+            yield
+            return
+        with self._autocommit.connect() as conn:
+            self._shared.conn = conn
+            try:
+                yield
+            finally:
+                self._shared.conn = None
+
+    @contextmanager
+    def _autocommit_connection(self) -> Iterator[Connection]:
+        shared = getattr(self._shared, "conn", None)
+        if shared is not None:
+            yield shared
+            return
         with self._autocommit.connect() as conn:
             yield conn
 
@@ -272,7 +300,7 @@ class Store:
             return returned[0]
         # PostgreSQL, in autocommit: a message of several statements is one implicit transaction,
         # so the answer costs no BEGIN round trip.
-        with self._autocommit.connect() as conn:
+        with self._autocommit_connection() as conn:
             if before is not None:
                 before(conn)
             try:

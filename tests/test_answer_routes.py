@@ -28,6 +28,9 @@ from fea_core.schema import ratings as ratings_table
 from tests.conftest import FACTOR_KEYS, answers_for
 from ui.server import answer_routes
 
+# Both databases: on PostgreSQL an answer shares one connection between its token and its turn.
+pytestmark = pytest.mark.databases("sqlite", "postgresql")
+
 APP = Starlette(routes=answer_routes.ROUTES)
 BAD_ANSWER = "Svaret kunne ikke læses. Genindlæs siden og prøv igen."
 ROUND_CLOSED = "Runden er lukket, så dit svar blev ikke gemt. Dine tidligere svar er bevaret."

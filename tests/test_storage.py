@@ -659,3 +659,34 @@ def test_a_phones_answer_costs_two_round_trips_for_its_token_and_two_for_its_tur
     assert len(round_trips) == 2 * 4, queries
     assert competence.count_respondents(store, w.id) == 2
     trace.close()
+
+
+@pytest.mark.databases("postgresql")
+def test_an_answer_in_one_connection_checks_out_once_and_a_write_inside_still_commits(fresh_store, workshop):
+    from sqlalchemy import event
+
+    store, w = fresh_store, workshop
+    set_activity(store, w.id, ACTIVITY_COMPETENCE)
+    phone = participation.join(store, w.code)[1]
+    checkouts = []
+
+    def counted(*_):
+        checkouts.append(1)
+
+    event.listen(store.engine, "checkout", counted)
+    try:
+        with store.one_connection():
+            me = participation.resume(store, phone.token)
+            competence.submit_ratings(store, me, {k: 2 for k in competence.factor_keys()})
+            assert len(checkouts) == 1  # the token's read and the turn share it
+            with store.one_connection():  # nested: still the same one
+                assert participation.count_participants(store, w.id) == 1
+            assert len(checkouts) == 1
+            participation.set_role(store, me, "leder")  # a write (a transaction) takes its own
+            assert len(checkouts) == 2
+        participation.resume(store, phone.token)  # outside: a checkout of its own again
+        assert len(checkouts) == 3
+    finally:
+        event.remove(store.engine, "checkout", counted)
+    assert competence.my_ratings(store, phone) == dict.fromkeys(competence.factor_keys(), 2)
+    assert participation.resume(store, phone.token).role == "leder"

@@ -102,9 +102,11 @@ def _answer(token: str, what: str, raw: bytes) -> tuple[int, dict]:
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     if not isinstance(body, dict):
         return 400, {"ok": False, "message": translate(language, "error.bad_answer")}
+    store = _store()
     try:
-        participant = resume(_store(), token)
-        reply = _SAVERS[what](participant, body, language)
+        with store.one_connection():  # the token's lookup and the answer's turn: one checkout
+            participant = resume(store, token)
+            reply = _SAVERS[what](participant, body, language)
     except BadAnswer:
         return 400, {"ok": False, "message": translate(language, "error.bad_answer")}
     except FeaError as error:
