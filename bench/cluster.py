@@ -19,6 +19,7 @@ import asyncio
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -103,6 +104,20 @@ def with_application_name(url: str, name: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}application_name={name}"
 
 
+def other_job(cores: float) -> subprocess.Popen:
+    """Start a process that keeps ``cores`` of one core busy: another job on the same server.
+
+    Busy for 10 ms, then asleep for the rest of the period, so a shared server's slow phase can be
+    repeated on demand ("with another job taking about 0.4 core", as issue 21 measured).
+    """
+    if not 0 < cores < 1:
+        raise ValueError("--other-job takes a fraction of one core, between 0 and 1")
+    busy, pause = 0.010, 0.010 * (1 / cores - 1)
+    loop = (f"import time\nwhile True:\n    t = time.perf_counter()\n"
+            f"    while time.perf_counter() - t < {busy}: pass\n    time.sleep({pause})\n")
+    return subprocess.Popen([sys.executable, "-c", loop])
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--phones", type=int, default=400)
@@ -125,13 +140,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds the watchers poll and the screen runs before the window opens")
     p.add_argument("--timeline", action="store_true", help="also print answers and CPU per 2 s of the window")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--other-job", type=float, default=0.0, metavar="CORES",
+                   help="keep this fraction of a core busy in another process during the run (e.g. 0.4)")
     args = p.parse_args(argv)
 
     given_url = os.environ.get("FEA_DATABASE_URL", "").strip()
     if given_url and not given_url.startswith("postgresql"):
         p.error("FEA_DATABASE_URL must name a PostgreSQL database (or be unset: a throwaway server is started)")
     load_before = os.getloadavg()
-    pg = proxy = sampler = tmp = None
+    pg = proxy = sampler = tmp = job = None
     servers: list[Server] = []
     try:
         if given_url:
@@ -161,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         PerProcessWindow.watched["nginx"] = proxy.pid()
         if pg is not None:
             PerProcessWindow.watched["postgresql"] = pg.postmaster_pid()
+        if args.other_job:
+            job = other_job(args.other_job)
+            PerProcessWindow.watched["other job"] = job.pid
         load.Window = PerProcessWindow  # active_run opens its window by this name
         rss_start = {name: rss_mib([pid]) for name, pid in PerProcessWindow.watched.items()}
         pids = [s.proc.pid for s in servers]
@@ -182,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         load_after = os.getloadavg()
 
         print(f"\nthink {args.think} s, duration {args.duration:.0f} s, steps {','.join(args.phases)}, "
-              f"{args.processes} app processes behind nginx, one PostgreSQL, {os.cpu_count()} cores")
+              f"{args.processes} app processes behind nginx, one PostgreSQL, {os.cpu_count()} cores"
+              + (f", another job keeping {args.other_job} of a core busy" if args.other_job else ""))
         print(f"machine load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
         load.print_active([result])
         if args.timeline:
@@ -210,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  server log kept: {server.keep_log(load.LOG_DIR)}", file=sys.stderr)
         return 0 if not result["failed"] else 1
     finally:
+        if job is not None:
+            job.kill()
+            job.wait()
         if sampler is not None and sampler.is_alive():
             sampler.stop()
         if proxy is not None:
