@@ -39,7 +39,7 @@ function itemForm(root, data, pending) {
     if (reply.ok) {
       text.value = pending.text = '';
       count();
-      mineByKind[reply.sent.kind].push(reply.sent.text);  // the saved text, as the server cleaned it
+      (mineByKind[reply.sent.kind] ||= []).push(reply.sent.text);  // the saved text, as the server cleaned it
       showMine();
       text.focus();  // ready for the next one; the confirmation is read from the live region
     }
