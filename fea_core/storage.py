@@ -16,9 +16,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import NoReturn
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from psycopg import ClientCursor
 from psycopg.errors import DivisionByZero
@@ -300,13 +300,13 @@ class Store:
             return returned[0]
         # PostgreSQL, in autocommit: a message of several statements is one implicit transaction,
         # so the answer costs no BEGIN round trip.
-        with self._autocommit_connection() as conn:
-            if before is not None:
-                before(conn)
-            try:
+        try:
+            with self._autocommit_connection() as conn:
+                if before is not None:
+                    before(conn)
                 return self._bump(conn, workshop_id, False, wanted, (change, values))
-            except _Refused:
-                self._say_why_refused(workshop_id, wanted)
+        except _Refused:
+            self._say_why_refused(workshop_id, wanted)
 
     def _say_why_refused(self, workshop_id: int, wanted: tuple[str, ...]) -> NoReturn:
         # Rolled back: the facilitator moved on or closed the round before the bump. Say which.
