@@ -635,30 +635,39 @@ def test_a_phones_answer_costs_two_round_trips_for_its_token_and_two_for_its_tur
     from sqlalchemy import event
 
     store, w = fresh_store, workshop
-    set_activity_open(store, w.id, True)
     store.engine.dispose()
-    sent = tmp_path / "frontend.trace"
-    trace = sent.open("w")
+    connections, measuring = [], []
 
-    @event.listens_for(store.engine, "connect")
-    def _trace(dbapi_conn, _record):
-        dbapi_conn.pgconn.trace(trace.fileno())  # psycopg's public libpq trace: every message sent
+    def connected(dbapi_conn, _record):
+        connections.append(dbapi_conn)
+        if measuring:
+            dbapi_conn.pgconn.trace(measuring[0].fileno())
 
-    phones = [participation.join(store, w.code)[1] for _ in range(2)]
-    set_activity(store, w.id, ACTIVITY_COMPETENCE)
-    trace.flush()
-    start = sent.stat().st_size
-    for phone in phones:
-        competence.submit_ratings(store, participation.resume(store, phone.token), {k: 4 for k in competence.factor_keys()})
-    trace.flush()
-    messages = [line.split("\t") for line in sent.read_text()[start:].splitlines() if "\tF\t" in line]
+    event.listen(store.engine, "connect", connected)
+    try:
+        # Set-up first, untraced, so the pool's connections are not new (a new one skips the ping).
+        phones = [participation.join(store, w.code)[1] for _ in range(2)]
+        set_activity(store, w.id, ACTIVITY_COMPETENCE)
+        sent = tmp_path / "answers.trace"
+        measuring.append(sent.open("w"))
+        for conn in connections:
+            conn.pgconn.trace(measuring[0].fileno())  # psycopg's public libpq trace: every message
+        for phone in phones:
+            me = participation.resume(store, phone.token)
+            competence.submit_ratings(store, me, {k: 4 for k in competence.factor_keys()})
+        for conn in connections:
+            conn.pgconn.untrace()  # libpq buffers its trace: untracing flushes it
+    finally:
+        event.remove(store.engine, "connect", connected)
+        for file in measuring:
+            file.close()
+    messages = [line.split("\t") for line in sent.read_text().splitlines() if "\tF\t" in line]
     queries = [m[4].strip().strip('"') for m in messages if m[3] == "Query"]
     round_trips = [m for m in messages if m[3] in ("Query", "Sync")]
     assert not [q for q in queries if q.split(" ")[0].upper() in ("BEGIN", "ROLLBACK", "COMMIT")], queries
     assert not [q for q in queries if q.rstrip().endswith("COMMIT")], "a turn in autocommit sends no COMMIT"
     assert len(round_trips) == 2 * 4, queries
     assert competence.count_respondents(store, w.id) == 2
-    trace.close()
 
 
 @pytest.mark.databases("postgresql")
