@@ -427,7 +427,7 @@ def items_by_authors(
 ) -> dict[int, list[Item]]:
     """Return each phone's own listed items of these kinds in one read, as ``items_by_author`` does."""
     found: dict[int, list[Item]] = {pid: [] for pid in participant_ids}
-    with store.read() as conn:  # each sent item is answered with this list: a shape built once
+    with store.read() as conn:  # every phone state of trin 1 and 3 reads it: a shape built once
         for r in conn.execute(_by_authors(tuple(kinds)), {"workshop_id": workshop_id, "authors": list(found)}):
             found[r.author_participant_id].append(_row_to_item(r))
     return found
